@@ -1,0 +1,43 @@
+"""The `monev` command line.
+
+Each feature module defines its commands as plain functions and registers them
+here; every command takes ``--data-dir`` (pipelines.cli_common.DataDirOpt).
+Heavy libraries are imported inside the commands so ``monev --help`` is fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from pipelines import __version__
+
+app = typer.Typer(
+    name="monev",
+    help="Monev Pengaduan: data pengaduan masuk, KPI, penilaian, dasbor dan rapor.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Monev Pengaduan: data pengaduan masuk, KPI, penilaian, dasbor dan rapor."""
+
+
+@app.command("version")
+def version() -> None:
+    """Tampilkan versi."""
+    typer.echo(f"monev-pengaduan {__version__}")
+
+
+# --- command registration (one line per feature module) -------------------
+# (feature modules add `from pipelines.<module> import register as _r; _r(app)` lines here)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,368 @@
+"""Master data and settings from ``config/``: OPD, wilayah, categories, channels,
+status labels, SLA limits, calendar settings and the city's identity.
+
+Loaded once per process (``load_master_data``), validated with clear messages,
+and written into the warehouse by ``pipelines.warehouse.load_master_tables``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipelines.settings import resolve_config_dir
+from pipelines.textnorm import norm_key
+
+CANONICAL_STATUSES = (
+    "unverified",
+    "awaiting_response",
+    "in_progress",
+    "resolved",
+    "postponed",
+    "archived",
+    "not_authority",
+)
+EXCLUDED_STATUSES = ("archived", "not_authority")
+
+
+class ConfigError(ValueError):
+    """A config file is missing or malformed; the message names the file and what to fix."""
+
+
+def read_yaml(path: Path) -> Any:
+    if not path.exists():
+        raise ConfigError(f"Berkas konfigurasi {path} tidak ditemukan.")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        raise ConfigError(f"Berkas konfigurasi {path}{where} tidak dapat dibaca sebagai YAML: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    short: str
+    kind: str
+    kecamatan: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    aliases: tuple[str, ...]
+    resolution_limit_days: int | None
+
+
+@dataclass(frozen=True)
+class Classification:
+    name: str
+    aliases: tuple[str, ...]
+    berkadar_pengawasan: bool
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    source: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlaLimits:
+    verification: int
+    response: int
+    auto_close: int
+    resolution: int
+    resolution_pengawasan: int
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    min_sample: int
+    count_duplicates_once: bool
+    aging_buckets: tuple[tuple[str, int | None], ...]
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    cuti_bersama_is_day_off: bool
+    overrides_file: Path
+
+
+@dataclass
+class MasterData:
+    config_dir: Path
+    departments: list[Department]
+    kecamatan: dict[str, list[str]]  # kecamatan -> kelurahan
+    kecamatan_aliases: dict[str, str]  # norm_key -> kecamatan
+    kelurahan_aliases: dict[str, str]  # norm_key -> kelurahan
+    categories: list[Category]
+    classifications: list[Classification]
+    channels: list[Channel]
+    status_labels: dict[str, str]  # norm_key(label) -> canonical status
+    status_display: dict[str, str]  # canonical -> Indonesian label
+    sla: SlaLimits
+    kpi: KpiSettings
+    calendar: CalendarSettings
+    city: dict[str, Any]
+    department_fuzzy_threshold: int
+    _dept_lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    _cat_lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    _cls_lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    _chan_lookup: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for d in self.departments:
+            for a in (d.name, d.short, *d.aliases):
+                self._dept_lookup.setdefault(norm_key(a), d.name)
+        for c in self.categories:
+            for a in (c.name, *c.aliases):
+                self._cat_lookup.setdefault(norm_key(a), c.name)
+        for c in self.classifications:
+            for a in (c.name, *c.aliases):
+                self._cls_lookup.setdefault(norm_key(a), c.name)
+        for c in self.channels:
+            for a in (c.name, *c.aliases):
+                self._chan_lookup.setdefault(norm_key(a), c.name)
+
+    # Exact or alias lookups (normalised). Fuzzy matching lives in ingestion.
+    def department_exact(self, raw: object) -> str | None:
+        return self._dept_lookup.get(norm_key(raw))
+
+    def category_exact(self, raw: object) -> str | None:
+        return self._cat_lookup.get(norm_key(raw))
+
+    def classification_exact(self, raw: object) -> str | None:
+        return self._cls_lookup.get(norm_key(raw))
+
+    def channel_exact(self, raw: object) -> str | None:
+        return self._chan_lookup.get(norm_key(raw))
+
+    def status_of(self, label: object) -> str | None:
+        return self.status_labels.get(norm_key(label))
+
+    def kecamatan_of(self, raw: object) -> str | None:
+        return self.kecamatan_aliases.get(norm_key(raw))
+
+    def kelurahan_of(self, raw: object) -> str | None:
+        return self.kelurahan_aliases.get(norm_key(raw))
+
+    def kecamatan_for_kelurahan(self, kelurahan: str) -> str | None:
+        for kec, kels in self.kecamatan.items():
+            if kelurahan in kels:
+                return kec
+        return None
+
+    @property
+    def department_names(self) -> list[str]:
+        return [d.name for d in self.departments]
+
+    @property
+    def category_names(self) -> list[str]:
+        return [c.name for c in self.categories]
+
+    @property
+    def channel_names(self) -> list[str]:
+        return [c.name for c in self.channels]
+
+    @property
+    def kecamatan_names(self) -> list[str]:
+        return list(self.kecamatan)
+
+    @property
+    def kelurahan_names(self) -> list[str]:
+        return [k for kels in self.kecamatan.values() for k in kels]
+
+    def resolution_limit(self, category: str | None, berkadar_pengawasan: bool = False) -> int:
+        if berkadar_pengawasan:
+            return self.sla.resolution_pengawasan
+        for c in self.categories:
+            if c.name == category and c.resolution_limit_days is not None:
+                return c.resolution_limit_days
+        return self.sla.resolution
+
+    def config_hash(self) -> str:
+        """Hash of every config file, recorded with each snapshot."""
+        h = hashlib.sha256()
+        for p in sorted(self.config_dir.rglob("*.yaml")):
+            h.update(p.relative_to(self.config_dir).as_posix().encode())
+            h.update(p.read_bytes())
+        return h.hexdigest()[:16]
+
+
+def _aliases(entry: dict, fname: str) -> tuple[str, ...]:
+    al = entry.get("aliases") or []
+    if not isinstance(al, list):
+        raise ConfigError(f"{fname}: 'aliases' of {entry.get('name')!r} must be a list.")
+    return tuple(str(a) for a in al)
+
+
+def _require(entry: Any, key: str, fname: str, what: str) -> Any:
+    if not isinstance(entry, dict) or key not in entry or entry[key] in (None, ""):
+        raise ConfigError(f"{fname}: every {what} needs '{key}' (found {entry!r}).")
+    return entry[key]
+
+
+def _check_unique(lookup_pairs: list[tuple[str, str]], fname: str, what: str) -> None:
+    seen: dict[str, str] = {}
+    for alias, name in lookup_pairs:
+        k = norm_key(alias)
+        if k in seen and seen[k] != name:
+            raise ConfigError(
+                f"{fname}: the {what} spelling {alias!r} points to both {seen[k]!r} and {name!r}; "
+                "remove it from one of them."
+            )
+        seen[k] = name
+
+
+def load_master_data(config_dir: str | Path | None = None) -> MasterData:
+    """Load and validate every master-data file in ``config_dir``."""
+    cdir = resolve_config_dir(config_dir)
+    return _load_cached(str(cdir), _mtimes(cdir))
+
+
+def _mtimes(cdir: Path) -> tuple:
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(cdir.glob("*.yaml")))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
+    cdir = Path(cdir_s)
+
+    dep_raw = read_yaml(cdir / "departments.yaml")
+    departments = []
+    for e in dep_raw.get("departments") or []:
+        name = str(_require(e, "name", "departments.yaml", "department"))
+        departments.append(
+            Department(
+                name=name,
+                short=str(e.get("short") or name),
+                kind=str(e.get("kind") or "dinas"),
+                kecamatan=e.get("kecamatan"),
+                aliases=_aliases(e, "departments.yaml"),
+            )
+        )
+    if not departments:
+        raise ConfigError("departments.yaml: no departments listed under 'departments:'.")
+    _check_unique(
+        [(a, d.name) for d in departments for a in (d.name, d.short, *d.aliases)], "departments.yaml", "OPD"
+    )
+
+    wil = read_yaml(cdir / "wilayah.yaml")
+    kecamatan: dict[str, list[str]] = {}
+    kec_aliases: dict[str, str] = {}
+    kel_aliases: dict[str, str] = {}
+    for kec, body in (wil.get("kecamatan") or {}).items():
+        kels = [str(k) for k in (body or {}).get("kelurahan") or []]
+        kecamatan[str(kec)] = kels
+        kec_aliases[norm_key(kec)] = str(kec)
+        for a in (body or {}).get("aliases") or []:
+            kec_aliases[norm_key(a)] = str(kec)
+        for k in kels:
+            kel_aliases[norm_key(k)] = k
+    for alias, kel in (wil.get("kelurahan_aliases") or {}).items():
+        if not any(kel in v for v in kecamatan.values()):
+            raise ConfigError(f"wilayah.yaml: kelurahan_aliases maps {alias!r} to unknown kelurahan {kel!r}.")
+        kel_aliases[norm_key(alias)] = kel
+    if not kecamatan:
+        raise ConfigError("wilayah.yaml: no kecamatan listed under 'kecamatan:'.")
+
+    cat_raw = read_yaml(cdir / "categories.yaml")
+    categories = [
+        Category(
+            name=str(_require(e, "name", "categories.yaml", "category")),
+            aliases=_aliases(e, "categories.yaml"),
+            resolution_limit_days=(int(e["resolution_limit_days"]) if e.get("resolution_limit_days") else None),
+        )
+        for e in cat_raw.get("categories") or []
+    ]
+    classifications = [
+        Classification(
+            name=str(_require(e, "name", "categories.yaml", "classification")),
+            aliases=_aliases(e, "categories.yaml"),
+            berkadar_pengawasan=bool(e.get("berkadar_pengawasan", False)),
+        )
+        for e in cat_raw.get("classifications") or []
+    ]
+    _check_unique([(a, c.name) for c in categories for a in (c.name, *c.aliases)], "categories.yaml", "category")
+
+    ch_raw = read_yaml(cdir / "channels.yaml")
+    channels = [
+        Channel(
+            name=str(_require(e, "name", "channels.yaml", "channel")),
+            source=str(e.get("source") or "lokal"),
+            aliases=_aliases(e, "channels.yaml"),
+        )
+        for e in ch_raw.get("channels") or []
+    ]
+    _check_unique([(a, c.name) for c in channels for a in (c.name, *c.aliases)], "channels.yaml", "channel")
+
+    st_raw = read_yaml(cdir / "statuses.yaml")
+    status_labels: dict[str, str] = {}
+    for status, labels in (st_raw.get("labels") or {}).items():
+        if status not in CANONICAL_STATUSES:
+            raise ConfigError(
+                f"statuses.yaml: {status!r} is not a canonical status; use one of {', '.join(CANONICAL_STATUSES)}."
+            )
+        for lab in [status, *(labels or [])]:
+            k = norm_key(lab)
+            if k in status_labels and status_labels[k] != status:
+                raise ConfigError(f"statuses.yaml: label {lab!r} maps to both {status_labels[k]} and {status}.")
+            status_labels[k] = status
+    status_display = {s: str((st_raw.get("canonical") or {}).get(s, s)) for s in CANONICAL_STATUSES}
+
+    sla_raw = read_yaml(cdir / "sla.yaml")
+    lim = sla_raw.get("limits") or {}
+    try:
+        sla = SlaLimits(
+            verification=int(lim.get("verification", 3)),
+            response=int(lim.get("response", 5)),
+            auto_close=int(lim.get("auto_close", 10)),
+            resolution=int(lim.get("resolution", 14)),
+            resolution_pengawasan=int(lim.get("resolution_pengawasan", 60)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"sla.yaml: every limit must be a whole number of working days ({exc}).") from exc
+    kpi_raw = sla_raw.get("kpi") or {}
+    buckets = tuple(
+        (str(b["label"]), (int(b["max"]) if b.get("max") is not None else None))
+        for b in kpi_raw.get("backlog_aging_buckets")
+        or [{"label": "0-5", "max": 5}, {"label": "6-14", "max": 14}, {"label": "15-60", "max": 60}, {"label": ">60", "max": None}]
+    )
+    kpi = KpiSettings(
+        min_sample=int(kpi_raw.get("min_sample", 5)),
+        count_duplicates_once=bool(kpi_raw.get("count_duplicates_once", True)),
+        aging_buckets=buckets,
+    )
+    cal_raw = sla_raw.get("calendar") or {}
+    calendar = CalendarSettings(
+        cuti_bersama_is_day_off=bool(cal_raw.get("cuti_bersama_is_day_off", True)),
+        overrides_file=cdir / str(cal_raw.get("overrides_file") or "calendar_overrides.yaml"),
+    )
+    city = read_yaml(cdir / "city.yaml") if (cdir / "city.yaml").exists() else {"name": "Kota"}
+
+    return MasterData(
+        config_dir=cdir,
+        departments=departments,
+        kecamatan=kecamatan,
+        kecamatan_aliases=kec_aliases,
+        kelurahan_aliases=kel_aliases,
+        categories=categories,
+        classifications=classifications,
+        channels=channels,
+        status_labels=status_labels,
+        status_display=status_display,
+        sla=sla,
+        kpi=kpi,
+        calendar=calendar,
+        city=city,
+        department_fuzzy_threshold=int(dep_raw.get("fuzzy_threshold", 90)),
+    )
