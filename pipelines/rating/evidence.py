@@ -123,13 +123,14 @@ def sanitize_filename(name: object, default: str = "berkas") -> str:
     """A safe display name: no directories, no control characters, no leading dots, ≤ 120 chars."""
     s = unicodedata.normalize("NFKC", str(name or ""))
     s = s.replace("\\", "/").split("/")[-1]
-    s = "".join(ch for ch in s if ch.isprintable())
+    s = "".join(" " if ch.isspace() else ch for ch in s if ch.isprintable() or ch.isspace())
     s = re.sub(r"[^\w.\- ()]+", "_", s)
     s = re.sub(r"\.{2,}", ".", s)
-    s = re.sub(r"\s+", " ", s).strip(" ._")
     stem, dot, ext = s.rpartition(".")
     if not dot:
         stem, ext = s, ""
+    stem = re.sub(r"\s+", " ", stem).strip(" ._")
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext)
     if stem.upper() in _WINDOWS_RESERVED:
         stem = "_" + stem
     if not stem:

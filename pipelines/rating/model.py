@@ -443,6 +443,13 @@ class _Validator:
         target = self.number(e, "target", where)
         if floor is None or target is None:
             return None
+        compare = e.get("compare")
+        if kpi in MEASURES and MEASURES[kpi].unit == "rate" and compare is None:
+            for k, x in (("floor", floor), ("target", target)):
+                if not 0 <= x <= 1:
+                    self.err(_line(e, k), f"{where}: '{k}' untuk KPI berbentuk rasio ditulis sebagai pecahan 0–1 "
+                                          f"(mis. 0.95 untuk 95%), tertulis {x:g}.")
+                    return None
         if floor == target:
             self.err(_line(e, "target"), f"{where}: 'floor' dan 'target' sama ({floor:g}); tidak ada rentang untuk "
                                          "menilai. Buat 'target' berbeda dari 'floor'.")
@@ -455,7 +462,6 @@ class _Validator:
             self.err(_line(e, "target"), f"{where}: dengan direction 'lower', 'target' ({target:g}) harus lebih kecil "
                                          f"dari 'floor' ({floor:g}).")
             ok = False
-        compare = e.get("compare")
         if compare is not None and compare != "previous_year":
             self.err(_line(e, "compare"), f"{where}: 'compare' hanya boleh 'previous_year', tertulis {compare!r}.")
             ok = False
@@ -466,12 +472,6 @@ class _Validator:
         on_null = e.get("on_null")
         if on_null is not None and on_null != "skip":
             on_null = self.number(e, "on_null", where, lo=0, hi=100)
-        if ok and kpi in MEASURES and MEASURES[kpi].unit == "rate" and compare is None:
-            for k in ("floor", "target"):
-                if not 0 <= float(e[k]) <= 1:
-                    self.err(_line(e, k), f"{where}: '{k}' untuk KPI berbentuk rasio ditulis sebagai pecahan 0–1 "
-                                          f"(mis. 0.95 untuk 95%), tertulis {e[k]}.")
-                    ok = False
         if not ok:
             return None
         return DataSpec(str(kpi), str(direction), floor, target, compare, keep,
@@ -544,6 +544,7 @@ class _Validator:
             return ()
         out_list: list[tuple[str, float]] = []
         total = 0.0
+        n_before = len(self.problems)
         for i, it in enumerate(items):
             il = items.item_lines[i] if isinstance(items, _LList) else line
             if not self.mapping(it, "setiap indikator opd_model", il):
@@ -554,6 +555,10 @@ class _Validator:
             if ind is None:
                 self.err(_line(it, "id"), f"opd_model: indikator '{iid}' tidak ada di dimensi mana pun.")
                 continue
+            if ind.source == "data" and ind.data is None:
+                out_list.append((iid, float(it.get("weight") or 0)))  # its own spec is already reported
+                total += float(it.get("weight") or 0) if _is_number(it.get("weight")) else 0
+                continue
             if ind.data is None or ind.data.compare or not MEASURES[ind.data.kpi].per_department:
                 self.err(_line(it, "id"), f"opd_model: indikator '{iid}' tidak dapat dihitung per OPD (harus indikator "
                                           "data tanpa perbandingan tahun, dari KPI yang ada per OPD).")
@@ -561,6 +566,6 @@ class _Validator:
             w = self.number(it, "weight", f"opd_model '{iid}'", positive=True)
             total += w or 0
             out_list.append((iid, w or 0))
-        if abs(total - 100) > 1e-9:
+        if abs(total - 100) > 1e-9 and len(self.problems) == n_before:
             self.err(_line(raw, "indicators"), f"bobot indikator opd_model berjumlah {total:g}, harus 100.")
         return tuple(out_list)
