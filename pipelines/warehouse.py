@@ -6,6 +6,7 @@ atomically); every reader opens the published file read-only.
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -72,6 +73,7 @@ def load_master_tables(con: duckdb.DuckDBPyConnection, md: MasterData) -> None:
             ("cuti_bersama_is_day_off", str(md.calendar.cuti_bersama_is_day_off).lower()),
             ("city_name", str(md.city.get("name", ""))),
             ("config_hash", md.config_hash()),
+            ("backlog_aging_buckets", json.dumps([{"label": lab, "max": mx} for lab, mx in md.kpi.aging_buckets])),
         ],
     )
 
