@@ -363,7 +363,11 @@ def _upload_lever(ind: Indicator, inputs: RatingInputs) -> _Lever | None:
         ))
 
     # Missing required types first (for events: together, as one complete new event), then more units.
-    event_day = fresh_day() if (spec.count == "events" and st.missing_types) else dt.date(year, 6, 1)
+    # (When enough events are already on record, the missing types complete the latest one.)
+    if spec.count == "events" and st.missing_types:
+        event_day = fresh_day() if st.units < spec.required_count else max(used_dates)
+    else:
+        event_day = dt.date(year, 6, 1)
     for t in st.missing_types:
         add(t, event_day)
     while evidence_status(ind, verified + new, year).score < 100 - 1e-9 and len(new) < 50:
@@ -379,7 +383,7 @@ def _upload_lever(ind: Indicator, inputs: RatingInputs) -> _Lever | None:
     def describe(x: int) -> tuple[str, float, dict[str, Any]]:
         recs = new[:x]
         after = evidence_status(ind, verified + recs, year)
-        added_units = after.units - units0
+        added_units = min(after.units, spec.required_count) - min(units0, spec.required_count)
         added_types = [t for t in st.missing_types if t not in after.missing_types]
         word = unit_word(spec.count)
         if spec.required_count == 1 and spec.count == "documents" and not spec.required_types:
