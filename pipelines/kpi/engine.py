@@ -1,0 +1,165 @@
+"""Composes the SQL models under ``pipelines/kpi/sql`` into one statement and runs it.
+
+Each ``.sql`` file is one model (a SELECT, dbt style). A query is the chain
+``kpi_settings -> repeat_flags -> complaint_facts -> group_metrics -> breakdown
+-> by_month`` as CTEs, followed by a final SELECT. Values are always bound
+parameters; the only text filled into SQL is taken from the fixed ``DIMENSIONS``
+table below (grouping sets), never from user input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+# dimension name -> (grouping columns, column holding the group's value)
+DIMENSIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "total": ((), None),
+    "department": (("department",), "department"),
+    "category": (("category",), "category"),
+    "channel": (("channel",), "channel"),
+    "kecamatan": (("kecamatan",), "kecamatan"),
+    "kelurahan": (("kecamatan", "kelurahan"), "kelurahan"),
+    "classification": (("classification",), "classification"),
+    "month": (("month",), None),
+    "department_month": (("department", "month"), "department"),
+    "category_month": (("category", "month"), "category"),
+    "channel_month": (("channel", "month"), "channel"),
+    "kecamatan_month": (("kecamatan", "month"), "kecamatan"),
+}
+# the columns group_metrics groups by, in GROUPING() order
+GROUP_COLUMNS = ("department", "category", "channel", "kecamatan", "kelurahan", "classification", "month")
+
+# model name -> models it reads (besides warehouse tables), in dependency order
+MODELS: dict[str, tuple[str, ...]] = {
+    "kpi_settings": (),
+    "repeat_flags": (),
+    "complaint_facts": ("kpi_settings", "repeat_flags"),
+    "group_metrics": ("complaint_facts",),
+    "breakdown": ("group_metrics", "kpi_settings"),
+    "by_month": ("breakdown", "kpi_settings"),
+    # final SELECTs (not CTEs): the statement ends with them
+    "compute": ("breakdown", "by_month"),
+    "complaint_list": ("complaint_facts",),
+    "early_warning": ("complaint_facts",),
+}
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@cache
+def model_sql(name: str) -> str:
+    """The text of model ``name`` (``pipelines/kpi/sql/<name>.sql``)."""
+    return resources.files("pipelines.kpi").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
+
+
+def _grouping_parts(dimensions: tuple[str, ...]) -> dict[str, str]:
+    unknown = [d for d in dimensions if d not in DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown KPI dimension(s): {unknown}")
+    sets = ", ".join("(" + ", ".join(DIMENSIONS[d][0]) + ")" for d in dimensions)
+    used = [c for c in GROUP_COLUMNS if any(c in DIMENSIONS[d][0] for d in dimensions)]
+    # GROUPING() needs at least one column; a lone grand total groups by nothing
+    grouping = "GROUPING(" + ", ".join(used) + ")" if used else "0"
+    dim_case, value_case = [], []
+    for d in dimensions:
+        cols = DIMENSIONS[d][0]
+        # GROUPING() sets a bit for every column NOT grouped; the first column is the high bit
+        mask = sum(1 << (len(used) - 1 - i) for i, c in enumerate(used) if c not in cols)
+        dim_case.append(f"WHEN {mask} THEN '{d}'")
+        value = DIMENSIONS[d][1]
+        value_case.append(f"WHEN {mask} THEN {value if value else 'NULL'}")
+    columns = ",\n    ".join(
+        c if c in used else f"CAST(NULL AS {'DATE' if c == 'month' else 'VARCHAR'}) AS {c}" for c in GROUP_COLUMNS
+    )
+    return {
+        "/*GROUPING_SETS*/": sets,
+        "/*DIMENSION*/": f"CASE {grouping} {' '.join(dim_case)} END",
+        "/*GROUP_VALUE*/": f"CAST(CASE {grouping} {' '.join(value_case)} END AS VARCHAR)",
+        "/*GROUP_COLUMNS*/": columns,
+    }
+
+
+def _needed(models: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+
+    def visit(m: str) -> None:
+        for dep in MODELS[m]:
+            visit(dep)
+        if m not in out:
+            out.append(m)
+
+    for m in models:
+        visit(m)
+    return out
+
+
+def build_query(
+    final_sql: str,
+    models: tuple[str, ...],
+    dimensions: tuple[str, ...] = ("total",),
+    materialized: tuple[str, ...] = ("kpi_settings", "breakdown"),
+) -> str:
+    """``WITH <models in dependency order> <final_sql>``; ``models`` are those the final SELECT reads,
+    ``materialized`` those computed once because several branches read them."""
+    parts = _grouping_parts(dimensions)
+    ctes = []
+    for m in _needed(models):
+        body = model_sql(m)
+        if m == "group_metrics":
+            for placeholder, text in parts.items():
+                body = body.replace(placeholder, text)
+        materialize = " MATERIALIZED" if m in materialized else ""
+        ctes.append(f"{m} AS{materialize} (\n{body.rstrip().rstrip(';')}\n)")
+    return "WITH\n" + ",\n".join(ctes) + "\n" + final_sql
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything a KPI query is parameterised by (all bound as values)."""
+
+    as_of: dt.date
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    prev_from: dt.date | None = None
+    prev_to: dt.date | None = None
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    def params(self) -> dict[str, Any]:
+        p: dict[str, Any] = {
+            "as_of": self.as_of,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            # no previous period: an empty range
+            "prev_from": self.prev_from or dt.date(1, 1, 2),
+            "prev_to": self.prev_to or dt.date(1, 1, 1),
+        }
+        for key in ("department", "category", "channel", "kecamatan", "kelurahan", "classification"):
+            values = self.filters.get(key)
+            p[f"f_{key}"] = list(values) if values else None
+        return p
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, Any],
+) -> duckdb.DuckDBPyConnection:
+    """Execute ``sql`` on a private cursor, binding only the parameters it names."""
+    names = set(_PARAM.findall(sql))
+    missing = names - set(params)
+    if missing:
+        raise KeyError(f"KPI query parameters not given: {sorted(missing)}")
+    cur = con.cursor()
+    return cur.execute(sql, {k: v for k, v in params.items() if k in names})
+
+
+def fetch_dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]

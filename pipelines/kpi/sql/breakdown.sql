@@ -1,0 +1,57 @@
+-- breakdown: group_metrics with the rates, the min_sample rule, the rank and
+-- the category trend. Groups whose value is unknown (e.g. no department yet)
+-- are left out of their breakdown; they still count in the totals.
+-- Inputs: group_metrics, kpi_settings.
+
+WITH
+
+settings AS (
+    SELECT * FROM kpi_settings
+),
+
+rated AS (
+    SELECT
+        g.* EXCLUDE (verification_days_q, response_days_q, resolution_days_q),
+
+        -- rates: a rate with denominator 0 is NULL, never 0 or 1 -----------------
+        g.responded / nullif(g.in_scope, 0)                                 AS response_rate,
+        g.resolved / nullif(g.in_scope, 0)                                  AS resolution_rate,
+        g.verification_on_time / nullif(g.verification_on_time + g.verification_late, 0)
+                                                                            AS on_time_verification_rate,
+        g.response_on_time / nullif(g.response_on_time + g.response_late, 0) AS on_time_response_rate,
+        g.resolution_on_time / nullif(g.resolution_on_time + g.resolution_late, 0)
+                                                                            AS on_time_resolution_rate,
+        g.repeat_complaints / nullif(g.in_scope, 0)                         AS repeat_rate,
+
+        g.verification_days_q[1]                                            AS verification_days_median,
+        g.response_days_q[1]                                                AS response_days_median,
+        g.response_days_q[2]                                                AS response_days_p90,
+        g.resolution_days_q[1]                                              AS resolution_days_median,
+        g.resolution_days_q[2]                                              AS resolution_days_p90,
+
+        -- a unit with one complaint answered on time must not top the league
+        g.in_scope < s.min_sample                                           AS insufficient_data,
+
+        -- trend against the previous period of equal length ------------------------
+        g.received - g.received_previous                                    AS change,
+        (g.received - g.received_previous) / nullif(g.received_previous, 0) AS change_rate,
+        CASE
+            WHEN greatest(g.received, g.received_previous) < s.min_sample THEN NULL
+            WHEN g.received > g.received_previous THEN 'naik'
+            WHEN g.received < g.received_previous THEN 'turun'
+            ELSE 'tetap'
+        END                                                                 AS trend
+    FROM group_metrics AS g
+    CROSS JOIN settings AS s
+    WHERE g.dimension IN ('total', 'month') OR g.group_value IS NOT NULL
+)
+
+SELECT
+    *,
+    CASE WHEN NOT insufficient_data AND dimension NOT IN ('total', 'month') THEN
+        rank() OVER (
+            PARTITION BY dimension, insufficient_data, month
+            ORDER BY on_time_response_rate DESC NULLS LAST, response_rate DESC NULLS LAST
+        )
+    END                                                                     AS rank
+FROM rated

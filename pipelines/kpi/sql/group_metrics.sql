@@ -1,0 +1,62 @@
+-- group_metrics: the period metrics (cohort: complaints reported in
+-- [$date_from, $date_to]), the stock at A and the previous period's count,
+-- for the whole scope and for each requested grouping, in one scan of
+-- complaint_facts (GROUPING SETS).
+-- Inputs: complaint_facts.
+-- Parameters: $date_from, $date_to, $prev_from, $prev_to (DATE).
+-- Filled in by pipelines.kpi.engine from its fixed list of dimensions (never
+-- from user input): the grouping sets, the dimension name, the group value and
+-- the grouping columns (department, category, channel, kecamatan, kelurahan,
+-- classification, month; NULL where not grouped by).
+
+WITH
+
+facts AS (
+    SELECT
+        *,
+        reported_date BETWEEN CAST($date_from AS DATE) AND CAST($date_to AS DATE) AS in_period,
+        reported_date BETWEEN CAST($prev_from AS DATE) AND CAST($prev_to AS DATE) AS in_previous_period
+    FROM complaint_facts
+)
+
+SELECT
+    /*DIMENSION*/                                                          AS dimension,
+    /*GROUP_VALUE*/                                                        AS group_value,
+    /*GROUP_COLUMNS*/,
+
+    -- cohort counts -------------------------------------------------------------
+    count(*) FILTER (WHERE in_period)                                      AS received,
+    count(*) FILTER (WHERE in_period AND is_excluded)                      AS excluded,
+    count(*) FILTER (WHERE in_period AND in_scope)                         AS in_scope,
+    count(*) FILTER (WHERE in_period AND is_verified)                      AS verified,
+    count(*) FILTER (WHERE in_period AND is_responded)                     AS responded,
+    count(*) FILTER (WHERE in_period AND is_resolved)                      AS resolved,
+
+    -- durations (continuous quantiles: [median, p90]) ---------------------------
+    quantile_cont(verification_days, [0.5, 0.9]) FILTER (WHERE in_period AND is_verified)  AS verification_days_q,
+    quantile_cont(response_days, [0.5, 0.9])     FILTER (WHERE in_period AND is_responded) AS response_days_q,
+    quantile_cont(resolution_days, [0.5, 0.9])   FILTER (WHERE in_period AND is_resolved)  AS resolution_days_q,
+
+    -- on time / late --------------------------------------------------------------
+    count(*) FILTER (WHERE in_period AND verification_on_time)             AS verification_on_time,
+    count(*) FILTER (WHERE in_period AND verification_late)                AS verification_late,
+    count(*) FILTER (WHERE in_period AND response_on_time)                 AS response_on_time,
+    count(*) FILTER (WHERE in_period AND response_late)                    AS response_late,
+    count(*) FILTER (WHERE in_period AND resolution_on_time)               AS resolution_on_time,
+    count(*) FILTER (WHERE in_period AND resolution_late)                  AS resolution_late,
+
+    -- outcome ---------------------------------------------------------------------
+    avg(satisfaction) FILTER (WHERE in_period AND in_scope)                AS satisfaction_mean,
+    count(satisfaction) FILTER (WHERE in_period AND in_scope)              AS satisfaction_count,
+    count(*) FILTER (WHERE in_period AND is_repeat)                        AS repeat_complaints,
+
+    -- stock at A (not limited to the period) -----------------------------------
+    count(*) FILTER (WHERE is_open)                                        AS backlog_open,
+    count(*) FILTER (WHERE is_overdue)                                     AS backlog_overdue,
+    histogram(aging_bucket) FILTER (WHERE is_open)                         AS backlog_aging,
+
+    -- previous period of equal length (category trend) -------------------------
+    count(*) FILTER (WHERE in_previous_period)                             AS received_previous
+FROM facts
+WHERE in_period OR in_previous_period OR is_open
+GROUP BY GROUPING SETS (/*GROUPING_SETS*/)
