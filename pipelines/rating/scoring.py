@@ -392,6 +392,8 @@ def score_departments(model: RatingModel, kpi: Mapping[str, Any]) -> list[Depart
     An OPD with fewer than ``min_sample`` in-scope complaints is "data tidak cukup"
     and gets no score and no rank.
     """
+    if not model.opd_indicators:
+        raise ValueError("Model penilaian tidak punya indikator OPD: tambahkan 'opd_model' (atau dimensi 'output').")
     period = dict(kpi.get("period") or {})
     out: list[DepartmentRating] = []
     for row in kpi.get("by_department") or []:

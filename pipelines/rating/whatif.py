@@ -174,7 +174,7 @@ def _count_lever(kpi_key: str, inputs: RatingInputs, limits: Mapping[str, int]) 
 
     def rate_after(x: int) -> float | None:
         if kpi_key == "backlog_overdue_share":
-            return (num - x) / (den - x) if den - x > 0 else None
+            return (num - x) / (den - x) if den - x > 0 else 0.0  # no backlog left: nothing overdue
         return (num - x) / den if lower else (num + x) / den
 
     def apply(st: _State, x: int) -> _State:
@@ -389,7 +389,8 @@ def _upload_lever(ind: Indicator, inputs: RatingInputs) -> _Lever | None:
         if spec.required_count == 1 and spec.count == "documents" and not spec.required_types:
             text = f"Unggah {spec.document} {yr}"
         elif added_units:
-            text = f"Unggah bukti {fmt.number(added_units)} {word} {spec.document} lagi {yr}"
+            what = "bukti " if spec.count == "events" else ""
+            text = f"Unggah {what}{fmt.number(added_units)} {word} {spec.document} lagi {yr}"
             if added_types:
                 text += f", lengkap dengan {_and_list(added_types)}"
         else:
