@@ -34,3 +34,17 @@ def test_demo_command_rejects_bad_options(tmp_path):
     r = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--from", "2025-05-01", "--to", "2025-04-01"])
     assert r.exit_code == 1 and "sebelum" in r.output
     assert not (tmp_path / "raw").exists()
+
+
+def test_demo_refuses_master_data_without_the_city(tmp_path):
+    import shutil
+
+    from pipelines.settings import DEFAULT_CONFIG_DIR
+
+    cdir = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR, cdir)
+    f = cdir / "departments.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("- name: Dinas Perhubungan\n", "- name: Dinas Perhubungan Darat\n"))
+    r = runner.invoke(app, ["demo", "--data-dir", str(tmp_path / "d"), "--config-dir", str(cdir)])
+    assert r.exit_code == 1 and "Dinas Perhubungan" in r.output and "master data Kota Blitar" in r.output
+    assert not (tmp_path / "d" / "raw").exists()

@@ -60,10 +60,16 @@ def demo(
         f"{fmt.number(e['data_rows'])} baris data; {fmt.number(e['complaints'])} pengaduan "
         f"({fmt.number(e['duplicate_pairs'])} pasangan kemungkinan duplikat lintas kanal)."
     )
+    unknown = ", ".join(u["name"] for u in m["unmatched_departments"]) or "–"
     typer.echo(
         f"Baris rusak yang disengaja: {len(m['defects'])} (diharapkan masuk karantina); "
-        f"nama OPD yang tidak dikenal: {', '.join(u['name'] for u in m['unmatched_departments'])}."
+        f"nama OPD yang tidak dikenal: {unknown}."
     )
+    if m["defects_skipped"]:
+        typer.echo(
+            f"Rentang data terlalu kecil untuk sebagian baris rusak ({', '.join(m['defects_skipped'])}); "
+            "perbesar rentang atau volume bila semua jenis diperlukan."
+        )
     typer.echo(f"Manifest: {res.manifest_path}")
     typer.echo(f"Langkah berikutnya: monev run --data-dir {paths.data_dir}")
 

@@ -23,7 +23,7 @@ from pipelines.demo import lapor as lapor_mod
 from pipelines.demo import rekap as rekap_mod
 from pipelines.demo import render
 from pipelines.demo.files import Sheet, write_sheet
-from pipelines.demo.simulate import simulate_complaints, state_at
+from pipelines.demo.simulate import missing_master_data, simulate_complaints, state_at
 from pipelines.demo.truth import city_kpis
 from pipelines.demo.workdays import WorkCalendar
 from pipelines.masterdata import MasterData, load_master_data
@@ -265,6 +265,13 @@ def write_demo(
     if scale <= 0:
         raise DemoError("--scale harus lebih besar dari 0.")
     md = md or load_master_data()
+    missing = missing_master_data(md)
+    if missing:
+        raise DemoError(
+            f"Data demo dibuat untuk master data Kota Blitar; konfigurasi di {md.config_dir} tidak memuat: "
+            f"{', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}. Jalankan demo dengan konfigurasi bawaan "
+            "(tanpa --config-dir) atau tambahkan nama-nama itu ke config."
+        )
     data_dir = Path(data_dir)
     raw = data_dir / "raw"
     _clear_previous(data_dir, raw, force)

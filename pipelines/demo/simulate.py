@@ -71,6 +71,17 @@ def opd_profile(department: str) -> tuple[float, float, float, float]:
     return MEDIUM
 
 
+def missing_master_data(md: MasterData) -> list[str]:
+    """Names the simulator needs that the master data lacks (it is made for Kota Blitar's config)."""
+    need_dept = {d for t in vocab.TOPICS for d, _ in t.departments if not d.startswith("@")}
+    need_dept |= {f"Kelurahan {k}" for k in md.kelurahan_names} | {f"Kecamatan {k}" for k in md.kecamatan_names}
+    missing = sorted(need_dept - set(md.department_names))
+    missing += sorted({t.category for t in vocab.TOPICS} - set(md.category_names))
+    missing += sorted({c for t in vocab.TOPICS for c, _ in t.classifications} - {c.name for c in md.classifications})
+    missing += sorted(set(CHANNEL_WEIGHTS) - set(md.channel_names))
+    return missing
+
+
 def _s(a: np.ndarray) -> np.ndarray:
     return a.astype("datetime64[s]")
 
@@ -285,6 +296,9 @@ def simulate_complaints(
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     md = md or load_master_data()
+    missing = missing_master_data(md)
+    if missing:
+        raise ValueError(f"master data in {md.config_dir} lacks names the demo needs: {', '.join(missing)}")
     r_dates, r_attr, r_text, r_people, r_life, r_ids, r_dup = (
         np.random.default_rng(s) for s in np.random.SeedSequence([int(seed), 20240101]).spawn(7)
     )
@@ -320,9 +334,6 @@ def simulate_complaints(
     topic = _choice_by_group(r_attr, regime, probs)
 
     ch_names = list(CHANNEL_WEIGHTS)
-    unknown = [c for c in ch_names if c not in md.channel_names]
-    if unknown:
-        raise ValueError(f"channels.yaml lacks the demo channels {unknown}")
     emergency = np.array([t.emergency for t in topics])[topic]
     cgroup = flags["sapa"][day_idx].astype(int) + 2 * emergency
     cprobs = {}
