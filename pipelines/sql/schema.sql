@@ -163,3 +163,98 @@ CREATE TABLE run_log (
     status          VARCHAR NOT NULL,      -- ok | refused | error
     message         VARCHAR
 );
+
+-- ---------------------------------------------------------------- data quality
+-- (pipelines.validate; written by the build, read by `monev check` and the dashboard)
+
+-- Rows held back by a blocking rule: they are not in `complaints`. A row is
+-- released when a file of the same or a later snapshot loads the same
+-- complaint (a corrected export); released rows stay listed for the record.
+CREATE TABLE quarantine (
+    file_hash       VARCHAR NOT NULL,
+    file_name       VARCHAR NOT NULL,
+    sheet           VARCHAR,               -- XLSX sheet, null for CSV/JSON
+    source_row      INTEGER NOT NULL,      -- 1-based row as a spreadsheet shows it
+    complaint_key   VARCHAR,               -- null when the row has no usable id
+    source_id       VARCHAR,
+    field           VARCHAR NOT NULL,      -- canonical field the rule is about
+    column_name     VARCHAR NOT NULL,      -- the column header as written in the file
+    rule            VARCHAR NOT NULL,
+    observed        VARCHAR,               -- what was written (personal data redacted)
+    message         VARCHAR NOT NULL,      -- Bahasa Indonesia: file, row, column, problem, what to do
+    status          VARCHAR NOT NULL,      -- held | released
+    released_by     VARCHAR                -- file name that loaded the complaint later
+);
+
+-- Non-blocking findings: the row (or complaint) loaded. layer: staging (one
+-- row of a file), file (a whole column of a file), curated (a merged complaint
+-- whose status or timestamps contradict each other).
+CREATE TABLE warnings (
+    layer           VARCHAR NOT NULL,
+    file_hash       VARCHAR,
+    file_name       VARCHAR,
+    sheet           VARCHAR,
+    source_row      INTEGER,
+    complaint_key   VARCHAR,
+    source_id       VARCHAR,
+    field           VARCHAR NOT NULL,
+    column_name     VARCHAR NOT NULL,
+    rule            VARCHAR NOT NULL,
+    observed        VARCHAR,
+    message         VARCHAR NOT NULL
+);
+
+-- Names in the exports that match no master-data entry (department, category,
+-- kelurahan, kecamatan), with the three closest suggestions.
+CREATE TABLE unmatched_names (
+    kind            VARCHAR NOT NULL,      -- department | category | kelurahan | kecamatan
+    raw_value       VARCHAR NOT NULL,      -- as written (personal data redacted)
+    rows            INTEGER NOT NULL,
+    files           VARCHAR[] NOT NULL,
+    suggestions     VARCHAR[] NOT NULL,
+    PRIMARY KEY (kind, raw_value)
+);
+
+-- Per input file: reconciliation and the publish gate.
+CREATE TABLE quality_files (
+    file_hash       VARCHAR PRIMARY KEY,
+    file_name       VARCHAR NOT NULL,
+    profile         VARCHAR NOT NULL,
+    source          VARCHAR NOT NULL,      -- lapor | rekap:<channel> | open311
+    snapshot_date   DATE NOT NULL,
+    rows_read       INTEGER NOT NULL,
+    rows_loaded     INTEGER NOT NULL,
+    rows_quarantined INTEGER NOT NULL,     -- held + released
+    rows_released   INTEGER NOT NULL,
+    rows_skipped    INTEGER NOT NULL,
+    rows_warned     INTEGER NOT NULL,      -- loaded rows with at least one warning
+    warnings        INTEGER NOT NULL,      -- warning findings (a row can have several)
+    blocking_share  DOUBLE NOT NULL,       -- held rows / data rows
+    gate            VARCHAR NOT NULL       -- ok | over_limit
+);
+
+-- Findings per file and rule (blocking and warning).
+CREATE TABLE quality_rules (
+    file_hash       VARCHAR,               -- null for curated findings
+    file_name       VARCHAR,
+    rule            VARCHAR NOT NULL,
+    severity        VARCHAR NOT NULL,
+    rows            INTEGER NOT NULL
+);
+
+-- Freshness per source: the latest export date; stale after N days (config/ingest.yaml).
+CREATE TABLE quality_sources (
+    source          VARCHAR PRIMARY KEY,   -- lapor | rekap:<channel> | open311
+    label           VARCHAR NOT NULL,
+    files           INTEGER NOT NULL,
+    complaints      INTEGER NOT NULL,
+    latest_export   DATE NOT NULL,
+    reference_date  DATE NOT NULL,         -- the build date
+    days_since      INTEGER NOT NULL,
+    is_stale        BOOLEAN NOT NULL
+);
+
+CREATE VIEW quality_contradictions AS
+SELECT w.complaint_key, w.file_name, w.source_row, w.rule, w.field, w.observed, w.message
+FROM warnings w
+WHERE w.layer = 'curated';

@@ -1,0 +1,1 @@
+"""Build and publish the warehouse from the raw exports (`monev run`, `monev build`)."""

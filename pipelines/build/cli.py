@@ -1,0 +1,192 @@
+"""`monev run`, `monev build`, `monev ingest` and `monev check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
+
+
+def _print_reconciliation(result) -> None:
+    from pipelines import fmt
+
+    rows = [f for f in result.files]
+    if not rows:
+        return
+    head = ("Berkas", "Profil", "Dibaca", "Dimuat", "Karantina", "Dilewati", "Peringatan", "Keterangan")
+    table = []
+    for f in rows:
+        if f.status == "refused":
+            note = "DITOLAK"
+        elif f.status == "duplicate":
+            note = f"identik dengan {f.duplicate_of}"
+        else:
+            note = "dari cache" if f.cached else "dibaca"
+            if f.rows_released:
+                note += f", {fmt.number(f.rows_released)} dilepas"
+            if f.gate != "ok":
+                note += ", MELEBIHI BATAS"
+        nums = (
+            ("", "", "", "", "", "")
+            if f.status != "ok"
+            else (
+                fmt.number(f.rows_read),
+                fmt.number(f.rows_loaded),
+                fmt.number(f.rows_quarantined),
+                fmt.number(f.rows_skipped),
+                fmt.number(f.warnings),
+            )
+        )
+        table.append((f.rel_path, f.profile or "-", *nums[:5], note))
+    ok = [f for f in rows if f.status == "ok"]
+    if ok:
+        table.append(
+            (
+                "JUMLAH",
+                "",
+                fmt.number(sum(f.rows_read for f in ok)),
+                fmt.number(sum(f.rows_loaded for f in ok)),
+                fmt.number(sum(f.rows_quarantined for f in ok)),
+                fmt.number(sum(f.rows_skipped for f in ok)),
+                fmt.number(sum(f.warnings for f in ok)),
+                "dibaca = dimuat + karantina + dilewati",
+            )
+        )
+    widths = [max(len(str(r[i])) for r in [head, *table]) for i in range(len(head))]
+    right = {2, 3, 4, 5, 6}
+
+    def line(r) -> str:
+        return "  ".join(str(v).rjust(widths[i]) if i in right else str(v).ljust(widths[i]) for i, v in enumerate(r))
+
+    typer.echo(line(head))
+    typer.echo("  ".join("-" * w for w in widths))
+    for r in table[:-1] if ok else table:
+        typer.echo(line(r))
+    if ok:
+        typer.echo("  ".join("-" * w for w in widths))
+        typer.echo(line(table[-1]))
+
+
+def _report(result, paths) -> None:
+    from pipelines import fmt
+
+    _print_reconciliation(result)
+    for f in result.files:
+        if f.status == "refused" and f.message:
+            typer.secho("\n" + f.message, err=True, fg=typer.colors.RED)
+    if result.published:
+        dup = f", {fmt.number(result.duplicates)} kemungkinan duplikat lintas kanal" if result.duplicates else ""
+        typer.echo(
+            f"\nGudang data diterbitkan: {paths.warehouse}\n"
+            f"Snapshot {result.snapshot_id}, data per {fmt.date_long(result.as_of)}, "
+            f"{fmt.number(result.complaints)} pengaduan{dup}. "
+            f"Waktu {fmt.number(result.timings.get('total', 0), 1)} detik."
+        )
+        held = sum(f.rows_quarantined - f.rows_released for f in result.files if f.status == "ok")
+        if held:
+            typer.echo(f"{fmt.number(held)} baris ditahan di karantina: lihat `monev check --data-dir {paths.data_dir}`.")
+    else:
+        raise fail("\n" + (result.message or "Pembangunan gagal."), code=2 if result.status == "blocked" else 1)
+
+
+def run_cmd(
+    data_dir: DataDirOpt = None,
+    config_dir: ConfigDirOpt = None,
+    quiet: Annotated[bool, typer.Option("--diam", "-q", help="Jangan tampilkan kemajuan.")] = False,
+) -> None:
+    """Baca semua berkas di raw/, bangun gudang data, dan terbitkan bila lolos pemeriksaan."""
+    from pipelines.build.core import run_pipeline
+
+    paths = paths_from(data_dir, config_dir)
+    result = run_pipeline(paths, progress=None if quiet else (lambda m: typer.echo(m, err=True)))
+    _report(result, paths)
+
+
+def build_cmd(data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None) -> None:
+    """Bangun ulang gudang data dari berkas yang sudah dibaca (tanpa membaca raw/ lagi)."""
+    from pipelines.build.core import run_pipeline
+
+    paths = paths_from(data_dir, config_dir)
+    result = run_pipeline(paths, from_staging=True, progress=lambda m: typer.echo(m, err=True))
+    _report(result, paths)
+
+
+def ingest_cmd(
+    file: Annotated[Path, typer.Argument(help="Berkas ekspor (CSV, XLSX, JSON) yang akan disalin ke raw/.")],
+    data_dir: DataDirOpt = None,
+    config_dir: ConfigDirOpt = None,
+    kanal: Annotated[str | None, typer.Option("--kanal", help="Kanal rekap (mis. WhatsApp) bila tidak tersirat.")] = None,
+    profil: Annotated[str | None, typer.Option("--profil", help="Paksa profil pemetaan tertentu.")] = None,
+    run: Annotated[bool, typer.Option("--run", help="Langsung jalankan monev run setelah disalin.")] = False,
+) -> None:
+    """Periksa satu berkas (pratinjau), lalu salin ke raw/ bila dapat dibaca."""
+    import shutil
+
+    from pipelines import fmt
+    from pipelines.ingest.matching import channel_slug
+    from pipelines.ingest.preview import preview_file
+    from pipelines.masterdata import load_master_data
+
+    paths = paths_from(data_dir, config_dir)
+    if not file.is_file():
+        raise fail(f"Berkas {file} tidak ditemukan.")
+    md = load_master_data(paths.config_dir)
+    pv = preview_file(file, md, profile=profil, channel=kanal)
+    if not pv.ok:
+        raise fail(pv.refused or "Berkas ditolak.")
+    typer.echo(
+        f"{pv.file_name}: profil '{pv.profile_label}', judul kolom di baris {', '.join(map(str, pv.header_rows))}, "
+        f"{fmt.number(pv.rows_data)} baris data, {fmt.number(sum(pv.skipped.values()))} baris dilewati"
+        + (f", kanal {pv.channel}" if pv.channel else "")
+    )
+    for h, _field, label in pv.columns:
+        typer.echo(f"  {h!s:32} -> {label or '(tidak dipakai)'}")
+    if pv.problems is not None and pv.problems.height:
+        typer.echo(f"{fmt.number(pv.problems.height)} temuan ({fmt.number(pv.rows_blocked)} baris akan dikarantina):")
+        for msg in pv.problems["message"].head(10).to_list():
+            typer.echo(f"  - {msg}")
+    paths.raw_dir.mkdir(parents=True, exist_ok=True)
+    name = file.name
+    if kanal:
+        stem, suf = file.stem, file.suffix
+        name = f"{stem}__kanal-{channel_slug(pv.channel or kanal)}{suf}"
+    target = paths.raw_dir / name
+    if target.exists():
+        raise fail(f"Sudah ada berkas bernama {name} di {paths.raw_dir}; ganti namanya dulu.")
+    shutil.copy2(file, target)
+    typer.echo(f"Disalin ke {target}.")
+    if run:
+        run_cmd(data_dir=paths.data_dir, config_dir=paths.config_dir)
+
+
+def check_cmd(
+    data_dir: DataDirOpt = None,
+    format: Annotated[str, typer.Option("--format", help="json atau table.")] = "table",
+) -> None:
+    """Laporan mutu data dari gudang yang terbit: karantina, peringatan, nama tak dikenal, kesegaran sumber."""
+    import json
+
+    from pipelines.validate.report import quality_report, render_table
+    from pipelines.warehouse import WarehouseMissing
+
+    if format not in ("json", "table"):
+        raise fail("--format harus json atau table.")
+    paths = paths_from(data_dir)
+    try:
+        rep = quality_report(paths)
+    except WarehouseMissing as exc:
+        raise fail(str(exc)) from exc
+    if format == "json":
+        typer.echo(json.dumps(rep, ensure_ascii=False, indent=1, default=str))
+    else:
+        typer.echo(render_table(rep))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_cmd)
+    app.command("build")(build_cmd)
+    app.command("ingest")(ingest_cmd)
+    app.command("check")(check_cmd)

@@ -1,0 +1,115 @@
+"""Likely duplicates: a complaint from a hand-kept rekap that was also typed
+into SP4N-LAPOR! (through "Form Manual"), so one complaint is in two sources.
+
+DuckDB finds candidate pairs (same department and category, reported within a
+few days, reporters and kelurahan not known to differ: see
+sql/build_duplicate_candidates.sql); rapidfuzz scores only those pairs, in C++
+over whole arrays (``process.cpdist``). The score is the best match between the
+pair's titles and bodies: near-identical text, where one may be an excerpt of
+the other when it is at least half as long ("Lampu jalan padam Jl. Kelud" and
+"Diteruskan dari WhatsApp: Lampu jalan padam Jl. Kelud, mohon segera
+ditangani"). Pairs at or above the threshold are joined into clusters; the
+earliest report of a cluster stands for it (``is_duplicate = false``).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from pipelines.build.settings import IngestSettings
+
+_CHUNK = 1_000_000
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Length-aware text similarity (0-100) of aligned arrays of normalised strings."""
+    la = np.fromiter((len(x) for x in a), dtype=np.int64, count=len(a))
+    lb = np.fromiter((len(x) for x in b), dtype=np.int64, count=len(b))
+    short = np.minimum(la, lb)
+    long_ = np.maximum(la, lb)
+    whole = process.cpdist(a, b, scorer=fuzz.ratio, processor=None, workers=-1)
+    part = process.cpdist(a, b, scorer=fuzz.partial_ratio, processor=None, workers=-1)
+    comparable = short * 2 >= long_
+    score = np.where(comparable, np.maximum(whole, part), whole)
+    return np.where(short > 0, score, 0.0)
+
+
+def _run_sql(con: duckdb.DuckDBPyConnection, settings: IngestSettings) -> None:
+    from pipelines.build.core import run_sql
+
+    run_sql(
+        con,
+        "build_duplicate_candidates.sql",
+        {"window": max(int(settings.dup_window_days), 1), "lapor_channels": list(settings.dup_lapor_channels)},
+    )
+
+
+def flag_duplicates(con: duckdb.DuckDBPyConnection, settings: IngestSettings) -> int:
+    """Set duplicate_cluster / is_duplicate in ``complaints``; returns the number of flagged duplicates."""
+    _run_sql(con, settings)
+    n_pairs = con.execute("SELECT count(*) FROM dup_pairs").fetchone()[0]
+    if n_pairs == 0:
+        return 0
+    base = con.execute("SELECT dup_title, dup_body FROM dup_base ORDER BY i").fetchnumpy()
+    titles = np.asarray(base["dup_title"], dtype=object)
+    bodies = np.asarray(base["dup_body"], dtype=object)
+    matched_a: list[np.ndarray] = []
+    matched_b: list[np.ndarray] = []
+    for offset in range(0, n_pairs, _CHUNK):
+        arr = con.execute(
+            "SELECT ia, ib FROM dup_pairs ORDER BY ia, ib LIMIT ? OFFSET ?", [_CHUNK, offset]
+        ).fetchnumpy()
+        ia = arr["ia"].astype(np.int64)
+        ib = arr["ib"].astype(np.int64)
+        scores = np.max(
+            [similarity(x[ia], y[ib]) for x in (titles, bodies) for y in (titles, bodies)], axis=0
+        )
+        keep = scores >= settings.dup_min_similarity
+        matched_a.append(ia[keep])
+        matched_b.append(ib[keep])
+    a = np.concatenate(matched_a)
+    b = np.concatenate(matched_b)
+    if a.size == 0:
+        return 0
+    # Connected components over the (few) matched pairs.
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    members = sorted(set(a.tolist()) | set(b.tolist()))
+    rows = [(m, find(m)) for m in members]
+    con.execute("CREATE TEMP TABLE dup_members (i BIGINT, root BIGINT)")
+    con.executemany("INSERT INTO dup_members VALUES (?, ?)", rows)
+    con.execute(
+        """
+        CREATE TEMP TABLE dup_clusters AS
+        WITH m AS (
+            SELECT d.complaint_key, d.reported_at, dm.root
+            FROM dup_members dm JOIN dup_base d ON d.i = dm.i
+        ), first AS (
+            SELECT root, arg_min(complaint_key, (reported_at, complaint_key)) AS cluster_key
+            FROM m GROUP BY root
+        )
+        SELECT m.complaint_key, f.cluster_key, m.complaint_key <> f.cluster_key AS is_dup
+        FROM m JOIN first f USING (root)
+        """
+    )
+    con.execute(
+        """
+        UPDATE complaints SET duplicate_cluster = c.cluster_key, is_duplicate = c.is_dup
+        FROM dup_clusters c WHERE complaints.complaint_key = c.complaint_key
+        """
+    )
+    return con.execute("SELECT count(*) FROM dup_clusters WHERE is_dup").fetchone()[0]

@@ -1,0 +1,48 @@
+"""Ingestion and data-quality settings from ``config/ingest.yaml``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.masterdata import ConfigError, read_yaml
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    dup_window_days: int = 3
+    dup_min_similarity: float = 90.0
+    dup_lapor_channels: tuple[str, ...] = ("Form Manual LAPOR!",)
+    max_blocking_share: float = 0.05
+    stale_after_days: int = 35
+    earliest_plausible_date: dt.date = dt.date(2000, 1, 1)
+
+
+def load_ingest_settings(config_dir: Path) -> IngestSettings:
+    """Read config/ingest.yaml (defaults when the file is absent)."""
+    path = Path(config_dir) / "ingest.yaml"
+    if not path.exists():
+        return IngestSettings()
+    raw = read_yaml(path)
+    dup = raw.get("duplicates") or {}
+    q = raw.get("quality") or {}
+    try:
+        earliest = q.get("earliest_plausible_date", dt.date(2000, 1, 1))
+        if isinstance(earliest, str):
+            earliest = dt.date.fromisoformat(earliest)
+        s = IngestSettings(
+            dup_window_days=int(dup.get("window_days", 3)),
+            dup_min_similarity=float(dup.get("min_similarity", 90)),
+            dup_lapor_channels=tuple(str(c) for c in (dup.get("lapor_channels", ["Form Manual LAPOR!"]) or [])),
+            max_blocking_share=float(q.get("max_blocking_share", 0.05)),
+            stale_after_days=int(q.get("stale_after_days", 35)),
+            earliest_plausible_date=earliest,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"ingest.yaml: nilai tidak valid ({exc}); periksa angka dan tanggalnya.") from exc
+    if not 0 <= s.max_blocking_share <= 1:
+        raise ConfigError("ingest.yaml: quality.max_blocking_share harus antara 0 dan 1 (mis. 0.05 untuk 5%).")
+    if not 0 <= s.dup_min_similarity <= 100:
+        raise ConfigError("ingest.yaml: duplicates.min_similarity harus antara 0 dan 100.")
+    return s

@@ -1,0 +1,101 @@
+"""Personal data: the patterns that find phones, emails and NIK in text, their
+redaction, and the salted reporter hash.
+
+The patterns are written once here and used everywhere (ingestion, the PII scan
+of every curated string column, exports). They use only syntax shared by
+Python ``re``, Rust ``regex`` (polars) and RE2 (DuckDB): no look-around, no
+back-references.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+# Order matters: emails first (they may contain digits), then NIK (16 digits),
+# then phone numbers.
+EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+# NIK: 16 digits, the first two a province code (11-94), optionally grouped
+# with spaces, dots or dashes.
+NIK_PATTERN = r"\b[1-9][0-9](?:[ .-]?[0-9]){14}\b"
+# Indonesian mobile numbers (08.., +62 8.., 62 8..) and landlines with an area
+# code ((0342) 801234, 0342-801234).
+PHONE_PATTERN = (
+    r"(?:\+62|\b62|\b0)[ .-]?8[0-9](?:[ .-]?[0-9]){6,11}\b"
+    r"|(?:\(0[0-9]{2,3}\)|\b0[0-9]{2,3})[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}\b"
+)
+
+REDACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("email", EMAIL_PATTERN, "[email]"),
+    ("nik", NIK_PATTERN, "[NIK]"),
+    ("phone", PHONE_PATTERN, "[telepon]"),
+)
+PII_PATTERNS: dict[str, str] = {kind: pat for kind, pat, _ in REDACTIONS}
+# One pattern that finds any of them (for scans: DuckDB regexp_matches, re.search).
+ANY_PII_PATTERN = "|".join(f"(?:{p})" for p in PII_PATTERNS.values())
+
+_COMPILED = tuple((re.compile(p), token) for _, p, token in REDACTIONS)
+_ANY = re.compile(ANY_PII_PATTERN)
+
+
+def redact_text(text: str | None) -> str | None:
+    """Replace phones, emails and NIK in one string by [telepon], [email], [NIK]."""
+    if text is None:
+        return None
+    for rx, token in _COMPILED:
+        text = rx.sub(token, text)
+    return text
+
+
+def find_pii(text: str | None) -> list[str]:
+    """The kinds of personal data found in a string (empty if none)."""
+    if not text:
+        return []
+    return [kind for kind, pat, _ in REDACTIONS if re.search(pat, text)]
+
+
+def contains_pii(text: str | None) -> bool:
+    return bool(text) and _ANY.search(text) is not None
+
+
+def redact_expr(expr: pl.Expr) -> pl.Expr:
+    """The polars expression that redacts a string column (vectorised)."""
+    for _, pat, token in REDACTIONS:
+        expr = expr.str.replace_all(pat, token)
+    return expr
+
+
+def phone_key_expr(expr: pl.Expr) -> pl.Expr:
+    """Normalise a phone number for hashing: digits only, +62/62 prefix -> 0."""
+    digits = expr.str.replace_all(r"[^0-9]", "")
+    return (
+        pl.when(digits.str.starts_with("62"))
+        .then(pl.lit("0") + digits.str.slice(2))
+        .when(digits.str.starts_with("8"))
+        .then(pl.lit("0") + digits)
+        .otherwise(digits)
+    )
+
+
+def contact_key_expr(
+    phone: pl.Expr | None, email: pl.Expr | None, nik: pl.Expr | None, name: pl.Expr | None
+) -> pl.Expr:
+    """The normalised contact a reporter hash is computed from: the phone if
+    present, else the email, else the NIK, else the name (null if none)."""
+    parts: list[pl.Expr] = []
+    if phone is not None:
+        p = phone_key_expr(phone)
+        parts.append(pl.when(p.str.len_chars() >= 6).then(pl.lit("tel:") + p))
+    if email is not None:
+        e = email.str.strip_chars().str.to_lowercase()
+        parts.append(pl.when(e.str.contains("@")).then(pl.lit("email:") + e))
+    if nik is not None:
+        n = nik.str.replace_all(r"[^0-9]", "")
+        parts.append(pl.when(n.str.len_chars() == 16).then(pl.lit("nik:") + n))
+    if name is not None:
+        nm = name.str.to_lowercase().str.replace_all(r"[^0-9a-z]+", " ").str.strip_chars()
+        parts.append(pl.when(nm.str.len_chars() >= 3).then(pl.lit("nama:") + nm))
+    if not parts:
+        return pl.lit(None, dtype=pl.String)
+    return pl.coalesce(parts)

@@ -1,0 +1,131 @@
+"""What the upload page (and ``monev ingest``) shows before a file is accepted:
+the profile that fits, the header row, how each column maps, the first rows
+canonicalised and redacted, and the problems, without touching the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.canonical import stage_file
+from pipelines.ingest.errors import FileRefused
+from pipelines.ingest.profiles import FIELD_LABELS, load_profiles
+from pipelines.masterdata import MasterData
+
+PREVIEW_COLUMNS = (
+    "source_row", "source_id", "reported_at", "status", "status_label", "classification", "category", "channel",
+    "department", "department_raw", "kecamatan", "kelurahan", "title", "body", "location",
+    "verified_at", "dispatched_at", "first_response_at", "resolved_at",
+)
+
+
+@dataclass
+class Preview:
+    file_name: str
+    ok: bool
+    refused: str | None = None  # the refusal paragraph when not ok
+    profile: str | None = None
+    profile_label: str | None = None
+    kind: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheets: list[str | None] = field(default_factory=list)
+    header_rows: list[int] = field(default_factory=list)
+    columns: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # header, field, label
+    channel: str | None = None
+    channel_source: str | None = None
+    snapshot_date: dt.date | None = None
+    rows_read: int = 0
+    rows_data: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    rows: pl.DataFrame | None = None  # first rows, canonical and redacted
+    problems: pl.DataFrame | None = None  # issue rows (pipelines.validate.engine.ISSUE_SCHEMA)
+    rows_blocked: int = 0
+    unmatched: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def blocking_share(self) -> float:
+        return self.rows_blocked / self.rows_data if self.rows_data else 0.0
+
+
+def preview_file(
+    path: str | Path,
+    md: MasterData,
+    *,
+    profile: str | None = None,
+    channel: str | None = None,
+    rel_path: str | None = None,
+    n_rows: int = 20,
+    validate: bool = True,
+) -> Preview:
+    """Read ``path`` as the pipeline would and report what would load, without writing anything."""
+    from pipelines.build.settings import load_ingest_settings
+    from pipelines.validate.engine import Validator, issues_from
+    from pipelines.validate.suites import staging_checks
+
+    path = Path(path)
+    profiles = load_profiles(md.config_dir)
+    try:
+        sf = stage_file(
+            path, md, profiles, rel_path=rel_path or path.name, salt=b"preview", channel_override=channel,
+            profile_name=profile,
+        )
+    except FileRefused as exc:
+        return Preview(path.name, False, refused=exc.message)
+    pv = Preview(
+        file_name=path.name,
+        ok=True,
+        profile=sf.profile.name,
+        profile_label=sf.profile.label,
+        kind=sf.kind,
+        encoding=sf.encoding,
+        delimiter=sf.delimiter,
+        sheets=sf.sheets,
+        header_rows=sf.header_rows,
+        columns=[(h, f, FIELD_LABELS.get(f) if f else None) for h, f in sf.columns],
+        channel=sf.channel,
+        channel_source=sf.channel_source,
+        snapshot_date=sf.snapshot_date,
+        rows_read=sf.rows_read,
+        rows_data=sf.rows.height,
+        skipped=sf.skipped,
+        rows=sf.rows.select([c for c in PREVIEW_COLUMNS if c in sf.rows.columns]).head(n_rows),
+        unmatched=[
+            {"kind": n.kind, "raw": n.raw, "rows": n.rows, "suggestions": list(n.suggestions)}
+            for n in sf.names
+            if n.value is None
+        ],
+        notes=sf.notes,
+    )
+    if validate:
+        settings = load_ingest_settings(md.config_dir)
+        now = dt.datetime.now()
+        end = (
+            dt.datetime.combine(sf.snapshot_date, dt.time(23, 59, 59, 999999))
+            if sf.snapshot_date_source == "name" and sf.snapshot_date
+            else now
+        )
+        frame = sf.rows.with_columns(
+            pl.lit("preview").alias("file_hash"),
+            pl.lit(path.name).alias("file_name"),
+            pl.lit(end, dtype=pl.Datetime("us")).alias("snapshot_end"),
+            *[pl.col(c).dt.date().alias(f"{c}__d") for c in
+              ("reported_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at", "archived_at")],
+        )
+        checks = staging_checks(sf.profile, md, dt.datetime.combine(settings.earliest_plausible_date, dt.time()))
+        failures = Validator().validate("preview", frame, checks)
+        cn = pl.DataFrame(
+            [{"file_hash": "preview", "field": f, "column_name": h} for h, f in sf.columns if f],
+            schema={"file_hash": pl.String, "field": pl.String, "column_name": pl.String},
+        ).unique(["file_hash", "field"], keep="first")
+        sugg = {(n.kind, n.raw): n.suggestions for n in sf.names if n.value is None}
+        pv.problems = issues_from(frame, failures, checks, column_names=cn, suggestions=sugg)
+        pv.rows_blocked = (
+            pv.problems.filter(pl.col("severity") == "blocking").select("sheet", "source_row").unique().height
+        )
+    return pv

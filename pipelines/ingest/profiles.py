@@ -1,0 +1,290 @@
+"""Mapping profiles: declarative YAML files in ``config/profiles/`` that say how
+the columns of one kind of export map to the canonical complaint fields.
+
+A user makes a profile for an unfamiliar file by copying one (no code); the
+format is documented in docs/profil-pemetaan.md.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pipelines.masterdata import CANONICAL_STATUSES, ConfigError, read_yaml
+from pipelines.textnorm import norm_key
+
+# Canonical fields a profile may map. Personal-data fields are read only to
+# compute the reporter hash; `row_no` is the spreadsheet's running number.
+TIMESTAMP_FIELDS = ("reported_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at", "archived_at")
+PII_FIELDS = ("reporter_name", "reporter_phone", "reporter_email", "reporter_nik")
+TEXT_FIELDS = ("title", "body", "location")
+KNOWN_FIELDS = (
+    "source_id",
+    *TIMESTAMP_FIELDS,
+    "status",
+    *TEXT_FIELDS,
+    "classification",
+    "category",
+    "channel",
+    "department",
+    "kecamatan",
+    "kelurahan",
+    "is_anonymous",
+    "is_confidential",
+    "satisfaction",
+    *PII_FIELDS,
+    "row_no",
+    # Open311
+    "status_notes",
+    "updated_at",
+    "expected_at",
+    "service_code",
+    "lat",
+    "long",
+    "media_url",
+)
+SOURCE_SYSTEMS = ("lapor", "rekap", "open311")
+MAPPINGS = ("standard", "open311")
+FORMATS = ("csv", "xlsx", "xls", "json")
+
+# Indonesian names of the canonical fields, for messages.
+FIELD_LABELS = {
+    "source_id": "nomor/ID laporan",
+    "reported_at": "tanggal laporan",
+    "verified_at": "tanggal verifikasi",
+    "dispatched_at": "tanggal disposisi",
+    "first_response_at": "tanggal tindak lanjut",
+    "resolved_at": "tanggal selesai",
+    "archived_at": "tanggal arsip",
+    "status": "status",
+    "title": "judul",
+    "body": "isi laporan",
+    "location": "lokasi",
+    "classification": "klasifikasi",
+    "category": "kategori",
+    "channel": "kanal",
+    "department": "OPD/instansi",
+    "kecamatan": "kecamatan",
+    "kelurahan": "kelurahan",
+    "is_anonymous": "anonim",
+    "is_confidential": "rahasia",
+    "satisfaction": "penilaian",
+    "reporter_name": "nama pelapor",
+    "reporter_phone": "telepon pelapor",
+    "reporter_email": "email pelapor",
+    "reporter_nik": "NIK pelapor",
+    "row_no": "nomor urut",
+    "status_notes": "catatan status",
+    "updated_at": "tanggal pembaruan",
+    "expected_at": "tanggal perkiraan",
+    "service_code": "kode layanan",
+    "lat": "lintang",
+    "long": "bujur",
+    "media_url": "tautan media",
+}
+
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def header_keys(header: object) -> frozenset[str]:
+    """The normalised keys a header cell can match: as written, and without a
+    parenthesised note ("Tanggal Laporan (WIB)" -> "tanggallaporan")."""
+    if header is None:
+        return frozenset()
+    return _header_keys(str(header))
+
+
+@lru_cache(maxsize=65536)
+def _header_keys(s: str) -> frozenset[str]:
+    keys = {norm_key(s), norm_key(_PARENS.sub(" ", s))}
+    keys.discard("")
+    return frozenset(keys)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    aliases: tuple[str, ...]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One mapping profile (see config/profiles/*.yaml)."""
+
+    name: str
+    label: str
+    source_system: str
+    mapping: str
+    has_verification_step: bool
+    formats: tuple[str, ...]
+    file_patterns: tuple[str, ...]
+    fields: dict[str, FieldSpec]
+    path: Path
+    channel_fixed: str | None = None
+    channel_column_default: str | None = None
+    channel_from_file_name: bool = False
+    channel_from_title: bool = False
+    channel_sources: tuple[str, ...] = ("lokal",)
+    status_required: bool = True
+    status_when_missing: str = "quarantine"  # quarantine | derive
+    status_labels: dict[str, str] = field(default_factory=dict)  # norm_key -> canonical
+    day_first: bool = True
+    timezone: str = "Asia/Jakarta"
+    has_time: bool = True
+    _alias_index: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for f in self.fields.values():
+            for a in (f.name, *f.aliases):
+                for k in header_keys(a):
+                    self._alias_index.setdefault(k, f.name)
+
+    @property
+    def required_fields(self) -> list[str]:
+        return [f.name for f in self.fields.values() if f.required]
+
+    def field_for_header(self, header: object) -> str | None:
+        """The canonical field a header cell names, or None."""
+        for k in header_keys(header):
+            f = self._alias_index.get(k)
+            if f:
+                return f
+        return None
+
+    def matches_file_name(self, rel_path: str) -> bool:
+        name = rel_path.lower()
+        base = name.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatch(base, p.lower()) or fnmatch.fnmatch(name, p.lower()) for p in self.file_patterns)
+
+    def aliases_text(self, field_name: str, limit: int = 4) -> str:
+        f = self.fields.get(field_name)
+        al = list(f.aliases[:limit]) if f else [field_name]
+        return ", ".join(f'"{a}"' for a in al)
+
+
+def _as_tuple(v: Any, what: str, fname: str) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return (v,)
+    if not isinstance(v, list):
+        raise ConfigError(f"{fname}: '{what}' harus berupa daftar (list).")
+    return tuple(str(x) for x in v)
+
+
+def parse_profile(data: dict, path: Path) -> Profile:
+    """Validate one profile's YAML content; raise ConfigError naming the file and the fix."""
+    fname = f"profil {path.name}"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{fname}: isi berkas harus berupa pemetaan YAML (kunci: nilai).")
+    name = str(data.get("name") or path.stem)
+    src = str(data.get("source_system") or "")
+    if src not in SOURCE_SYSTEMS:
+        raise ConfigError(f"{fname}: 'source_system' harus salah satu dari {', '.join(SOURCE_SYSTEMS)} (ditemukan {src!r}).")
+    mapping = str(data.get("mapping") or "standard")
+    if mapping not in MAPPINGS:
+        raise ConfigError(f"{fname}: 'mapping' harus salah satu dari {', '.join(MAPPINGS)} (ditemukan {mapping!r}).")
+    formats = _as_tuple(data.get("formats") or list(FORMATS), "formats", fname)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ConfigError(f"{fname}: format tidak dikenal {bad}; gunakan {', '.join(FORMATS)}.")
+    raw_fields = data.get("fields") or {}
+    if not isinstance(raw_fields, dict) or not raw_fields:
+        raise ConfigError(f"{fname}: bagian 'fields' kosong; daftarkan kolom dan ejaan judulnya (aliases).")
+    fields: dict[str, FieldSpec] = {}
+    seen: dict[str, str] = {}
+    for fname_key, spec in raw_fields.items():
+        if fname_key not in KNOWN_FIELDS:
+            raise ConfigError(
+                f"{fname}: kolom kanonik {fname_key!r} tidak dikenal; gunakan salah satu dari {', '.join(KNOWN_FIELDS)}."
+            )
+        if isinstance(spec, list):
+            spec = {"aliases": spec}
+        spec = spec or {}
+        aliases = _as_tuple(spec.get("aliases"), f"fields.{fname_key}.aliases", fname)
+        for a in aliases:
+            for k in header_keys(a):
+                if k in seen and seen[k] != fname_key:
+                    raise ConfigError(
+                        f"{fname}: ejaan judul {a!r} dipakai untuk {seen[k]!r} dan {fname_key!r}; hapus dari salah satunya."
+                    )
+                seen[k] = fname_key
+        fields[fname_key] = FieldSpec(fname_key, aliases, bool(spec.get("required", False)))
+    for req in ("reported_at",):
+        if req not in fields:
+            raise ConfigError(f"{fname}: kolom wajib {req!r} belum dipetakan di 'fields'.")
+    ch = data.get("channel") or {}
+    st = data.get("status") or {}
+    labels: dict[str, str] = {}
+    for lab, canon in (st.get("labels") or {}).items():
+        if canon not in CANONICAL_STATUSES:
+            raise ConfigError(
+                f"{fname}: status.labels memetakan {lab!r} ke {canon!r}; gunakan salah satu dari {', '.join(CANONICAL_STATUSES)}."
+            )
+        labels[norm_key(lab)] = canon
+    when_missing = str(st.get("when_missing") or ("quarantine" if st.get("required", True) else "derive"))
+    if when_missing not in ("quarantine", "derive"):
+        raise ConfigError(f"{fname}: status.when_missing harus 'quarantine' atau 'derive'.")
+    dates = data.get("dates") or {}
+    return Profile(
+        name=name,
+        label=str(data.get("label") or name),
+        source_system=src,
+        mapping=mapping,
+        has_verification_step=bool(data.get("has_verification_step", src == "lapor")),
+        formats=formats,
+        file_patterns=_as_tuple(data.get("file_patterns"), "file_patterns", fname),
+        fields=fields,
+        path=path,
+        channel_fixed=(str(ch["fixed"]) if ch.get("fixed") else None),
+        channel_column_default=(str(ch["column_default"]) if ch.get("column_default") else None),
+        channel_from_file_name=bool(ch.get("from_file_name", False)),
+        channel_from_title=bool(ch.get("from_title", False)),
+        channel_sources=_as_tuple(ch.get("sources") or ["lokal"], "channel.sources", fname),
+        status_required=bool(st.get("required", True)),
+        status_when_missing=when_missing,
+        status_labels=labels,
+        day_first=bool(dates.get("day_first", True)),
+        timezone=str(dates.get("timezone") or "Asia/Jakarta"),
+        has_time=bool(dates.get("has_time", True)),
+    )
+
+
+def load_profiles(config_dir: Path) -> list[Profile]:
+    """Every profile in ``<config_dir>/profiles/*.yaml`` (sorted by file name)."""
+    pdir = Path(config_dir) / "profiles"
+    files = sorted(pdir.glob("*.yaml")) + sorted(pdir.glob("*.yml"))
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files)
+    return list(_load_cached(str(pdir), stamp))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(pdir: str, stamp: tuple) -> tuple[Profile, ...]:
+    out: list[Profile] = []
+    names: dict[str, Path] = {}
+    for p_s, _ in stamp:
+        p = Path(p_s)
+        prof = parse_profile(read_yaml(p), p)
+        if prof.name in names:
+            raise ConfigError(f"profil {p.name}: nama {prof.name!r} sudah dipakai oleh {names[prof.name].name}; ganti 'name'.")
+        names[prof.name] = p
+        out.append(prof)
+    if not out:
+        raise ConfigError(f"Tidak ada profil pemetaan (*.yaml) di {pdir}; salin profil bawaan proyek ke sana.")
+    return tuple(out)
+
+
+def validate_channels(profiles: list[Profile], channel_names: list[str]) -> None:
+    """Fixed and default channels named in profiles must exist in channels.yaml."""
+    known = set(channel_names)
+    for p in profiles:
+        for ch in (p.channel_fixed, p.channel_column_default):
+            if ch and ch not in known:
+                raise ConfigError(
+                    f"profil {p.path.name}: kanal {ch!r} tidak ada di channels.yaml; gunakan nama kanal dari daftar itu."
+                )

@@ -1,0 +1,169 @@
+"""The data-quality report (`monev check`), read from the published warehouse.
+
+Per file and per source: rows, loaded, quarantined, warnings by rule; the rows
+held in quarantine with what to do; unmatched names with suggestions; the
+complaints whose status or timestamps contradict each other; freshness per
+source. When the last run did not publish, the report says so first.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pipelines import fmt
+from pipelines.settings import Paths
+from pipelines.validate.rules import RULES
+from pipelines.warehouse import open_readonly
+
+
+def _rows(con, sql: str) -> list[dict[str, Any]]:
+    cur = con.execute(sql)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def last_run(paths: Paths) -> dict[str, Any] | None:
+    p = paths.runs_dir / "latest.json"
+    if not p.exists():
+        return None
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def quality_report(paths: Paths) -> dict[str, Any]:
+    """Everything `monev check` shows, as plain JSON-able values."""
+    con = open_readonly(paths)
+    try:
+        snap = _rows(con, "SELECT snapshot_id, as_of, built_at, complaints, files FROM snapshot")
+        files = _rows(con, "SELECT * FROM quality_files ORDER BY snapshot_date, file_name")
+        by_rule = _rows(con, "SELECT file_hash, rule, severity, rows FROM quality_rules ORDER BY file_hash, rule")
+        for f in files:
+            f["quarantine_by_rule"] = {
+                r["rule"]: r["rows"] for r in by_rule if r["file_hash"] == f["file_hash"] and r["severity"] == "blocking"
+            }
+            f["warnings_by_rule"] = {
+                r["rule"]: r["rows"] for r in by_rule if r["file_hash"] == f["file_hash"] and r["severity"] == "warning"
+            }
+        report = {
+            "snapshot": snap[0] if snap else None,
+            "last_run": None,
+            "files": files,
+            "sources": _rows(con, "SELECT * FROM quality_sources ORDER BY source"),
+            "quarantine": _rows(
+                con,
+                "SELECT file_name, sheet, source_row, column_name, field, rule, observed, message, status, released_by,"
+                " complaint_key FROM quarantine ORDER BY file_name, sheet NULLS FIRST, source_row, rule",
+            ),
+            "warnings": _rows(
+                con,
+                "SELECT layer, file_name, sheet, source_row, column_name, field, rule, observed, message, complaint_key"
+                " FROM warnings WHERE layer <> 'curated' ORDER BY file_name, sheet NULLS FIRST, source_row, rule",
+            ),
+            "unmatched_names": _rows(con, "SELECT * FROM unmatched_names ORDER BY kind, raw_value"),
+            "contradictions": _rows(
+                con,
+                "SELECT complaint_key, file_name, source_row, rule, field, observed, message"
+                " FROM quality_contradictions ORDER BY complaint_key, rule",
+            ),
+        }
+    finally:
+        con.close()
+    lr = last_run(paths)
+    if lr and lr.get("status") != "published":
+        report["last_run"] = {
+            "run_id": lr.get("run_id"),
+            "status": lr.get("status"),
+            "message": lr.get("message"),
+            "refused_files": [
+                {"file": f["rel_path"], "message": f["message"]} for f in lr.get("files", []) if f["status"] == "refused"
+            ],
+        }
+    held = [q for q in report["quarantine"] if q["status"] == "held"]
+    report["totals"] = {
+        "files": len(files),
+        "rows_read": sum(f["rows_read"] for f in files),
+        "rows_loaded": sum(f["rows_loaded"] for f in files),
+        "rows_quarantined": sum(f["rows_quarantined"] for f in files),
+        "rows_held": len({(q["file_name"], q["sheet"], q["source_row"]) for q in held}),
+        "rows_skipped": sum(f["rows_skipped"] for f in files),
+        "warnings": len(report["warnings"]),
+        "unmatched_names": len(report["unmatched_names"]),
+        "contradictions": len(report["contradictions"]),
+        "stale_sources": [s["source"] for s in report["sources"] if s["is_stale"]],
+    }
+    return report
+
+
+def render_table(rep: dict[str, Any]) -> str:
+    """The report as text for the terminal (Bahasa Indonesia)."""
+    out: list[str] = []
+    snap = rep.get("snapshot")
+    lr = rep.get("last_run")
+    if lr:
+        out.append(f"PERHATIAN: proses terakhir ({lr['run_id']}) tidak menerbitkan gudang data: {lr['message']}")
+        for f in lr["refused_files"]:
+            out.append(f"  - {f['message']}")
+        out.append("")
+    if snap:
+        out.append(
+            f"Gudang data: snapshot {snap['snapshot_id']}, data per {fmt.date_long(snap['as_of'])}, "
+            f"{fmt.number(snap['complaints'])} pengaduan dari {fmt.number(snap['files'])} berkas."
+        )
+    out.append("")
+    out.append("Per berkas (dibaca = dimuat + karantina + dilewati):")
+    for f in rep["files"]:
+        share = fmt.percent(f["blocking_share"])
+        out.append(
+            f"  {f['file_name']}: dibaca {fmt.number(f['rows_read'])}, dimuat {fmt.number(f['rows_loaded'])}, "
+            f"karantina {fmt.number(f['rows_quarantined'])} (ditahan {share}), dilewati {fmt.number(f['rows_skipped'])}, "
+            f"peringatan {fmt.number(f['warnings'])}"
+        )
+        for rule, n in sorted({**f["quarantine_by_rule"], **f["warnings_by_rule"]}.items()):
+            sev = "karantina" if rule in f["quarantine_by_rule"] else "peringatan"
+            out.append(f"      {rule} ({sev}): {fmt.number(n)}")
+    out.append("")
+    out.append("Kesegaran sumber:")
+    for s in rep["sources"]:
+        stale = " - BASI, minta ekspor baru" if s["is_stale"] else ""
+        out.append(
+            f"  {s['label']}: ekspor terakhir {fmt.date_long(s['latest_export'])} "
+            f"({fmt.number(s['days_since'])} hari lalu), {fmt.number(s['complaints'])} pengaduan{stale}"
+        )
+    held = [q for q in rep["quarantine"] if q["status"] == "held"]
+    out.append("")
+    out.append(f"Karantina ({fmt.number(len(held))} temuan ditahan):")
+    for q in held:
+        out.append(f"  - {q['message']}")
+    rel = [q for q in rep["quarantine"] if q["status"] == "released"]
+    if rel:
+        out.append(f"  ({fmt.number(len(rel))} temuan sudah dilepas karena berkas perbaikan sudah dimuat)")
+    if rep["unmatched_names"]:
+        out.append("")
+        out.append("Nama yang tidak cocok dengan data induk:")
+        kinds = {"department": "OPD", "category": "kategori", "kelurahan": "kelurahan", "kecamatan": "kecamatan"}
+        for n in rep["unmatched_names"]:
+            sug = ", ".join(n["suggestions"]) or "-"
+            out.append(
+                f"  - {kinds.get(n['kind'], n['kind'])} \"{n['raw_value']}\" ({fmt.number(n['rows'])} baris, "
+                f"{', '.join(n['files'])}); saran: {sug}"
+            )
+    warn = rep["warnings"]
+    if warn:
+        out.append("")
+        out.append(f"Peringatan ({fmt.number(len(warn))}; baris tetap dimuat):")
+        for w in warn[:200]:
+            out.append(f"  - {w['message']}")
+        if len(warn) > 200:
+            out.append(f"  ... dan {fmt.number(len(warn) - 200)} lagi (gunakan --format json untuk semuanya)")
+    if rep["contradictions"]:
+        out.append("")
+        out.append(f"Status/tanggal yang saling bertentangan ({fmt.number(len(rep['contradictions']))}):")
+        for c in rep["contradictions"][:200]:
+            out.append(f"  - {c['complaint_key']}: {c['message']}")
+    out.append("")
+    known = ", ".join(sorted(RULES))
+    out.append(f"Aturan yang diperiksa: {known}.")
+    return "\n".join(out)

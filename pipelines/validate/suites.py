@@ -1,0 +1,303 @@
+"""Great Expectations suites, in code: one per layer.
+
+A suite is a set of narrow frames derived from the rows it validates, each with
+its expectations. Related columns are validated together in a long frame (one
+row per row-and-timestamp, per row-and-timestamp-pair, per row-and-name), so a
+handful of expectations cover every column: Great Expectations' cost grows with
+the number of expectations and the width of the frame, not with the rules.
+
+- staging (per mapping profile): every row of every file read with it, parsed
+  values beside what was written (``<field>__raw``).
+- curated: the merged ``complaints`` table.
+
+Each frame carries ``__row`` (the row's position in the validated rows) and the
+columns ``observed`` / ``other_observed`` that messages quote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from pipelines.ingest.pii import ANY_PII_PATTERN
+from pipelines.ingest.profiles import TIMESTAMP_FIELDS, Profile
+from pipelines.masterdata import MasterData
+
+# (later, earlier): the later timestamp must not come before the earlier one.
+ORDER_PAIRS: tuple[tuple[str, str], ...] = (
+    ("verified_at", "reported_at"),
+    ("dispatched_at", "reported_at"),
+    ("dispatched_at", "verified_at"),
+    ("first_response_at", "reported_at"),
+    ("first_response_at", "verified_at"),
+    ("first_response_at", "dispatched_at"),
+    ("resolved_at", "reported_at"),
+    ("resolved_at", "first_response_at"),
+    ("archived_at", "reported_at"),
+)
+OPEN_STATUSES = ("unverified", "awaiting_response", "in_progress", "postponed")
+TEXT_COLUMNS = ("title", "body", "location", "department_raw")
+# Names and values matched against master data: kind -> (raw column, matched column, rule).
+VALUE_KINDS: tuple[tuple[str, str, str, str], ...] = (
+    ("department", "department_raw", "department", "department_unknown"),
+    ("category", "category__raw", "category", "category_unknown"),
+    ("classification", "classification__raw", "classification", "classification_unknown"),
+    ("kelurahan", "kelurahan__raw", "kelurahan", "kelurahan_unknown"),
+    ("kecamatan", "kecamatan__raw", "kecamatan", "kecamatan_unknown"),
+    ("channel", "channel__raw", "channel__col", "channel_value_unknown"),
+    ("is_anonymous", "is_anonymous__raw", "is_anonymous", "flag_invalid"),
+    ("is_confidential", "is_confidential__raw", "is_confidential", "flag_invalid"),
+    ("satisfaction", "satisfaction__raw", "satisfaction", "satisfaction_invalid"),
+)
+TS_FMT = "%d/%m/%Y %H.%M"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation on one frame. ``rule``/``field``/``other`` are fixed, or None
+    when the frame carries them per row (columns ``rule``, ``field``, ``other``)."""
+
+    id: str
+    frame: str
+    rule: str | None
+    field: str | None
+    other: str | None
+    expectation: Any
+    observed: str = "observed"
+    other_observed: str = "other_observed"
+
+
+def _exp(cls_name: str, cid: str, **kw: Any) -> Any:
+    import great_expectations.expectations as gxe
+
+    return getattr(gxe, cls_name)(meta={"check": cid}, **kw)
+
+
+def _cond(expr: str) -> dict[str, str]:
+    return {"row_condition": expr, "condition_parser": "pandas"}
+
+
+def _ts_text(col: str) -> pl.Expr:
+    return pl.col(col).dt.strftime(TS_FMT)
+
+
+def _row_index(df: pl.DataFrame) -> pl.DataFrame:
+    return df if "__row" in df.columns else df.with_row_index("__row")
+
+
+# ---------------------------------------------------------------- staging
+def staging_frames(df: pl.DataFrame, md: MasterData) -> dict[str, pl.DataFrame]:
+    """The narrow frames the staging suite validates (``df``: staged rows of one profile)."""
+    df = _row_index(df)
+    ts = [f for f in TIMESTAMP_FIELDS if f in df.columns]
+    required_extra = [c for c in ("body", "title") if c in df.columns]
+    rows = df.select(
+        "__row", "file_hash", "complaint_key", "source_id", "status", "status_label", "reported_at", "channel",
+        *required_extra,
+        pl.col("channel__raw").alias("channel_observed"),
+    )
+    long_ts = pl.concat(
+        [
+            df.select(
+                "__row",
+                pl.lit(f).alias("field"),
+                pl.col(f).alias("value"),
+                pl.col(f"{f}__raw").alias("raw"),
+                pl.col("snapshot_end"),
+                pl.coalesce([pl.col(f"{f}__raw"), _ts_text(f)]).alias("observed"),
+                pl.col("snapshot_end").dt.strftime("%d/%m/%Y").alias("other_observed"),
+            ).filter(pl.col("raw").is_not_null() | pl.col("value").is_not_null())
+            for f in ts
+        ]
+    )
+    order = pl.concat(
+        [
+            df.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null()).select(
+                "__row",
+                pl.lit(a).alias("field"),
+                pl.lit(b).alias("other"),
+                pl.col(a).alias("later"),
+                pl.col(b).alias("earlier"),
+                pl.col(a).dt.date().alias("later_d"),
+                pl.col(b).dt.date().alias("earlier_d"),
+                pl.coalesce([pl.col(f"{a}__raw"), _ts_text(a)]).alias("observed"),
+                pl.coalesce([pl.col(f"{b}__raw"), _ts_text(b)]).alias("other_observed"),
+            )
+            for a, b in ORDER_PAIRS
+            if a in df.columns and b in df.columns
+        ]
+    )
+    values = pl.concat(
+        [
+            df.filter(pl.col(raw).is_not_null()).select(
+                "__row",
+                pl.lit(kind).alias("field"),
+                pl.lit(rule).alias("rule"),
+                pl.col(value).cast(pl.String).alias("value"),
+                pl.col(raw).alias("observed"),
+            )
+            for kind, raw, value, rule in VALUE_KINDS
+            if raw in df.columns
+        ]
+    )
+    wilayah = df.filter(pl.col("kecamatan").is_not_null() & pl.col("kelurahan").is_not_null()).select(
+        "__row",
+        pl.concat_str([pl.col("kecamatan"), pl.lit(" / "), pl.col("kelurahan")]).alias("pair"),
+        pl.col("kecamatan").alias("observed"),
+        pl.col("kelurahan").alias("other_observed"),
+    )
+    return {"rows": rows, "timestamps": long_ts, "order": order, "values": values, "wilayah": wilayah}
+
+
+def staging_checks(profile: Profile, md: MasterData, earliest: dt.datetime) -> list[Check]:
+    """The row-level rules for files read with ``profile``."""
+    c: list[Check] = []
+
+    def add(cid, frame, rule, field, cls, other=None, observed="observed", other_observed="other_observed", **kw):
+        c.append(Check(cid, frame, rule, field, other, _exp(cls, cid, **kw), observed, other_observed))
+
+    required = set(profile.required_fields)
+    if "source_id" in required:
+        add("source_id_missing", "rows", "source_id_missing", "source_id", "ExpectColumnValuesToNotBeNull",
+            observed="source_id", column="source_id")
+    add("duplicate_id", "rows", "duplicate_id", "source_id", "ExpectCompoundColumnsToBeUnique", observed="source_id",
+        column_list=["file_hash", "complaint_key"], ignore_row_if="any_value_is_missing")
+    add("reported_at_invalid", "rows", "reported_at_invalid", "reported_at", "ExpectColumnValuesToNotBeNull",
+        observed="reported_at", column="reported_at")
+    if profile.status_when_missing == "quarantine" or profile.mapping == "open311":
+        add("status_missing", "rows", "status_missing", "status", "ExpectColumnValuesToNotBeNull",
+            observed="status_label", column="status_label")
+    add("status_unknown", "rows", "status_unknown", "status", "ExpectColumnValuesToNotBeNull", observed="status_label",
+        column="status", **_cond("status_label.notnull()"))
+    for f in sorted(required & {"body", "title"}):
+        add(f"required_missing:{f}", "rows", "required_missing", f, "ExpectColumnValuesToNotBeNull", observed=f, column=f)
+    add("channel_unknown", "rows", "channel_unknown", "channel", "ExpectColumnValuesToNotBeNull",
+        observed="channel_observed", column="channel")
+    # Every timestamp column at once (long frame: one row per row and timestamp).
+    add("date_unparseable", "timestamps", "date_unparseable", None, "ExpectColumnValuesToNotBeNull", column="value",
+        **_cond('raw.notnull() and field != "reported_at"'))
+    add("future_date", "timestamps", "future_date", None, "ExpectColumnPairValuesAToBeGreaterThanB",
+        column_A="snapshot_end", column_B="value", or_equal=True, ignore_row_if="either_value_is_missing")
+    add("placeholder_date", "timestamps", "placeholder_date", None, "ExpectColumnValuesToBeBetween", column="value",
+        min_value=earliest)
+    # Every ordered pair at once.
+    add("date_order", "order", "date_order", None, "ExpectColumnPairValuesAToBeGreaterThanB", column_A="later_d",
+        column_B="earlier_d", or_equal=True, ignore_row_if="either_value_is_missing")
+    add("time_order", "order", "time_order", None, "ExpectColumnPairValuesAToBeGreaterThanB", column_A="later",
+        column_B="earlier", or_equal=True, ignore_row_if="either_value_is_missing", **_cond("later_d == earlier_d"))
+    # Names and values the master data must know (warnings; the rule comes from the frame).
+    add("value_understood", "values", None, None, "ExpectColumnValuesToNotBeNull", column="value")
+    # Kecamatan / kelurahan pairs of the master data (a set lookup; GE's pair
+    # expectation evaluates row by row in Python and is far slower).
+    pairs = sorted(f"{kec} / {kel}" for kec, kels in md.kecamatan.items() for kel in kels)
+    add("wilayah_mismatch", "wilayah", "wilayah_mismatch", "kecamatan", "ExpectColumnValuesToBeInSet",
+        other="kelurahan", column="pair", value_set=pairs)
+    return c
+
+
+# ---------------------------------------------------------------- curated
+def curated_frames(df: pl.DataFrame, status_display: dict[str, str]) -> dict[str, pl.DataFrame]:
+    """Frames for the curated suite (``df``: complaints with file_hash, file_name, source_row)."""
+    df = _row_index(df)
+    shown = pl.col("status").replace_strict(status_display, default=pl.col("status"), return_dtype=pl.String)
+    rows = df.select(
+        "__row", "complaint_key", "status", "resolved_at", "archived_at",
+        pl.col("complaint_key").alias("key_observed"),
+        _ts_text("resolved_at").alias("resolved_observed"),
+        _ts_text("archived_at").alias("archived_observed"),
+        shown.alias("status_observed"),
+    )
+    text = pl.concat(
+        [
+            df.filter(pl.col(c).is_not_null()).select(
+                "__row", pl.lit(c).alias("field"), pl.col(c).alias("text"), pl.lit("").alias("observed")
+            )
+            for c in TEXT_COLUMNS
+        ]
+    )
+    ts = pl.concat(
+        [
+            df.filter(pl.col(f).is_not_null()).select(
+                "__row", pl.lit(f).alias("field"), pl.col(f).alias("value"), _ts_text(f).alias("observed")
+            )
+            for f in TIMESTAMP_FIELDS
+        ]
+    )
+    order = pl.concat(
+        [
+            df.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null()).select(
+                "__row",
+                pl.lit(a).alias("field"),
+                pl.lit(b).alias("other"),
+                pl.col(a).dt.date().alias("later_d"),
+                pl.col(b).dt.date().alias("earlier_d"),
+                _ts_text(a).alias("observed"),
+                _ts_text(b).alias("other_observed"),
+            )
+            for a, b in ORDER_PAIRS
+        ]
+    )
+    return {"rows": rows, "text": text, "timestamps": ts, "order": order}
+
+
+def curated_checks(as_of_ts: dt.datetime) -> list[Check]:
+    """Rules on the merged complaints (one row per complaint)."""
+    c: list[Check] = []
+
+    def add(cid, frame, rule, field, cls, other=None, observed="observed", other_observed="other_observed", **kw):
+        c.append(Check(cid, frame, rule, field, other, _exp(cls, cid, **kw), observed, other_observed))
+
+    add("key_not_unique", "rows", "key_not_unique", "complaint_key", "ExpectColumnValuesToBeUnique",
+        observed="key_observed", column="complaint_key")
+    add("pii_in_text", "text", "pii_in_text", None, "ExpectColumnValuesToNotMatchRegex", column="text",
+        regex=ANY_PII_PATTERN)
+    add("after_as_of", "timestamps", "after_as_of", None, "ExpectColumnValuesToBeBetween", column="value",
+        max_value=as_of_ts)
+    add("merged_date_order", "order", "merged_date_order", None, "ExpectColumnPairValuesAToBeGreaterThanB",
+        column_A="later_d", column_B="earlier_d", or_equal=True, ignore_row_if="either_value_is_missing")
+    add("resolved_without_date", "rows", "resolved_without_date", "resolved_at", "ExpectColumnValuesToNotBeNull",
+        observed="status_observed", column="resolved_at", **_cond('status == "resolved"'))
+    add("resolved_date_open_status", "rows", "resolved_date_open_status", "resolved_at", "ExpectColumnValuesToBeNull",
+        other="status", observed="resolved_observed", other_observed="status_observed", column="resolved_at",
+        **_cond(f"status in {list(OPEN_STATUSES)!r}"))
+    add("archived_inconsistent", "rows", "archived_inconsistent", "archived_at", "ExpectColumnValuesToBeNull",
+        other="status", observed="archived_observed", other_observed="status_observed", column="archived_at",
+        **_cond('status != "archived"'))
+    return c
+
+
+# ---------------------------------------------------------------- file level
+def file_frames(df: pl.DataFrame, timed_files: list[str]) -> dict[str, pl.DataFrame]:
+    """One row per (file, timestamp column) with at least 5 values, for files whose
+    profile says the timestamps carry a time."""
+    sub = df.filter(pl.col("file_hash").is_in(timed_files))
+    parts = [
+        sub.group_by("file_hash", "file_name").agg(
+            pl.lit(f).alias("field"),
+            pl.col(f).is_not_null().sum().alias("n"),
+            (pl.col(f).dt.time() == dt.time(0)).sum().alias("n_midnight"),
+        )
+        for f in TIMESTAMP_FIELDS
+        if f in sub.columns
+    ]
+    if not parts:
+        return {"midnight": pl.DataFrame()}
+    summ = (
+        pl.concat(parts)
+        .filter(pl.col("n") >= 5)
+        .with_columns((pl.col("n_midnight") / pl.col("n")).alias("share_midnight"), pl.col("n").cast(pl.String).alias("observed"))
+        .sort("file_name", "field")
+    )
+    return {"midnight": summ}
+
+
+def file_checks() -> list[Check]:
+    """A timestamp column that should carry a time is 00:00 on every row."""
+    cid = "midnight_times"
+    return [
+        Check(cid, "midnight", cid, None, None,
+              _exp("ExpectColumnValuesToBeBetween", cid, column="share_midnight", max_value=1.0, strict_max=True))
+    ]
