@@ -60,7 +60,10 @@ def city_kpis(
     resp = working_days(cal, clock, scope["first_response_at"])
     resolved = working_days(cal, scope["reported_at"], scope["resolved_at"])
     verified = working_days(cal, scope["reported_at"], scope["verified_at"])
-    open_age = cal.hk(rep, np.full(len(rep), a))
+    at = np.full(len(rep), a)
+    open_age = cal.hk(rep, at)
+    clock_days = clock.cast(pl.Datetime("us")).to_numpy().astype("datetime64[D]")
+    response_age = cal.hk(clock_days, at)
     responded = resp >= 0
     res_ok = resolved >= 0
     has_verif = (scope["source_system"] == "lapor").to_numpy()
@@ -68,8 +71,10 @@ def city_kpis(
     def rate(num: int, den: int) -> float | None:
         return num / den if den else None
 
-    def on_time(done: np.ndarray, days: np.ndarray, limit: np.ndarray | int, eligible: np.ndarray) -> float | None:
-        late_open = (~done) & eligible & (open_age > limit)
+    def on_time(
+        done: np.ndarray, days: np.ndarray, limit: np.ndarray | int, eligible: np.ndarray, age: np.ndarray
+    ) -> float | None:
+        late_open = (~done) & eligible & (age > limit)
         return rate(int((done & (days <= limit)).sum()), int(done.sum() + late_open.sum()))
 
     return {
@@ -84,9 +89,10 @@ def city_kpis(
         "resolution_rate": rate(int(res_ok.sum()), n),
         "response_days_median": float(np.median(resp[responded])) if responded.any() else None,
         "resolution_days_median": float(np.median(resolved[res_ok])) if res_ok.any() else None,
-        "on_time_verification_rate": on_time(verified >= 0, verified, md.sla.verification, has_verif),
-        "on_time_response_rate": on_time(responded, resp, md.sla.response, np.ones(n, dtype=bool)),
-        "on_time_resolution_rate": on_time(res_ok, resolved, res_limit, np.ones(n, dtype=bool)),
+        "on_time_verification_rate": on_time(verified >= 0, verified, md.sla.verification, has_verif, open_age),
+        # The response clock starts at disposition (else verification, else the report).
+        "on_time_response_rate": on_time(responded, resp, md.sla.response, np.ones(n, dtype=bool), response_age),
+        "on_time_resolution_rate": on_time(res_ok, resolved, res_limit, np.ones(n, dtype=bool), open_age),
         "backlog_open": int((~res_ok).sum()),
     }
 
