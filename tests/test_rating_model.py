@@ -203,3 +203,12 @@ def test_load_model_from_config_dir_names_the_file(tmp_path):
     (tmp_path / "rating_model.yaml").write_text(GOOD.replace("weight: 40\n", "weight: 45\n", 1))
     with pytest.raises(RatingModelError, match=r"rating_model\.yaml baris \d+: bobot dimensi berjumlah 105"):
         load_model(config_dir=tmp_path)
+
+
+def test_what_if_effort_is_validated():
+    m = parse_model(GOOD + "what_if_effort:\n  complaint: 0.5\n")
+    assert dict(m.effort)["complaint"] == 0.5 and dict(m.effort)["upload_document"] == 2
+    bad = GOOD + "what_if_effort:\n  complaint: 0\n  keluhan: 1\n"
+    e = refused(bad)
+    assert [ln for ln, _ in e.problems] == [line_of(bad, "complaint: 0"), line_of(bad, "keluhan: 1")]
+    assert "harus lebih dari 0" in str(e) and "kunci 'keluhan' tidak dikenal" in str(e)

@@ -149,35 +149,49 @@ def test_warehouse_without_evidence_table_is_tidak_dinilai_with_a_note():
 
 def apply_to_warehouse(con, paths, model, plan):
     """Make each proposed change happen in the complaints table and the evidence register."""
-    used: set[str] = set()
+    def keys(where):
+        return [k for (k,) in con.execute(
+            f"SELECT complaint_key FROM complaints WHERE {where} ORDER BY source_id").fetchall()]
 
-    def pick(sql_where, n, prefer=()):
-        keys = [k for (k,) in con.execute(
-            f"SELECT complaint_key FROM complaints WHERE {sql_where} ORDER BY source_id").fetchall() if k not in used]
-        keys.sort(key=lambda k: next((i for i, p in enumerate(prefer) if p in k), len(prefer)))
-        assert len(keys) >= n, (sql_where, n, len(keys))
-        used.update(keys[:n])
-        return keys[:n]
+    # The pools as they are before any change: one complaint may serve two changes (resolving an
+    # overdue complaint raises the resolution rate and shrinks the overdue backlog).
+    in_scope = "status NOT IN ('archived', 'not_authority')"
+    pools = {
+        "unanswered": keys(f"first_response_at IS NULL AND {in_scope}"),
+        "late_response": keys("source_id LIKE 'lateresp-%'") + keys("source_id LIKE 'noresp-%'"),
+        "unresolved": keys(f"resolved_at IS NULL AND {in_scope}"),
+    }
+    used: dict[str, set[str]] = {}
 
-    for c in plan:
+    def pick(pool, n, lever):
+        free = [k for k in pools[pool] if k not in used.setdefault(lever, set())]
+        assert len(free) >= n, (pool, lever, n, len(free))
+        used[lever].update(free[:n])
+        return free[:n]
+
+    # late answers before on-time ones, late resolutions before on-time ones (the later update wins)
+    order = ["response_rate", "on_time_response_rate", "resolution_rate", "backlog_overdue_share",
+             "on_time_resolution_rate"]
+    for c in sorted(plan, key=lambda c: order.index(c.lever) if c.lever in order else len(order)):
         n = int(c.amount)
         if c.lever == "on_time_response_rate":
             # late for response: answered late, or still unanswered; answer them within the limit
-            for k in pick("source_id LIKE 'lateresp-%' OR source_id LIKE 'noresp-%'", n, prefer=("lateresp",)):
+            for k in pick("late_response", n, c.lever):
                 con.execute("UPDATE complaints SET first_response_at = dispatched_at + INTERVAL 1 HOUR, "
                             "status = CASE WHEN status = 'awaiting_response' THEN 'in_progress' ELSE status END "
                             "WHERE complaint_key = ?", [k])
         elif c.lever == "response_rate":
-            for k in pick("first_response_at IS NULL AND status NOT IN ('archived', 'not_authority')", n):
+            for k in pick("unanswered", n, c.lever):
                 con.execute("UPDATE complaints SET first_response_at = TIMESTAMP '2025-12-30 10:00', "
                             "status = 'in_progress' WHERE complaint_key = ?", [k])
         elif c.lever in ("resolution_rate", "backlog_overdue_share"):
-            for k in pick("resolved_at IS NULL AND status NOT IN ('archived', 'not_authority')", n):
+            for k in pick("unresolved", n, c.lever):
                 con.execute("UPDATE complaints SET resolved_at = TIMESTAMP '2025-12-30 10:00', status = 'resolved' "
                             "WHERE complaint_key = ?", [k])
         elif c.lever == "on_time_resolution_rate":
             # late for resolution: still open past the limit; resolve them within it
-            for k in pick("resolved_at IS NULL AND status NOT IN ('archived', 'not_authority')", n):
+            # late for resolution: the open ones past the limit; resolve them within the limit
+            for k in pick("unresolved", n, c.lever):
                 con.execute("UPDATE complaints SET resolved_at = reported_at + INTERVAL 3 DAY, status = 'resolved' "
                             "WHERE complaint_key = ?", [k])
         elif c.lever == "channels_in_recap":

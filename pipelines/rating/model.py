@@ -27,6 +27,17 @@ EVIDENCE_TYPES = (
     "Perwali", "SK", "SOP", "undangan", "notulen", "daftar hadir", "foto", "laporan", "surat edaran", "lainnya",
 )
 
+# Relative effort of one unit of each kind of change, for the what-if (editable in the model file).
+DEFAULT_EFFORT = {
+    "verify_document": 1.0,  # verify a document already submitted
+    "upload_document": 2.0,  # produce and upload one more document
+    "complaint": 0.25,  # handle one complaint differently (answer, resolve, on time)
+    "department": 3.0,  # get one more OPD to answer its complaints
+    "channel": 5.0,  # bring one more channel's complaints into the recap
+    "rating": 0.5,  # one more satisfied pelapor rating
+    "half_day": 2.0,  # half a working day off a median/p90 duration
+}
+
 NOT_ASSESSED = "Tidak dinilai"
 INSUFFICIENT = "data tidak cukup"
 DEFAULT_DISCLAIMER = "Estimasi model, bukan nilai resmi Kemendagri"
@@ -168,6 +179,7 @@ class RatingModel:
     bands: tuple[Band, ...]  # highest first
     dimensions: tuple[Dimension, ...]
     opd_indicators: tuple[tuple[str, float], ...]  # (indicator id, weight) of the OPD model
+    effort: tuple[tuple[str, float], ...] = tuple(DEFAULT_EFFORT.items())  # what-if effort per unit
     source: str = ""
     sha256: str = ""
 
@@ -301,7 +313,8 @@ class _Validator:
     def model(self, doc: Any) -> RatingModel | None:
         if not self.mapping(doc, "berkas model", 1):
             return None
-        self.keys(doc, {"name", "version", "disclaimer", "min_sample", "predikat", "dimensions", "opd_model"},
+        self.keys(doc, {"name", "version", "disclaimer", "min_sample", "predikat", "dimensions", "opd_model",
+                        "what_if_effort"},
                   {"name", "min_sample", "predikat", "dimensions"}, "tingkat teratas")
         ms = doc.get("min_sample", 5)
         if not isinstance(ms, int) or isinstance(ms, bool) or ms < 1:
@@ -310,6 +323,14 @@ class _Validator:
         bands = self.bands(doc.get("predikat"), _line(doc, "predikat"))
         dims = self.dimensions(doc.get("dimensions"), _line(doc, "dimensions"))
         opd = self.opd_model(doc.get("opd_model"), _line(doc, "opd_model"), dims)
+        effort = dict(DEFAULT_EFFORT)
+        raw_eff = doc.get("what_if_effort")
+        if raw_eff is not None and self.mapping(raw_eff, "'what_if_effort'", _line(doc, "what_if_effort")):
+            self.keys(raw_eff, set(DEFAULT_EFFORT), set(), "what_if_effort")
+            for k in DEFAULT_EFFORT:
+                v = self.number(raw_eff, k, "what_if_effort", positive=True)
+                if v is not None and v > 0:
+                    effort[k] = v
         return RatingModel(
             name=str(doc.get("name") or "Model penilaian"),
             version=str(doc.get("version") or ""),
@@ -318,6 +339,7 @@ class _Validator:
             bands=bands,
             dimensions=dims,
             opd_indicators=opd,
+            effort=tuple(effort.items()),
         )
 
     # -------------------------------------------------------------- bands

@@ -305,13 +305,13 @@ def score_evidence_indicator(ind: Indicator, evidence: Sequence[EvidenceRecord],
     st = evidence_status(ind, evidence, year)
     word = unit_word(spec.count)
     ids = ", ".join(f"BD-{i:04d}" for i in st.counted_ids) or "tidak ada"
-    text = f"{st.units} dari {spec.required_count} {word} terverifikasi ({ids})"
+    text = f"{st.units} {word} terverifikasi, perlu {spec.required_count} ({ids})"
     if spec.required_types:
         text += (f"; jenis wajib {len(spec.required_types) - len(st.missing_types)} dari {len(spec.required_types)}"
                  + (f" (belum: {', '.join(st.missing_types)})" if st.missing_types else ""))
     return IndicatorScore(
         id=ind.id, label=ind.label, dimension=ind.dimension, source="evidence", weight=ind.weight, score=st.score,
-        status=STATUS_SCORED, value=float(st.units), value_text=f"{st.units}/{spec.required_count} {word}",
+        status=STATUS_SCORED, value=float(st.units), value_text=f"{st.units} {word} (perlu {spec.required_count})",
         explanation=f"{text} → {_score_text(st.score)}.", evidence_ids=st.counted_ids,
     )
 
@@ -466,12 +466,9 @@ def resolve_period(year: int, period: Any = None) -> tuple[dt.date, dt.date]:
     if hasattr(period, "start") and hasattr(period, "end"):
         return _as_date(period.start), _as_date(period.end)
     if isinstance(period, str):
-        if ".." in period:
-            a, b = period.split("..", 1)
-            return _as_date(a.strip()), _as_date(b.strip())
-        from pipelines import periods  # C's period parser
+        from pipelines.periods import parse_period  # raises PeriodError (a ValueError) explaining the forms
 
-        p = periods.parse_period(period)
+        p = parse_period(period)
         return _as_date(p.start), _as_date(p.end)
     raise ValueError(f"Periode {period!r} tidak dikenali; pakai (dari, sampai) atau mis. '2025-Q3'.")
 

@@ -8,17 +8,18 @@ plan is exactly as good as the model says and can be checked by applying it to
 the data. Counts come from the KPI's numerators/denominators, so a needed rate
 becomes a number of complaints.
 
-Choice of plan: the fewest changes that reach the band; among those, the
-cheapest kinds (verify < upload < complaint counts < values such as a median),
-then each change trimmed to the smallest amount that still reaches the band.
-Changes are ranked by the points they add.
+Choice of plan: the least total effort. Each kind of change has a relative
+effort per unit (``what_if_effort`` in the model file: verifying a submitted
+document 1, uploading one 2, handling one complaint differently 0.25, ...).
+Changes are taken greedily by points per unit of effort (near the end: the
+cheapest change that closes the gap), then each is trimmed to the smallest
+amount that still reaches the band, and the plan is ranked by points added.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,6 @@ from pipelines.rating.model import NOT_ASSESSED, Indicator, RatingModel
 from pipelines.rating.scoring import RatingInputs, RatingResult, format_value, score_city
 
 COST = {"verifikasi_bukti": 1, "unggah_bukti": 2, "data": 3, "nilai": 4}
-MAX_COMBINATIONS = 4000  # per plan size; above it only the greedy choice is tried
 DEFAULT_LIMITS = {"verification": 3, "response": 5, "resolution": 14}
 
 
@@ -46,6 +46,7 @@ class Change:
     description: str  # the sentence without the gain
     points: float  # gain in total points, in the plan's order
     detail: dict[str, Any] = field(default_factory=dict)  # machine-readable (what to apply)
+    effort: float = 0.0  # relative effort (RatingModel.effort x amount), what the plan minimises
 
     @property
     def sentence(self) -> str:
@@ -92,6 +93,7 @@ class _Lever:
     max_steps: int
     apply: Callable[[_State, int], _State]
     describe: Callable[[int], tuple[str, float, dict[str, Any]]]  # steps -> (sentence, amount, detail)
+    effort_unit: str = "complaint"  # key of RatingModel.effort: what one step costs
     full_gain: float = 0.0
 
     @property
@@ -200,7 +202,7 @@ def _count_lever(kpi_key: str, inputs: RatingInputs, limits: Mapping[str, int]) 
                 {"kpi": kpi_key, "complaints": x, "of": avail, "from": mv.value, "to": rate_after(x),
                  "counts_changed": counts})
 
-    return _Lever(kpi_key, "data", [i.id for i in inds], avail, apply, describe)
+    return _Lever(kpi_key, "data", [i.id for i in inds], avail, apply, describe, "complaint")
 
 
 def _days_lever(kpi_key: str, inputs: RatingInputs) -> _Lever | None:
@@ -224,7 +226,7 @@ def _days_lever(kpi_key: str, inputs: RatingInputs) -> _Lever | None:
         return (f"Percepat penanganan sehingga {label} turun dari {fmt.days(cur)} menjadi {fmt.days(new)}",
                 0.5 * x, {"kpi": kpi_key, "from": cur, "to": new})
 
-    return _Lever(kpi_key, "nilai", [i.id for i in inds], steps, apply, describe)
+    return _Lever(kpi_key, "nilai", [i.id for i in inds], steps, apply, describe, "half_day")
 
 
 def _satisfaction_lever(inputs: RatingInputs) -> _Lever | None:
@@ -252,7 +254,7 @@ def _satisfaction_lever(inputs: RatingInputs) -> _Lever | None:
                 f"rata-rata dari {fmt.number(m0, 2)} ke {fmt.number(mean_after(x), 2)} (kini {fmt.number(n0)} penilaian)",
                 float(x), {"kpi": "satisfaction_mean", "ratings_of_5": x, "from": m0, "to": mean_after(x)})
 
-    return _Lever("satisfaction_mean", "nilai", [i.id for i in inds], steps, apply, describe)
+    return _Lever("satisfaction_mean", "nilai", [i.id for i in inds], steps, apply, describe, "rating")
 
 
 def _opd_lever(inputs: RatingInputs) -> _Lever | None:
@@ -273,7 +275,7 @@ def _opd_lever(inputs: RatingInputs) -> _Lever | None:
         return (f"Pastikan {fmt.number(x)} OPD yang belum menanggapi satu pun pengaduannya memberi tindak lanjut "
                 f"({', '.join(names)})", float(x), {"kpi": "opd_answered_share", "departments": names})
 
-    return _Lever("opd_answered_share", "data", [i.id for i in inds], len(silent), apply, describe)
+    return _Lever("opd_answered_share", "data", [i.id for i in inds], len(silent), apply, describe, "department")
 
 
 def _channel_lever(inputs: RatingInputs) -> _Lever | None:
@@ -296,7 +298,7 @@ def _channel_lever(inputs: RatingInputs) -> _Lever | None:
         return (f"Masukkan pengaduan dari {fmt.number(x)} kanal lagi ke rekap (mis. {', '.join(missing[:x])})",
                 float(x), {"kpi": "channels_in_recap", "channels": missing[:x]})
 
-    return _Lever("channels_in_recap", "data", [i.id for i in inds], steps, apply, describe)
+    return _Lever("channels_in_recap", "data", [i.id for i in inds], steps, apply, describe, "channel")
 
 
 # ----------------------------------------------------------------- levers on evidence
@@ -333,7 +335,8 @@ def _verify_lever(ind: Indicator, inputs: RatingInputs) -> _Lever | None:
                     f"({', '.join(r.label for r in recs)})")
         return text, float(x), {"indicator_id": ind.id, "evidence_ids": ids[:x]}
 
-    return _Lever(f"verifikasi:{ind.id}", "verifikasi_bukti", [ind.id], len(ids), apply, describe)
+    return _Lever(f"verifikasi:{ind.id}", "verifikasi_bukti", [ind.id], len(ids), apply, describe,
+                  "verify_document")
 
 
 def _upload_lever(ind: Indicator, inputs: RatingInputs) -> _Lever | None:
@@ -402,7 +405,7 @@ def _upload_lever(ind: Indicator, inputs: RatingInputs) -> _Lever | None:
                          "doc_date": r.doc_date.isoformat()} for r in recs],
         }
 
-    return _Lever(f"unggah:{ind.id}", "unggah_bukti", [ind.id], len(new), apply, describe)
+    return _Lever(f"unggah:{ind.id}", "unggah_bukti", [ind.id], len(new), apply, describe, "upload_document")
 
 
 def _and_list(items: list[str]) -> str:
@@ -481,7 +484,8 @@ def improvement_options(result: RatingResult, *, limits: Mapping[str, int] | Non
         if lv.full_gain <= 1e-9:
             continue
         text, amount, detail = lv.describe(lv.max_steps)
-        out.append(Change(lv.key, lv.kind, lv.indicator_ids, amount, text, lv.full_gain, detail))
+        out.append(Change(lv.key, lv.kind, lv.indicator_ids, amount, text, lv.full_gain, detail,
+                          lv.max_steps * dict(result.inputs.model.effort)[lv.effort_unit]))
     return sorted(out, key=lambda c: -c.points)
 
 
@@ -503,52 +507,77 @@ def what_if(result: RatingResult, target_band: str, *, limits: Mapping[str, int]
     if ev.reaches(p0, target.name):
         return Plan([], target=target.name, reaches=True, total_before=t0, total_after=t0, predikat_before=p0,
                     predikat_after=p0, note=f"Predikat saat ini ({p0}) sudah mencapai atau melampaui {target.name}.")
+    effort = dict(model.effort)
     levers = sorted((lv for lv in levers if lv.full_gain > 1e-9 or lv.kind in ("verifikasi_bukti", "unggah_bukti")),
-                    key=lambda lv: (-lv.full_gain, lv.cost, lv.key))
-    gap = target.min - base_total
+                    key=lambda lv: (lv.cost, -lv.full_gain, lv.key))
+    steps = {lv.key: 0 for lv in levers}
 
-    def reaches_with(chosen: list[_Lever], steps: list[int]) -> bool:
-        return ev.reaches(ev(_apply_all(base, chosen, steps))[1], target.name)
+    def evaluate(trial: dict[str, int]) -> tuple[float, bool]:
+        t, p = ev(_apply_all(base, levers, [trial[lv.key] for lv in levers]))
+        return _total(t), ev.reaches(p, target.name)
 
-    chosen: list[_Lever] | None = None
-    for k in range(1, len(levers) + 1):
-        top = sum(lv.full_gain for lv in levers[:k])
-        if top < gap - 1e-6 and k < len(levers):
-            continue  # even the k biggest gains together fall short (gains add up across indicators)
-        combos: Any = (itertools.combinations(levers, k) if math.comb(len(levers), k) <= MAX_COMBINATIONS
-                       else [tuple(levers[:k])])
-        feasible = []
-        for combo in combos:
-            if sum(lv.full_gain for lv in combo) < gap - 1e-6:
-                continue
-            if reaches_with(list(combo), [lv.max_steps for lv in combo]):
-                feasible.append(combo)
-        if feasible:
-            chosen = list(min(feasible, key=lambda c: (sum(lv.cost for lv in c), -sum(lv.full_gain for lv in c))))
+    def unit_effort(lv: _Lever) -> float:
+        return effort[lv.effort_unit]
+
+    # Greedy on points per unit of effort; near the end, the cheapest change that closes the gap.
+    reached = False
+    order: list[str] = []  # lever keys in the order they were taken
+    for _ in range(500):
+        now, reached = evaluate(steps)
+        if reached:
             break
-    if chosen is None:  # unreachable even with everything
-        chosen = [lv for lv in levers if lv.full_gain > 1e-9]
-        steps = [lv.max_steps for lv in chosen]
-        return _plan(ev, base, chosen, steps, target.name, False, t0, p0,
-                     note=f"{target.name} tidak tercapai dengan semua perubahan yang mungkin menurut model ini.")
-    # Trim: expensive kinds first, each to the smallest amount that still reaches the band.
-    steps = {lv.key: lv.max_steps for lv in chosen}
-    for lv in sorted(chosen, key=lambda lv: (-lv.cost, lv.full_gain)):
-        others = [o for o in chosen if o is not lv]
+        best = None  # (ratio, closes, -cost, gain, key, lever, n)
+        closing = None  # (effort, cost, key, lever, n): the cheapest single change that reaches the band
+        for lv in levers:
+            c = steps[lv.key]
+            if c >= lv.max_steps:
+                continue
+            cands = {c + 1, lv.max_steps}
 
-        def ok(n: int, lv: _Lever = lv, others: list[_Lever] = others) -> bool:
-            return reaches_with(others + [lv], [steps[o.key] for o in others] + [n])
+            def with_n(n: int, lv: _Lever = lv) -> dict[str, int]:
+                return {**steps, lv.key: n}
 
-        if ok(0):
-            steps[lv.key] = 0
+            if evaluate(with_n(lv.max_steps))[1]:
+                cands.add(c + _min_steps(lambda m, lv=lv, c=c: evaluate(with_n(c + m, lv))[1], lv.max_steps - c))
+            for n in sorted(cands):
+                t, ok = evaluate(with_n(n))
+                gain, cost = t - now, (n - c) * unit_effort(lv)
+                if ok and (closing is None or (cost, lv.cost, lv.key) < closing[:3]):
+                    closing = (cost, lv.cost, lv.key, lv, n)
+                if gain > 1e-9:
+                    # equal ratios (linear levers): rather the amount that just closes the gap, else the most
+                    cand = (round(gain / cost, 9), ok, -lv.cost, gain, lv.key, lv, n)
+                    if best is None or cand[:4] > best[:4] or (cand[:4] == best[:4] and cand[4] < best[4]):
+                        best = cand
+        if best and best[1]:
+            pick = (best[5], best[6])
+        elif closing and (best is None or closing[0] <= (target.min - now) / best[0] + 1e-9):
+            pick = (closing[3], closing[4])
+        elif best:
+            pick = (best[5], best[6])
         else:
-            steps[lv.key] = _min_steps(ok, steps[lv.key])
+            break
+        steps[pick[0].key] = pick[1]
+        if pick[0].key not in order:
+            order.append(pick[0].key)
+    if not reached:
+        chosen = [lv for lv in levers if lv.full_gain > 1e-9]
+        return _plan(ev, base, chosen, [lv.max_steps for lv in chosen], target.name, False, t0, p0, effort,
+                     note=f"{target.name} tidak tercapai dengan semua perubahan yang mungkin menurut model ini.")
+    # Trim: the dearest per unit first (then the last taken), each to the smallest amount that still
+    # reaches the band.
+    chosen = [lv for lv in levers if steps[lv.key] > 0]
+    for lv in sorted(chosen, key=lambda lv: (-unit_effort(lv), -order.index(lv.key))):
+        def ok(n: int, lv: _Lever = lv) -> bool:
+            return evaluate({**steps, lv.key: n})[1]
+
+        steps[lv.key] = 0 if ok(0) else _min_steps(ok, steps[lv.key])
     chosen = [lv for lv in chosen if steps[lv.key] > 0]
-    return _plan(ev, base, chosen, [steps[lv.key] for lv in chosen], target.name, True, t0, p0)
+    return _plan(ev, base, chosen, [steps[lv.key] for lv in chosen], target.name, True, t0, p0, effort)
 
 
 def _plan(ev: _Evaluator, base: _State, chosen: list[_Lever], steps: list[int], target: str, reaches: bool,
-          t0: float | None, p0: str, note: str = "") -> Plan:
+          t0: float | None, p0: str, effort: Mapping[str, float], note: str = "") -> Plan:
     base_total = _total(t0)
     alone = [(_total(ev(lv.apply(base, n))[0]) - base_total, lv, n) for lv, n in zip(chosen, steps, strict=True)]
     alone.sort(key=lambda t: (-t[0], t[1].cost, t[1].key))
@@ -558,7 +587,8 @@ def _plan(ev: _Evaluator, base: _State, chosen: list[_Lever], steps: list[int], 
         st = lv.apply(st, n)
         after = _total(ev(st)[0])
         text, amount, detail = lv.describe(n)
-        changes.append(Change(lv.key, lv.kind, lv.indicator_ids, amount, text, after - before, detail))
+        changes.append(Change(lv.key, lv.kind, lv.indicator_ids, amount, text, after - before, detail,
+                              n * effort[lv.effort_unit]))
         before = after
     t1, p1 = ev(st)
     changes.sort(key=lambda c: -c.points)
