@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pipelines.kpi.engine import Scope, build_query, fetch_dicts, model_sql, run
+from pipelines.kpi.engine import Scope, build_query, fetch_dicts, model_sql, read_settings, run
 from pipelines.kpi.filters import normalize_filters
 from pipelines.periods import Period
 
@@ -125,21 +125,23 @@ def make_scope(
         )
     a = resolve_as_of(con, as_of)
     _check_calendar(con, a)
+    settings = read_settings(con, a)
+    bounds = [b["max"] for b in settings["aging_buckets"][:-1]]
+    if any(b is None for b in bounds) or bounds != sorted(set(bounds)) or not 1 <= len(bounds) + 1 <= 8:
+        raise KpiError(
+            "Kelompok umur tunggakan (backlog_aging_buckets di sla.yaml) harus 1 sampai 8 kelompok "
+            "dengan batas atas yang naik; hanya kelompok terakhir yang tanpa batas."
+        )
     prev = Period.from_dates(d_from, d_to).previous() if d_from and d_to else None
     return Scope(
         as_of=a,
+        settings=settings,
         date_from=d_from,
         date_to=d_to,
         prev_from=prev.start if prev else None,
         prev_to=prev.end if prev else None,
         filters=normalize_filters(con, filters),
     )
-
-
-def kpi_settings(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, Any]:
-    """The limits and settings the rules use, as stored in the warehouse."""
-    cur = run(con, build_query("SELECT * FROM kpi_settings", ("kpi_settings",)), {"as_of": as_of})
-    return fetch_dicts(cur)[0]
 
 
 # ---------------------------------------------------------------- compute
@@ -161,9 +163,8 @@ def _metrics(row: Mapping[str, Any] | None, keys: tuple[str, ...]) -> dict[str, 
     return out
 
 
-def _aging(labels: list[str], hist: Mapping[str, int] | None) -> dict[str, int]:
-    hist = dict(hist or {})
-    return {lab: int(hist.get(lab, 0)) for lab in labels}
+def _aging(labels: list[str], row: Mapping[str, Any] | None) -> dict[str, int]:
+    return {lab: int(row[f"backlog_aging_{i}"]) if row else 0 for i, lab in enumerate(labels, start=1)}
 
 
 def _sort_breakdown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -187,11 +188,14 @@ def compute(
     value or a list (canonical names or known aliases); unknown values raise UnknownFilterValue.
     """
     scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters)
-    settings = kpi_settings(con, scope.as_of)
-    sql = build_query(model_sql("compute"), ("breakdown", "by_month"), COMPUTE_DIMENSIONS)
+    settings = scope.settings
+    # complaint_facts is computed once and kept: cheaper than streaming it into the grouping sets
+    sql = build_query(
+        model_sql("compute"), ("breakdown", "by_month"), COMPUTE_DIMENSIONS, ("complaint_facts", "breakdown")
+    )
     rows = fetch_dicts(run(con, sql, {**scope.params(), "dimension": "month"}))
 
-    labels = [b["label"] for b in settings["aging_buckets"]]
+    labels = scope.aging_labels
     total = next((r for r in rows if r["dimension"] == "total"), None)
     period = Period.from_dates(scope.date_from, scope.date_to)
     previous = period.previous()
@@ -209,7 +213,7 @@ def compute(
     out.update(_metrics(total, EXTRA_KEYS))
     out["backlog_open"] = int(total["backlog_open"]) if total else 0
     out["backlog_overdue"] = int(total["backlog_overdue"]) if total else 0
-    out["backlog_aging"] = _aging(labels, total["backlog_aging"] if total else None)
+    out["backlog_aging"] = _aging(labels, total)
 
     for key, (dim, lead) in BREAKDOWNS.items():
         group_rows = _sort_breakdown(
@@ -275,7 +279,7 @@ def _frame_query(
     dimensions: tuple[str, ...],
     scope: Scope,
     extra: Mapping[str, Any] | None = None,
-    materialized: tuple[str, ...] = ("kpi_settings", "breakdown"),
+    materialized: tuple[str, ...] = ("breakdown",),
 ) -> pl.DataFrame:
     sql = build_query(final_sql, models, dimensions, materialized)
     return run(con, sql, {**scope.params(), **(extra or {})}).pl()
@@ -386,18 +390,18 @@ def aging_by_department(
             b.group_value                          AS department,
             bucket.i                               AS bucket_order,
             bucket.label                           AS aging_bucket,
-            coalesce(b.backlog_aging[bucket.label], 0) AS complaints,
+            [b.backlog_aging_1, b.backlog_aging_2, b.backlog_aging_3, b.backlog_aging_4,
+             b.backlog_aging_5, b.backlog_aging_6, b.backlog_aging_7, b.backlog_aging_8][bucket.i] AS complaints,
             b.backlog_open,
             b.backlog_overdue
         FROM breakdown AS b
         CROSS JOIN (
-            SELECT generate_subscripts(aging_buckets, 1) AS i, unnest(aging_buckets).label AS label
-            FROM kpi_settings
+            SELECT generate_subscripts($aging_labels, 1) AS i, unnest($aging_labels) AS label
         ) AS bucket
         WHERE b.dimension = 'department' AND b.backlog_open > 0
         ORDER BY b.backlog_overdue DESC, b.backlog_open DESC, b.group_value, bucket.i
         """,
-        ("breakdown", "kpi_settings"), ("department",), scope,
+        ("breakdown",), ("department",), scope,
     )
 
 
@@ -463,5 +467,5 @@ def early_warning(
     scope = make_scope(con, None, None, as_of=as_of, filters=filters)
     return _frame_query(
         con, model_sql("early_warning"), ("complaint_facts",), ("total",), scope,
-        materialized=("kpi_settings", "complaint_facts"),
+        materialized=("complaint_facts",),
     )

@@ -38,12 +38,12 @@ GROUP_COLUMNS = ("department", "category", "channel", "kecamatan", "kelurahan", 
 
 # model name -> models it reads (besides warehouse tables), in dependency order
 MODELS: dict[str, tuple[str, ...]] = {
-    "kpi_settings": (),
+    "kpi_settings": (),  # run first on its own; its row is bound into the others as values
     "repeat_flags": (),
-    "complaint_facts": ("kpi_settings", "repeat_flags"),
+    "complaint_facts": ("repeat_flags",),
     "group_metrics": ("complaint_facts",),
-    "breakdown": ("group_metrics", "kpi_settings"),
-    "by_month": ("breakdown", "kpi_settings"),
+    "breakdown": ("group_metrics",),
+    "by_month": ("breakdown",),
     # final SELECTs (not CTEs): the statement ends with them
     "compute": ("breakdown", "by_month"),
     "complaint_list": ("complaint_facts",),
@@ -51,6 +51,8 @@ MODELS: dict[str, tuple[str, ...]] = {
 }
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_LEADING_COMMENTS = re.compile(r"\A(?:\s*--[^\n]*\n|\s+)*")
+_WITH = re.compile(r"\A\s*WITH\b", re.IGNORECASE)
 
 
 @cache
@@ -104,7 +106,7 @@ def build_query(
     final_sql: str,
     models: tuple[str, ...],
     dimensions: tuple[str, ...] = ("total",),
-    materialized: tuple[str, ...] = ("kpi_settings", "breakdown"),
+    materialized: tuple[str, ...] = ("breakdown",),
 ) -> str:
     """``WITH <models in dependency order> <final_sql>``; ``models`` are those the final SELECT reads,
     ``materialized`` those computed once because several branches read them."""
@@ -117,33 +119,70 @@ def build_query(
                 body = body.replace(placeholder, text)
         materialize = " MATERIALIZED" if m in materialized else ""
         ctes.append(f"{m} AS{materialize} (\n{body.rstrip().rstrip(';')}\n)")
+    # a final model with its own CTEs continues the WITH list
+    body = _LEADING_COMMENTS.sub("", final_sql)
+    if _WITH.match(body):
+        return "WITH\n" + ",\n".join(ctes) + ",\n" + _WITH.sub("", body, count=1)
     return "WITH\n" + ",\n".join(ctes) + "\n" + final_sql
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Everything a KPI query is parameterised by (all bound as values)."""
+    """Everything a KPI query is parameterised by (all bound as values).
+
+    ``settings`` is the kpi_settings row read from the warehouse: limits, min_sample,
+    duplicates setting, aging buckets and the working-day index of the as-of date.
+    """
 
     as_of: dt.date
+    settings: dict[str, Any]
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     prev_from: dt.date | None = None
     prev_to: dt.date | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def aging_labels(self) -> list[str]:
+        return [str(b["label"]) for b in self.settings["aging_buckets"]]
+
+    @property
+    def aging_bounds(self) -> list[int]:
+        # the last bucket takes every older complaint, whatever bound it carries
+        return [int(b["max"]) for b in self.settings["aging_buckets"][:-1]]
+
     def params(self) -> dict[str, Any]:
+        s = self.settings
         p: dict[str, Any] = {
             "as_of": self.as_of,
+            "as_of_end": s["as_of_end"],
+            "wd_as_of": s["wd_as_of"],
+            "verification_limit": s["verification_limit"],
+            "response_limit": s["response_limit"],
+            "resolution_limit": s["resolution_limit"],
+            "resolution_pengawasan_limit": s["resolution_pengawasan_limit"],
+            "count_duplicates_once": bool(s["count_duplicates_once"]),
+            "min_sample": s["min_sample"],
+            "aging_labels": self.aging_labels,
+            "aging_bounds": self.aging_bounds,
             "date_from": self.date_from,
             "date_to": self.date_to,
             # no previous period: an empty range
             "prev_from": self.prev_from or dt.date(1, 1, 2),
             "prev_to": self.prev_to or dt.date(1, 1, 1),
+            # repeats are only counted in the period, so only flag those
+            "repeat_from": self.date_from,
         }
         for key in ("department", "category", "channel", "kecamatan", "kelurahan", "classification"):
             values = self.filters.get(key)
             p[f"f_{key}"] = list(values) if values else None
         return p
+
+
+def read_settings(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, Any]:
+    """The kpi_settings row for ``as_of``: limits and settings as stored in the warehouse."""
+    cur = run(con, model_sql("kpi_settings"), {"as_of": as_of})
+    return fetch_dicts(cur)[0]
 
 
 def run(

@@ -1,13 +1,10 @@
 -- breakdown: group_metrics with the rates, the min_sample rule, the rank and
 -- the category trend. Groups whose value is unknown (e.g. no department yet)
 -- are left out of their breakdown; they still count in the totals.
--- Inputs: group_metrics, kpi_settings.
+-- Inputs: group_metrics.
+-- Parameters: $min_sample (from kpi_settings).
 
 WITH
-
-settings AS (
-    SELECT * FROM kpi_settings
-),
 
 rated AS (
     SELECT
@@ -30,19 +27,18 @@ rated AS (
         g.resolution_days_q[2]                                              AS resolution_days_p90,
 
         -- a unit with one complaint answered on time must not top the league
-        g.in_scope < s.min_sample                                           AS insufficient_data,
+        g.in_scope < CAST($min_sample AS INTEGER)                                           AS insufficient_data,
 
         -- trend against the previous period of equal length ------------------------
         g.received - g.received_previous                                    AS change,
         (g.received - g.received_previous) / nullif(g.received_previous, 0) AS change_rate,
         CASE
-            WHEN greatest(g.received, g.received_previous) < s.min_sample THEN NULL
+            WHEN greatest(g.received, g.received_previous) < CAST($min_sample AS INTEGER) THEN NULL
             WHEN g.received > g.received_previous THEN 'naik'
             WHEN g.received < g.received_previous THEN 'turun'
             ELSE 'tetap'
         END                                                                 AS trend
     FROM group_metrics AS g
-    CROSS JOIN settings AS s
     WHERE g.dimension IN ('total', 'month') OR g.group_value IS NOT NULL
 )
 

@@ -2,8 +2,8 @@
 -- earlier of $date_to and A, months with nothing included as zeros; with
 -- $dimension = 'month' the whole scope, with e.g. 'category_month' one row per
 -- group and month (every group seen in those months gets every month).
--- Inputs: breakdown, kpi_settings.
--- Parameters: $date_from, $date_to (DATE), $dimension (VARCHAR).
+-- Inputs: breakdown.
+-- Parameters: $date_from, $date_to, $as_of (DATE), $dimension (VARCHAR).
 
 WITH
 
@@ -11,7 +11,7 @@ months AS (
     SELECT CAST(m AS DATE) AS month
     FROM generate_series(
         CAST(date_trunc('month', CAST($date_from AS DATE)) AS TIMESTAMP),
-        CAST(date_trunc('month', least(CAST($date_to AS DATE), (SELECT as_of FROM kpi_settings))) AS TIMESTAMP),
+        CAST(date_trunc('month', least(CAST($date_to AS DATE), CAST($as_of AS DATE))) AS TIMESTAMP),
         INTERVAL 1 MONTH
     ) AS t(m)
 ),

@@ -3,15 +3,15 @@
 -- limits, working-day durations and on-time flags. Every KPI, breakdown and
 -- list selects from this model; no KPI rule is written anywhere else.
 -- Inputs: complaints, calendar, categories, classifications, statuses,
---         kpi_settings, repeat_flags.
--- Parameters: $f_department, $f_category, $f_channel, $f_kecamatan,
+--         repeat_flags.
+-- Parameters: the kpi_settings row (read first from the warehouse and bound
+--             as values): $as_of_end, $wd_as_of, $verification_limit,
+--             $response_limit, $resolution_limit, $resolution_pengawasan_limit,
+--             $count_duplicates_once, $aging_labels, $aging_bounds;
+--             filters $f_department, $f_category, $f_channel, $f_kecamatan,
 --             $f_kelurahan, $f_classification (VARCHAR[]; NULL = no filter).
 
 WITH
-
-settings AS (
-    SELECT * FROM kpi_settings
-),
 
 -- scope: as-of truncation, likely duplicates, filters ----------------------
 scoped AS (
@@ -32,15 +32,14 @@ scoped AS (
         c.duplicate_cluster,
         c.reported_at,
         -- a timestamp later than the end of day A has not happened yet
-        CASE WHEN c.verified_at       < s.as_of_end THEN c.verified_at       END AS verified_at,
-        CASE WHEN c.dispatched_at     < s.as_of_end THEN c.dispatched_at     END AS dispatched_at,
-        CASE WHEN c.first_response_at < s.as_of_end THEN c.first_response_at END AS first_response_at,
-        CASE WHEN c.resolved_at       < s.as_of_end THEN c.resolved_at       END AS resolved_at
+        CASE WHEN c.verified_at       < $as_of_end THEN c.verified_at       END AS verified_at,
+        CASE WHEN c.dispatched_at     < $as_of_end THEN c.dispatched_at     END AS dispatched_at,
+        CASE WHEN c.first_response_at < $as_of_end THEN c.first_response_at END AS first_response_at,
+        CASE WHEN c.resolved_at       < $as_of_end THEN c.resolved_at       END AS resolved_at
     FROM complaints AS c
-    CROSS JOIN settings AS s
-    WHERE c.reported_at < s.as_of_end
+    WHERE c.reported_at < $as_of_end
       -- the earliest report of a cluster stands for it
-      AND NOT (s.count_duplicates_once AND c.is_duplicate)
+      AND NOT ($count_duplicates_once AND c.is_duplicate)
       AND (CAST($f_department AS VARCHAR[]) IS NULL
            OR list_contains(CAST($f_department AS VARCHAR[]), c.department))
       AND (CAST($f_category AS VARCHAR[]) IS NULL
@@ -65,15 +64,14 @@ clocked AS (
         coalesce(k.dispatched_at, k.verified_at, k.reported_at)            AS response_started_at,
         coalesce(st.is_excluded, false)                                    AS is_excluded,
         k.berkadar_pengawasan OR coalesce(cl.berkadar_pengawasan, false)   AS is_pengawasan,
-        s.verification_limit,
-        s.response_limit,
+        CAST($verification_limit AS INTEGER)                               AS verification_limit,
+        CAST($response_limit AS INTEGER)                                   AS response_limit,
         CASE
             WHEN k.berkadar_pengawasan OR coalesce(cl.berkadar_pengawasan, false)
-                THEN s.resolution_pengawasan_limit
-            ELSE coalesce(cat.resolution_limit_days, s.resolution_limit)
+                THEN CAST($resolution_pengawasan_limit AS INTEGER)
+            ELSE coalesce(cat.resolution_limit_days, CAST($resolution_limit AS INTEGER))
         END                                                                AS resolution_limit
     FROM scoped AS k
-    CROSS JOIN settings AS s
     LEFT JOIN statuses        AS st  ON st.status = k.status
     LEFT JOIN categories      AS cat ON cat.category = k.category
     LEFT JOIN classifications AS cl  ON cl.classification = k.classification
@@ -87,11 +85,8 @@ indexed AS (
         v.wd_index  AS wd_verified,
         rs.wd_index AS wd_response_started,
         fr.wd_index AS wd_first_response,
-        rv.wd_index AS wd_resolved,
-        s.wd_as_of,
-        s.aging_buckets
+        rv.wd_index AS wd_resolved
     FROM clocked AS k
-    CROSS JOIN settings AS s
     LEFT JOIN calendar AS r  ON r.date  = k.reported_date
     LEFT JOIN calendar AS v  ON v.date  = CAST(k.verified_at AS DATE)
     LEFT JOIN calendar AS rs ON rs.date = CAST(k.response_started_at AS DATE)
@@ -107,8 +102,8 @@ durations AS (
         wd_first_response - wd_response_started    AS response_days,
         wd_resolved       - wd_reported            AS resolution_days,
         -- HK(clock start, A): how long a still-open step has been waiting
-        wd_as_of          - wd_reported            AS age_days,
-        wd_as_of          - wd_response_started    AS response_age_days
+        CAST($wd_as_of AS INTEGER) - wd_reported          AS age_days,
+        CAST($wd_as_of AS INTEGER) - wd_response_started  AS response_age_days
     FROM indexed
 )
 
@@ -179,11 +174,14 @@ SELECT
     -- stock at A ----------------------------------------------------------------
     in_scope AND resolved_at IS NULL                                AS is_open,
     coalesce(in_scope AND resolved_at IS NULL AND age_days > resolution_limit, false) AS is_overdue,
+    -- aging bucket i holds ages above the (i-1)-th upper bound, up to the i-th
     CASE WHEN in_scope AND resolved_at IS NULL THEN
-        aging_buckets[least(
-            1 + len(list_filter(aging_buckets, lambda b : b.max IS NOT NULL AND age_days > b.max)),
-            len(aging_buckets)
-        )].label
+        1 + len(list_filter(CAST($aging_bounds AS INTEGER[]), lambda b : age_days > b))
+    END                                                             AS aging_index,
+    CASE WHEN in_scope AND resolved_at IS NULL THEN
+        CAST($aging_labels AS VARCHAR[])[
+            1 + len(list_filter(CAST($aging_bounds AS INTEGER[]), lambda b : age_days > b))
+        ]
     END                                                             AS aging_bucket,
 
     -- outcome -------------------------------------------------------------------

@@ -25,12 +25,12 @@ SELECT
     /*GROUP_COLUMNS*/,
 
     -- cohort counts -------------------------------------------------------------
-    count(*) FILTER (WHERE in_period)                                      AS received,
-    count(*) FILTER (WHERE in_period AND is_excluded)                      AS excluded,
-    count(*) FILTER (WHERE in_period AND in_scope)                         AS in_scope,
-    count(*) FILTER (WHERE in_period AND is_verified)                      AS verified,
-    count(*) FILTER (WHERE in_period AND is_responded)                     AS responded,
-    count(*) FILTER (WHERE in_period AND is_resolved)                      AS resolved,
+    count_if(in_period)                                                    AS received,
+    count_if(in_period AND is_excluded)                                    AS excluded,
+    count_if(in_period AND in_scope)                                       AS in_scope,
+    count_if(in_period AND is_verified)                                    AS verified,
+    count_if(in_period AND is_responded)                                   AS responded,
+    count_if(in_period AND is_resolved)                                    AS resolved,
 
     -- durations (continuous quantiles: [median, p90]) ---------------------------
     quantile_cont(verification_days, [0.5, 0.9]) FILTER (WHERE in_period AND is_verified)  AS verification_days_q,
@@ -38,25 +38,33 @@ SELECT
     quantile_cont(resolution_days, [0.5, 0.9])   FILTER (WHERE in_period AND is_resolved)  AS resolution_days_q,
 
     -- on time / late --------------------------------------------------------------
-    count(*) FILTER (WHERE in_period AND verification_on_time)             AS verification_on_time,
-    count(*) FILTER (WHERE in_period AND verification_late)                AS verification_late,
-    count(*) FILTER (WHERE in_period AND response_on_time)                 AS response_on_time,
-    count(*) FILTER (WHERE in_period AND response_late)                    AS response_late,
-    count(*) FILTER (WHERE in_period AND resolution_on_time)               AS resolution_on_time,
-    count(*) FILTER (WHERE in_period AND resolution_late)                  AS resolution_late,
+    count_if(in_period AND verification_on_time)                           AS verification_on_time,
+    count_if(in_period AND verification_late)                              AS verification_late,
+    count_if(in_period AND response_on_time)                               AS response_on_time,
+    count_if(in_period AND response_late)                                  AS response_late,
+    count_if(in_period AND resolution_on_time)                             AS resolution_on_time,
+    count_if(in_period AND resolution_late)                                AS resolution_late,
 
     -- outcome ---------------------------------------------------------------------
     avg(satisfaction) FILTER (WHERE in_period AND in_scope)                AS satisfaction_mean,
     count(satisfaction) FILTER (WHERE in_period AND in_scope)              AS satisfaction_count,
-    count(*) FILTER (WHERE in_period AND is_repeat)                        AS repeat_complaints,
+    count_if(in_period AND is_repeat)                                      AS repeat_complaints,
 
     -- stock at A (not limited to the period) -----------------------------------
-    count(*) FILTER (WHERE is_open)                                        AS backlog_open,
-    count(*) FILTER (WHERE is_overdue)                                     AS backlog_overdue,
-    histogram(aging_bucket) FILTER (WHERE is_open)                         AS backlog_aging,
+    count_if(is_open)                                                      AS backlog_open,
+    count_if(is_overdue)                                                   AS backlog_overdue,
+    -- open complaints per aging bucket (slots 1..8; kpi_settings lists the labels)
+    count_if(aging_index = 1) AS backlog_aging_1,
+    count_if(aging_index = 2) AS backlog_aging_2,
+    count_if(aging_index = 3) AS backlog_aging_3,
+    count_if(aging_index = 4) AS backlog_aging_4,
+    count_if(aging_index = 5) AS backlog_aging_5,
+    count_if(aging_index = 6) AS backlog_aging_6,
+    count_if(aging_index = 7) AS backlog_aging_7,
+    count_if(aging_index = 8) AS backlog_aging_8,
 
     -- previous period of equal length (category trend) -------------------------
-    count(*) FILTER (WHERE in_previous_period)                             AS received_previous
+    count_if(in_previous_period)                                           AS received_previous
 FROM facts
 WHERE in_period OR in_previous_period OR is_open
 GROUP BY GROUPING SETS (/*GROUPING_SETS*/)

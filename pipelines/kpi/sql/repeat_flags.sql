@@ -5,7 +5,10 @@
 -- Computed over every complaint: scope filters never change the rule.
 -- Likely duplicates are the same complaint, not a repeat: they neither are nor
 -- make repeats. Complaints without a reporter_hash or category are never repeats.
+-- Only complaints reported from $repeat_from on get a flag (NULL: all), so a
+-- query about one period does not sort the whole history.
 -- Inputs: complaints, statuses.
+-- Parameters: $repeat_from (DATE or NULL).
 
 WITH
 
@@ -24,6 +27,8 @@ candidates AS (
       AND category IS NOT NULL
       AND NOT is_duplicate
       AND status NOT IN (SELECT status FROM excluded_statuses)
+      AND (CAST($repeat_from AS DATE) IS NULL
+           OR reported_at >= CAST($repeat_from AS DATE) - INTERVAL 60 DAY)
 ),
 
 with_previous AS (
@@ -42,4 +47,5 @@ SELECT
     true AS is_repeat
 FROM with_previous
 WHERE previous_reported_at IS NOT NULL
+  AND (CAST($repeat_from AS DATE) IS NULL OR reported_at >= CAST($repeat_from AS DATE))
   AND date_diff('day', CAST(previous_reported_at AS DATE), CAST(reported_at AS DATE)) <= 60
