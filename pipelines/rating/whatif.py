@@ -148,8 +148,8 @@ _RATE_TEXT = {
     "resolution_rate": "Selesaikan {x} dari {avail} laporan yang belum selesai (utamakan yang sudah lewat batas waktu)",
     "on_time_verification_rate": "Verifikasi {x} dari {avail} laporan yang terlambat diverifikasi dalam {verification} hari kerja",
     "on_time_response_rate": "Tindak lanjuti {x} dari {avail} laporan yang lewat batas waktu dalam {response} hari kerja",
-    "on_time_resolution_rate": ("Selesaikan {x} dari {avail} laporan yang lewat batas waktu penyelesaian di dalam "
-                                "batasnya ({resolution} hari kerja atau batas kategorinya)"),
+    "on_time_resolution_rate": ("Selesaikan {x} dari {avail} laporan yang lewat batas waktu penyelesaian dalam "
+                                "batasnya, {resolution} hari kerja atau batas kategorinya"),
     "repeat_rate": "Cegah {x} dari {avail} pengaduan berulang dengan menuntaskan akar masalahnya",
     "backlog_overdue_share": "Selesaikan {x} dari {avail} tunggakan yang sudah lewat batas waktu",
 }
