@@ -221,3 +221,14 @@ def test_fingerprint_changes_with_verification(paths, model):
     before = ev.state_evidence_fingerprint(paths)
     ev.verify_evidence(paths, 1, by="e")
     assert ev.state_evidence_fingerprint(paths) != before
+
+
+def test_personal_data_in_free_text_is_redacted(paths, model):
+    r = add(paths, model, title="SK tim, kontak 081234567890 / admin@blitarkota.go.id", note="NIK 3572011201900001")
+    assert r.title == "SK tim, kontak [telepon] / [email]" and r.note == "NIK [NIK]"
+    rj = ev.reject_evidence(paths, r.evidence_id, by="e", reason="Hubungi 0812-3456-7890 untuk versi asli")
+    assert "0812" not in rj.status_reason and "[telepon]" in rj.status_reason
+    con = duckdb.connect()
+    ev.copy_evidence_to_warehouse(con, paths)
+    text = " ".join(str(v) for row in con.execute("SELECT * FROM evidence").fetchall() for v in row)
+    assert "0812" not in text and "@" not in text and "3572011201900001" not in text

@@ -42,7 +42,7 @@ def _table(headers: list[str], rows: list[list[Any]], right: set[int] = frozense
         return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
 
     sep = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), sep, *(line(r) for r in cells[1:])]).rstrip()
+    return "\n".join(ln.rstrip() for ln in [line(cells[0]), sep, *(line(r) for r in cells[1:])])
 
 
 def _load_model(paths: Any, model_file: Path | None) -> Any:
@@ -312,10 +312,10 @@ def evidence_completeness(
         return
     typer.echo(f"Kelengkapan bukti dukung tahun {year} ({model.disclaimer})")
     typer.echo(_table(
-        ["Indikator", "Status", "Skor", "Terverifikasi", "Diajukan", "Ditolak", "Yang kurang"],
-        [[f"{r.indicator_id} – {r.label}", r.status, fmt.number(r.score, 1), f"{r.units}/{r.required_count}",
+        ["Indikator", "Status", "Skor", "Terverifikasi", "Perlu", "Diajukan", "Ditolak", "Yang kurang"],
+        [[f"{r.indicator_id} – {r.label}", r.status, fmt.number(r.score, 1), r.units, r.required_count,
           len(r.pending_ids), len(r.rejected_ids), r.missing or "–"] for r in rows],
-        right={2, 3, 4, 5},
+        right={2, 3, 4, 5, 6},
     ))
 
 

@@ -228,8 +228,18 @@ def _parse_date(raw: object, what: str) -> dt.date:
                         "atau HH/BB/TTTT (14/03/2025).")
 
 
-def _clean_text(raw: object, what: str, max_len: int) -> str:
+def _redact(text: str) -> str:
+    """Phone numbers, e-mail addresses and NIK in free text become [telepon]/[email]/[NIK]
+    (the same patterns as complaint texts), so they never reach the warehouse or a screen."""
+    from pipelines.ingest.pii import redact_text
+
+    return redact_text(text) or ""
+
+
+def _clean_text(raw: object, what: str, max_len: int, *, redact: bool = False) -> str:
     s = " ".join("".join(ch if ch.isprintable() else " " for ch in str(raw or "")).split())
+    if redact:
+        s = _redact(s)
     if not s:
         raise EvidenceError(f"{what} wajib diisi.")
     if len(s) > max_len:
@@ -304,7 +314,7 @@ def add_evidence(
             f"Tanggal dokumen {fmt.date_long(ddate)} sesudah tahun penilaian {year_i}; dokumen itu tidak dapat menjadi "
             f"bukti untuk {year_i}. Periksa tanggal atau tahunnya."
         )
-    title_c = _clean_text(title, "Judul dokumen", 300)
+    title_c = _clean_text(title, "Judul dokumen", 300, redact=True)
     by = _clean_text(recorded_by, "Nama pencatat", 120)
     if file is not None:
         fp = Path(file)
@@ -323,7 +333,7 @@ def add_evidence(
             "INSERT INTO evidence (indicator_id, year, title, doc_type, doc_date, file_name, file_ref, sha256, "
             "size_bytes, recorded_by, recorded_at, status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'diajukan', ?)",
             [ind.id, year_i, title_c, dtype, ddate.isoformat(), shown, ref, digest, len(content), by,
-             recorded_at or now_local(), (note or "").strip() or None],
+             recorded_at or now_local(), _redact(" ".join(str(note).split())) if note and note.strip() else None],
         )
         new_id = cur.lastrowid
     return get_evidence(paths, int(new_id))
@@ -393,7 +403,7 @@ def verify_evidence(paths: Paths, evidence_id: int, *, by: str, at: str | None =
 
 def reject_evidence(paths: Paths, evidence_id: int, *, by: str, reason: str, at: str | None = None) -> EvidenceRecord:
     """Reject a record (ditolak) with a reason; a verified record can be rejected later too."""
-    reason_c = _clean_text(reason, "Alasan penolakan", 500)
+    reason_c = _clean_text(reason, "Alasan penolakan", 500, redact=True)
     return _set_status(paths, evidence_id, "ditolak", _clean_text(by, "Nama pemverifikasi", 120), reason_c, at)
 
 
@@ -529,8 +539,9 @@ def copy_evidence_to_warehouse(con: Any, paths: Paths) -> int:
     con.execute("DELETE FROM evidence")
     records = list_evidence(paths)
     rows = [
-        (r.evidence_id, r.indicator_id, r.year, r.title, r.doc_type, r.doc_date, r.file_name, r.file_ref, r.sha256,
-         r.size_bytes, file_intact(paths, r), dt.datetime.fromisoformat(r.recorded_at), r.status, r.status_reason,
+        (r.evidence_id, r.indicator_id, r.year, _redact(r.title), r.doc_type, r.doc_date, _redact(r.file_name),
+         r.file_ref, r.sha256, r.size_bytes, file_intact(paths, r), dt.datetime.fromisoformat(r.recorded_at), r.status,
+         _redact(r.status_reason) if r.status_reason else None,
          dt.datetime.fromisoformat(r.status_at) if r.status_at else None)
         for r in records
     ]
