@@ -35,6 +35,7 @@ def version() -> None:
 # (feature modules add `from pipelines.<module> import register as _r; _r(app)` lines here)
 from pipelines.build.cli import register as _r_build; _r_build(app)  # noqa: E402, E702, I001
 from pipelines.demo.cli import register as _r_demo; _r_demo(app)  # noqa: E402, E702, I001
+from pipelines.kpi.cli import register as _r_kpi; _r_kpi(app)  # noqa: E402, E702, I001
 from pipelines.rating.cli import register as _r_rating; _r_rating(app)  # noqa: E402, E702, I001
 
 

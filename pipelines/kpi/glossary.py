@@ -1,0 +1,237 @@
+"""The KPI glossary (Bahasa Indonesia): key -> (label, short help, formula).
+
+The dashboard shows these beside each number; ``docs/glosarium.md`` is generated
+from this table (``python -m pipelines.kpi.glossary > docs/glosarium.md``) and a
+test checks that the two agree. Keys are those of ``pipelines.kpi.compute`` where one exists.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class GlossaryEntry(NamedTuple):
+    label: str
+    help: str
+    formula: str
+
+
+GLOSSARY: dict[str, GlossaryEntry] = {
+    # ------------------------------------------------------------ basic terms
+    "hari_kerja": GlossaryEntry(
+        "Hari kerja (HK)",
+        "Senin sampai Jumat, dikurangi libur nasional dan (secara bawaan) cuti bersama, ditambah perubahan "
+        "lokal di config/calendar_overrides.yaml. Lama sebuah langkah dihitung dalam hari kerja: pengaduan "
+        "yang masuk Sabtu dan dijawab Senin berikutnya butuh 1 HK; yang dijawab pada hari yang sama 0 HK.",
+        "HK(mulai, selesai) = banyaknya hari kerja d dengan tanggal(mulai) < d ≤ tanggal(selesai)",
+    ),
+    "as_of": GlossaryEntry(
+        "Tanggal data (as-of)",
+        "Tanggal acuan perhitungan. Semua kejadian sesudah akhir hari itu dianggap belum terjadi, sehingga "
+        "laporan September yang dibuat pada Oktober tetap bisa diulang dengan angka yang sama. Bawaan: "
+        "tanggal terbaru dalam data yang dimuat.",
+        "kejadian dihitung bila waktunya ≤ akhir hari as-of",
+    ),
+    # ------------------------------------------------------------ period cohort
+    "received": GlossaryEntry(
+        "Pengaduan masuk",
+        "Semua pengaduan yang tanggal laporannya jatuh dalam periode, apa pun statusnya. Pengaduan yang "
+        "tercatat ganda (kemungkinan duplikat lintas kanal) dihitung sekali: laporan paling awal mewakilinya.",
+        "jumlah pengaduan dengan tanggal lapor dalam [awal, akhir] dan ≤ as-of",
+    ),
+    "excluded": GlossaryEntry(
+        "Dikecualikan",
+        "Pengaduan masuk yang diarsipkan (tidak valid, duplikat, spam) atau bukan wewenang pemda. "
+        "Tidak ikut dihitung dalam tingkat tanggapan, penyelesaian, maupun ketepatan waktu.",
+        "masuk dengan status diarsipkan atau bukan wewenang",
+    ),
+    "in_scope": GlossaryEntry(
+        "Dalam cakupan",
+        "Pengaduan masuk yang benar-benar harus ditangani: menjadi penyebut tingkat tanggapan dan "
+        "tingkat penyelesaian.",
+        "masuk − dikecualikan",
+    ),
+    "verified": GlossaryEntry(
+        "Terverifikasi",
+        "Pengaduan dalam cakupan yang sudah diverifikasi admin sampai tanggal as-of.",
+        "dalam cakupan dengan waktu verifikasi ≤ as-of",
+    ),
+    "responded": GlossaryEntry(
+        "Ditanggapi",
+        "Pengaduan dalam cakupan yang sudah mendapat tindak lanjut pertama dari OPD sampai tanggal as-of. "
+        "Pengaduan yang ditutup tanpa tanggapan tidak dihitung sebagai ditanggapi.",
+        "dalam cakupan dengan waktu tanggapan pertama ≤ as-of",
+    ),
+    "resolved": GlossaryEntry(
+        "Selesai",
+        "Pengaduan dalam cakupan yang sudah selesai sampai tanggal as-of (juga bila selesai tanpa tanggapan).",
+        "dalam cakupan dengan waktu selesai ≤ as-of",
+    ),
+    "response_rate": GlossaryEntry(
+        "Tingkat tanggapan",
+        "Bagian pengaduan dalam cakupan yang sudah ditanggapi. Kosong (–) bila tidak ada pengaduan dalam "
+        "cakupan, bukan 0%.",
+        "ditanggapi ÷ dalam cakupan",
+    ),
+    "resolution_rate": GlossaryEntry(
+        "Tingkat penyelesaian",
+        "Bagian pengaduan dalam cakupan yang sudah selesai. Kosong (–) bila tidak ada pengaduan dalam cakupan.",
+        "selesai ÷ dalam cakupan",
+    ),
+    # ------------------------------------------------------------ durations
+    "verification_days_median": GlossaryEntry(
+        "Median lama verifikasi",
+        "Nilai tengah lama verifikasi (hari kerja) dari pengaduan yang sudah terverifikasi.",
+        "median HK(waktu lapor, waktu verifikasi), atas pengaduan terverifikasi",
+    ),
+    "response_days_median": GlossaryEntry(
+        "Median lama tanggapan",
+        "Nilai tengah lama OPD memberi tanggapan pertama, dihitung sejak OPD menerima pengaduan "
+        "(disposisi; bila tidak ada: verifikasi; bila tidak ada: waktu lapor).",
+        "median HK(disposisi ∨ verifikasi ∨ lapor, tanggapan pertama), atas pengaduan ditanggapi",
+    ),
+    "response_days_p90": GlossaryEntry(
+        "Persentil 90 lama tanggapan",
+        "Sembilan dari sepuluh pengaduan yang ditanggapi dijawab dalam waktu ini atau lebih cepat.",
+        "persentil 90 (interpolasi linear) dari HK(mulai tanggapan, tanggapan pertama)",
+    ),
+    "resolution_days_median": GlossaryEntry(
+        "Median lama penyelesaian",
+        "Nilai tengah lama penyelesaian dalam hari kerja sejak pengaduan dilaporkan.",
+        "median HK(waktu lapor, waktu selesai), atas pengaduan selesai",
+    ),
+    "resolution_days_p90": GlossaryEntry(
+        "Persentil 90 lama penyelesaian",
+        "Sembilan dari sepuluh pengaduan yang selesai diselesaikan dalam waktu ini atau lebih cepat.",
+        "persentil 90 (interpolasi linear) dari HK(waktu lapor, waktu selesai)",
+    ),
+    # ------------------------------------------------------------ on time
+    "on_time_verification_rate": GlossaryEntry(
+        "Verifikasi tepat waktu",
+        "Bagian verifikasi yang selesai dalam batas waktu (bawaan 3 HK). Pengaduan yang belum diverifikasi "
+        "padahal batasnya sudah lewat dihitung terlambat; yang belum diverifikasi dan masih dalam batas belum "
+        "dinilai. Hanya sumber yang punya langkah verifikasi (SP4N-LAPOR!) yang bisa terlambat verifikasi.",
+        "verifikasi tepat waktu ÷ (terverifikasi + belum terverifikasi yang sudah lewat batas)",
+    ),
+    "on_time_response_rate": GlossaryEntry(
+        "Tanggapan tepat waktu",
+        "Bagian tanggapan pertama yang diberikan dalam batas waktu (bawaan 5 HK sejak OPD menerima "
+        "pengaduan). Pengaduan yang belum ditanggapi padahal batasnya lewat dihitung terlambat, sehingga "
+        "bulan yang baru berjalan tidak tampak 100% tepat waktu.",
+        "tanggapan tepat waktu ÷ (ditanggapi + belum ditanggapi yang sudah lewat batas)",
+    ),
+    "on_time_resolution_rate": GlossaryEntry(
+        "Penyelesaian tepat waktu",
+        "Bagian penyelesaian dalam batas waktu (bawaan 14 HK; 60 HK untuk pengaduan berkadar pengawasan; "
+        "sebagian kategori punya batas sendiri). Pengaduan terbuka yang sudah lewat batas dihitung terlambat.",
+        "selesai tepat waktu ÷ (selesai + belum selesai yang sudah lewat batas)",
+    ),
+    "verification_on_time": GlossaryEntry(
+        "Verifikasi: tepat waktu",
+        "Banyaknya pengaduan terverifikasi dalam batas waktu (pembilang verifikasi tepat waktu).",
+        "terverifikasi dengan HK(lapor, verifikasi) ≤ batas",
+    ),
+    "verification_late": GlossaryEntry(
+        "Verifikasi: terlambat",
+        "Diverifikasi melewati batas, ditambah yang belum diverifikasi padahal batasnya sudah lewat.",
+        "terverifikasi dengan HK > batas + belum terverifikasi dengan HK(lapor, as-of) > batas",
+    ),
+    "response_on_time": GlossaryEntry(
+        "Tanggapan: tepat waktu",
+        "Banyaknya pengaduan yang ditanggapi dalam batas waktu (pembilang tanggapan tepat waktu).",
+        "ditanggapi dengan HK(mulai tanggapan, tanggapan pertama) ≤ batas",
+    ),
+    "response_late": GlossaryEntry(
+        "Tanggapan: terlambat",
+        "Ditanggapi melewati batas, ditambah yang belum ditanggapi padahal batasnya sudah lewat.",
+        "ditanggapi dengan HK > batas + belum ditanggapi dengan HK(mulai tanggapan, as-of) > batas",
+    ),
+    "resolution_on_time": GlossaryEntry(
+        "Penyelesaian: tepat waktu",
+        "Banyaknya pengaduan selesai dalam batas waktu (pembilang penyelesaian tepat waktu).",
+        "selesai dengan HK(lapor, selesai) ≤ batas",
+    ),
+    "resolution_late": GlossaryEntry(
+        "Penyelesaian: terlambat",
+        "Selesai melewati batas, ditambah yang belum selesai padahal batasnya sudah lewat.",
+        "selesai dengan HK > batas + belum selesai dengan HK(lapor, as-of) > batas",
+    ),
+    # ------------------------------------------------------------ outcome
+    "satisfaction_mean": GlossaryEntry(
+        "Rata-rata kepuasan pelapor",
+        "Rata-rata nilai kepuasan (1–5) dari pengaduan dalam cakupan yang diberi nilai oleh pelapornya.",
+        "jumlah nilai ÷ banyaknya pengaduan bernilai (satisfaction_count)",
+    ),
+    "repeat_rate": GlossaryEntry(
+        "Pengaduan berulang",
+        "Bagian pengaduan dalam cakupan dari pelapor yang sudah mengadukan hal berkategori sama paling lama "
+        "60 hari sebelumnya (pengaduan sebelumnya juga dalam cakupan; duplikat lintas kanal tidak dihitung). "
+        "Makin kecil makin baik.",
+        "pengaduan berulang (repeat_complaints) ÷ dalam cakupan",
+    ),
+    # ------------------------------------------------------------ stock at as-of
+    "backlog_open": GlossaryEntry(
+        "Tunggakan terbuka",
+        "Pengaduan dalam cakupan (dari periode mana pun) yang dilaporkan sampai tanggal as-of dan belum "
+        "selesai pada tanggal itu.",
+        "tidak diarsipkan/bukan wewenang, lapor ≤ as-of, belum selesai per as-of",
+    ),
+    "backlog_overdue": GlossaryEntry(
+        "Tunggakan lewat batas",
+        "Bagian tunggakan terbuka yang umurnya sudah melewati batas waktu penyelesaiannya.",
+        "tunggakan terbuka dengan HK(lapor, as-of) > batas penyelesaian",
+    ),
+    "backlog_aging": GlossaryEntry(
+        "Umur tunggakan",
+        "Tunggakan terbuka dikelompokkan menurut umurnya dalam hari kerja: 0–5, 6–14, 15–60, dan lebih dari 60.",
+        "jumlah tunggakan terbuka per kelompok HK(lapor, as-of)",
+    ),
+    # ------------------------------------------------------------ breakdowns
+    "rank": GlossaryEntry(
+        "Peringkat",
+        "Urutan unit (OPD, kategori, kanal, wilayah) menurut tanggapan tepat waktu, lalu tingkat tanggapan; "
+        "yang lebih tinggi di atas, nilai sama mendapat peringkat sama.",
+        "urut menurun: tanggapan tepat waktu, lalu tingkat tanggapan",
+    ),
+    "insufficient_data": GlossaryEntry(
+        "Data tidak cukup",
+        "Unit dengan pengaduan dalam cakupan kurang dari ambang minimum (bawaan 5) tidak diberi peringkat, "
+        "agar unit dengan satu pengaduan yang kebetulan dijawab tepat waktu tidak menduduki puncak.",
+        "dalam cakupan < min_sample",
+    ),
+    "category_trend": GlossaryEntry(
+        "Tren kategori",
+        "Perbandingan banyaknya pengaduan masuk per kategori dengan periode sebelumnya yang sama panjang "
+        "(bulan, triwulan, semester, tahun sebelumnya; untuk rentang lain: jumlah hari yang sama tepat "
+        "sebelumnya). Disebut naik atau turun hanya bila salah satu periode punya paling sedikit min_sample "
+        "pengaduan.",
+        "perubahan = masuk − masuk periode sebelumnya",
+    ),
+}
+
+
+def render_markdown() -> str:
+    """The glossary as Markdown (the content of docs/glosarium.md)."""
+    lines = [
+        "# Glosarium KPI",
+        "",
+        "<!-- Dibuat dari pipelines/kpi/glossary.py: `python -m pipelines.kpi.glossary > docs/glosarium.md`. "
+        "Jangan diubah langsung. -->",
+        "",
+        "Definisi angka yang tampil di dasbor, rapor dan `monev kpi`. Semua angka dihitung sekali, dengan "
+        "aturan yang sama, dari gudang data; persentase tidak dibulatkan sampai saat ditampilkan.",
+        "",
+    ]
+    for key, e in GLOSSARY.items():
+        lines += [f"## {e.label}", "", e.help, "", f"Rumus: {e.formula}", "", f"Kunci JSON: `{key}`", ""]
+    return "\n".join(lines)
+
+
+def label(key: str) -> str:
+    """The Indonesian label of a KPI key (the key itself when unknown)."""
+    e = GLOSSARY.get(key)
+    return e.label if e else key
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")

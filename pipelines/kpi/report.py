@@ -1,0 +1,162 @@
+"""A readable text rendering (Bahasa Indonesia) of a ``compute`` result, for ``monev kpi --format table``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pipelines import fmt
+from pipelines.kpi.glossary import label
+
+FILTER_NAMES = {
+    "department": "OPD",
+    "category": "Kategori",
+    "channel": "Kanal",
+    "kecamatan": "Kecamatan",
+    "kelurahan": "Kelurahan",
+    "classification": "Klasifikasi",
+}
+TREND_WORDS = {"naik": "naik", "turun": "turun", "tetap": "tetap", None: "–"}
+
+
+def _cut(text: Any, width: int) -> str:
+    s = "–" if text is None else str(text)
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> list[str]:
+    """Fixed-width text table; ``align`` is one 'l'/'r' per column (default: first left, rest right)."""
+    align = align or "l" + "r" * (len(headers) - 1)
+    cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(r, widths, align, strict=True))
+
+    out = [line(cells[0]), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells[1:]]
+    return [s.rstrip() for s in out]
+
+
+def _kv(pairs: Sequence[tuple[str, str]]) -> list[str]:
+    w = max(len(k) for k, _ in pairs)
+    return [f"  {k.ljust(w)}  {v}" for k, v in pairs]
+
+
+def _share(n: int, rate: float | None) -> str:
+    return f"{fmt.number(n)} ({fmt.percent(rate)})"
+
+
+def _on_time(r: Mapping[str, Any], step: str, rate_key: str) -> str:
+    return (
+        f"{fmt.percent(r.get(rate_key))} "
+        f"({fmt.number(r.get(step + '_on_time'))} tepat, {fmt.number(r.get(step + '_late'))} terlambat)"
+    )
+
+
+def _breakdown(title: str, name_header: str, key: str, rows: list[Mapping[str, Any]], width: int) -> list[str]:
+    if not rows:
+        return [title, "  (tidak ada pengaduan)", ""]
+    body = [
+        (
+            "–" if r["rank"] is None else str(r["rank"]),
+            _cut(r[key], width),
+            fmt.number(r["in_scope"]),
+            fmt.percent(r["response_rate"]),
+            fmt.percent(r["on_time_response_rate"]),
+            fmt.percent(r["resolution_rate"]),
+            fmt.days(r["resolution_days_median"]),
+            fmt.number(r["backlog_overdue"]),
+            "data tidak cukup" if r["insufficient_data"] else "",
+        )
+        for r in rows
+    ]
+    headers = ("#", name_header, "Cakupan", "Ditanggapi", "Tanggapan tepat", "Selesai", "Median selesai",
+               "Tunggakan lewat", "Catatan")
+    return [title, *table(headers, body, "rlrrrrrrl"), ""]
+
+
+def render(result: Mapping[str, Any], *, max_rows: int = 60) -> str:
+    """The KPI result as text for a terminal."""
+    p = result["period"]
+    lines = [
+        f"KPI PENGADUAN — {p.get('label') or ''} ({fmt.date_long(p['from'])} s.d. {fmt.date_long(p['to'])})",
+        f"Data per {fmt.date_long(p['as_of'])}",
+    ]
+    if result.get("filters"):
+        parts = [f"{FILTER_NAMES.get(k, k)}: {', '.join(v)}" for k, v in result["filters"].items()]
+        lines.append("Filter: " + "; ".join(parts))
+    snap = result.get("snapshot")
+    if snap:
+        lines.append(f"Snapshot: {snap['snapshot_id']} (hash masukan {snap['input_hash']})")
+    lines.append("")
+
+    lines.append("Ringkasan periode")
+    lines += _kv([
+        (label("received"), fmt.number(result["received"])),
+        (label("excluded"), fmt.number(result["excluded"])),
+        (label("in_scope"), fmt.number(result["in_scope"])),
+        (label("verified"), fmt.number(result["verified"])),
+        (label("responded"), _share(result["responded"], result["response_rate"])),
+        (label("resolved"), _share(result["resolved"], result["resolution_rate"])),
+        (label("satisfaction_mean"),
+         f"{fmt.number(result['satisfaction_mean'], 2)} dari 5 ({fmt.number(result['satisfaction_count'])} penilaian)"),
+        (label("repeat_rate"), _share(result["repeat_complaints"], result["repeat_rate"])),
+    ])
+    lines += ["", "Lama penanganan (hari kerja)"]
+    lines += _kv([
+        (label("verification_days_median"), fmt.days(result["verification_days_median"])),
+        ("Median / P90 tanggapan", f"{fmt.days(result['response_days_median'])} / {fmt.days(result['response_days_p90'])}"),
+        ("Median / P90 penyelesaian",
+         f"{fmt.days(result['resolution_days_median'])} / {fmt.days(result['resolution_days_p90'])}"),
+    ])
+    lines += ["", "Ketepatan waktu"]
+    lines += _kv([
+        (label("on_time_verification_rate"), _on_time(result, "verification", "on_time_verification_rate")),
+        (label("on_time_response_rate"), _on_time(result, "response", "on_time_response_rate")),
+        (label("on_time_resolution_rate"), _on_time(result, "resolution", "on_time_resolution_rate")),
+    ])
+    aging = "; ".join(f"{k} HK: {fmt.number(v)}" for k, v in result["backlog_aging"].items())
+    lines += ["", f"Tunggakan per {fmt.date_long(p['as_of'])} (semua periode)"]
+    lines += _kv([
+        (label("backlog_open"), fmt.number(result["backlog_open"])),
+        (label("backlog_overdue"), fmt.number(result["backlog_overdue"])),
+        (label("backlog_aging"), aging),
+    ])
+    lines.append("")
+
+    sections = (
+        ("Peringkat OPD (tanggapan tepat waktu, lalu tingkat tanggapan)", "OPD", "department", "by_department", 45),
+        ("Per kategori", "Kategori", "category", "by_category", 45),
+        ("Per kanal", "Kanal", "channel", "by_channel", 28),
+        ("Per kecamatan", "Kecamatan", "kecamatan", "by_kecamatan", 20),
+        ("Per kelurahan", "Kelurahan", "kelurahan", "by_kelurahan", 20),
+    )
+    for title, header, key, rk, width in sections:
+        rows = list(result.get(rk) or [])
+        more = len(rows) - max_rows
+        lines += _breakdown(title, header, key, rows[:max_rows], width)
+        if more > 0:
+            lines.insert(len(lines) - 1, f"  … dan {fmt.number(more)} baris lagi (lihat --format json)")
+
+    months = result.get("by_month") or []
+    if months:
+        body = [
+            (fmt.month_label(m["month"]), fmt.number(m["received"]), fmt.number(m["in_scope"]),
+             fmt.number(m["responded"]), fmt.number(m["resolved"]))
+            for m in months
+        ]
+        lines += ["Per bulan", *table(("Bulan", "Masuk", "Cakupan", "Ditanggapi", "Selesai"), body), ""]
+
+    trend = result.get("category_trend") or []
+    if trend:
+        prev = result.get("previous_period") or {}
+        body = [
+            (_cut(t["category"], 45), fmt.number(t["received"]), fmt.number(t["received_previous"]),
+             fmt.signed(t["change"], 0), TREND_WORDS.get(t["trend"], str(t["trend"])))
+            for t in trend[:max_rows]
+        ]
+        lines += [f"Tren kategori (dibanding {prev.get('label', 'periode sebelumnya')})",
+                  *table(("Kategori", "Masuk", "Sebelumnya", "Perubahan", "Tren"), body, "lrrrl"), ""]
+    lines.append(f"Definisi: docs/glosarium.md (versi definisi {result.get('definitions_version')}).")
+    return "\n".join(lines)
