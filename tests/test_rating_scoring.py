@@ -261,3 +261,20 @@ def test_period_helpers():
         dt.date(2024, 1, 1), dt.date(2024, 10, 31), dt.date(2024, 10, 31))
     assert previous_year_window(dt.date(2024, 1, 1), dt.date(2024, 2, 29), dt.date(2024, 12, 31)) == (
         dt.date(2023, 1, 1), dt.date(2023, 2, 28), dt.date(2023, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("over", "evidence"),
+    [
+        ({}, [rec(1)]),
+        ({"resolution_days_median": None, "resolved": 0}, [rec(1)]),
+        ({"response_on_time": 3, "response_late": 1, "on_time_response_rate": 0.75}, [rec(1)]),
+        ({}, []),
+        ({}, [rec(1, status="diajukan")]),
+    ],
+)
+def test_fast_total_matches_full_scoring(over, evidence):
+    from pipelines.rating.scoring import total_and_predikat
+
+    full = score_city(MODEL, kpi(**over), year=2025, evidence=evidence)
+    assert total_and_predikat(MODEL, kpi(**over), year=2025, evidence=evidence) == (full.total, full.predikat)

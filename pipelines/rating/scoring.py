@@ -233,70 +233,95 @@ def _counts_text(mv: MeasureValue, kpi: str) -> str:
     return ""
 
 
-def score_data_indicator(
+@dataclass
+class _DataEval:
+    """The numeric decision for a data indicator (one place for the rules)."""
+
+    score: float | None
+    status: str
+    value: float | None  # the KPI value, or the change for compare
+    cur: MeasureValue
+    prev: MeasureValue | None = None
+    kept: bool = False  # compare: current value at/over keep_level
+    null_score: bool = False  # on_null gave the score
+
+
+def evaluate_data_indicator(
     ind: Indicator, kpi: Mapping[str, Any], prev_kpi: Mapping[str, Any] | None, min_sample: int
-) -> IndicatorScore:
-    """Score a data indicator from a KPI dict (the city's or one by_department row)."""
+) -> _DataEval:
+    """Score a data indicator numerically (no text); see the module docstring for the rules."""
     spec = ind.data
     assert spec is not None
     m = MEASURES[spec.kpi]
     cur = read_measure(spec.kpi, kpi)
-    base = dict(id=ind.id, label=ind.label, dimension=ind.dimension, source="data", weight=ind.weight,
-                kpi=spec.kpi, direction=spec.direction, floor=spec.floor, target=spec.target)
+    small = m.sample is not None and cur.sample is not None and cur.sample < min_sample
+    if spec.compare:
+        prev = read_measure(spec.kpi, prev_kpi) if prev_kpi is not None else MeasureValue(None)
+        if cur.value is None:
+            return _DataEval(None, STATUS_NO_DATA, None, cur, prev)
+        if small:
+            return _DataEval(None, STATUS_INSUFFICIENT, None, cur, prev)
+        if spec.keep_level is not None and _beats(spec.direction, cur.value, spec.keep_level):
+            return _DataEval(100.0, STATUS_SCORED, None, cur, prev, kept=True)
+        prev_small = m.sample is not None and prev.sample is not None and prev.sample < min_sample
+        if prev.value is None or prev_small:
+            return _DataEval(None, STATUS_NO_PREVIOUS, None, cur, prev)
+        change = cur.value - prev.value
+        return _DataEval(ramp(change, spec.floor, spec.target), STATUS_SCORED, change, cur, prev)
+    v = cur.value
+    if v is None:
+        if spec.on_null is not None:
+            return _DataEval(spec.on_null, STATUS_SCORED, None, cur, null_score=True)
+        return _DataEval(None, STATUS_NO_DATA, None, cur)
+    if small:
+        return _DataEval(None, STATUS_INSUFFICIENT, v, cur)
+    return _DataEval(ramp(v, spec.floor, spec.target), STATUS_SCORED, v, cur)
+
+
+def score_data_indicator(
+    ind: Indicator, kpi: Mapping[str, Any], prev_kpi: Mapping[str, Any] | None, min_sample: int
+) -> IndicatorScore:
+    """Score a data indicator from a KPI dict (the city's or one by_department row), with its explanation."""
+    spec = ind.data
+    assert spec is not None
+    m = MEASURES[spec.kpi]
+    e = evaluate_data_indicator(ind, kpi, prev_kpi, min_sample)
+    cur, label = e.cur, _cap(m.label)
     inputs = dict(cur.inputs)
     ramp_text = (f"rentang {format_value(spec.kpi, spec.floor, change=bool(spec.compare))} (nilai 0) sampai "
                  f"{format_value(spec.kpi, spec.target, change=bool(spec.compare))} (nilai 100)")
-    small = m.sample is not None and cur.sample is not None and cur.sample < min_sample
-
     if spec.compare:
-        prev = read_measure(spec.kpi, prev_kpi) if prev_kpi is not None else MeasureValue(None)
-        inputs.update({f"tahun_sebelumnya.{k}": v for k, v in prev.inputs.items()})
+        assert e.prev is not None
+        inputs.update({f"tahun_sebelumnya.{k}": v for k, v in e.prev.inputs.items()})
         now_text = format_value(spec.kpi, cur.value)
-        if cur.value is None:
-            return IndicatorScore(**base, score=None, status=STATUS_NO_DATA, value=None, value_text=fmt.EMPTY,
-                                  explanation=f"{_cap(m.label)} periode ini tidak ada datanya; tidak dihitung.",
-                                  inputs=inputs)
-        if small:
-            return IndicatorScore(**base, score=None, status=STATUS_INSUFFICIENT, value=None, value_text=fmt.EMPTY,
-                                  explanation=f"Sampel periode ini {fmt.number(cur.sample)} < {min_sample}; tidak dihitung.",
-                                  inputs=inputs)
-        if spec.keep_level is not None and _beats(spec.direction, cur.value, spec.keep_level):
-            return IndicatorScore(**base, score=100.0, status=STATUS_SCORED, value=None, value_text=now_text,
-                                  explanation=(f"{_cap(m.label)} {now_text} sudah mencapai "
-                                               f"{format_value(spec.kpi, spec.keep_level)}: kinerja dipertahankan → 100."),
-                                  inputs=inputs)
-        prev_small = m.sample is not None and prev.sample is not None and prev.sample < min_sample
-        if prev.value is None or prev_small:
-            return IndicatorScore(**base, score=None, status=STATUS_NO_PREVIOUS, value=None, value_text=fmt.EMPTY,
-                                  explanation=("Tidak ada data (cukup) untuk periode yang sama tahun sebelumnya; "
-                                               "indikator tidak dihitung (netral)."), inputs=inputs)
-        change = cur.value - prev.value
-        s = ramp(change, spec.floor, spec.target)
-        return IndicatorScore(**base, score=s, status=STATUS_SCORED, value=change,
-                              value_text=format_value(spec.kpi, change, change=True),
-                              explanation=(f"{_cap(m.label)} {now_text} vs {format_value(spec.kpi, prev.value)} "
-                                           f"tahun sebelumnya: {format_value(spec.kpi, change, change=True)}; "
-                                           f"{ramp_text} → {_score_text(s)}."),
-                              inputs=inputs)
-
-    v = cur.value
-    vt = format_value(spec.kpi, v)
-    if v is None:
-        if spec.on_null is not None:
-            return IndicatorScore(**base, score=spec.on_null, status=STATUS_SCORED, value=None, value_text=fmt.EMPTY,
-                                  explanation=(f"{_cap(m.label)} kosong (penyebut 0); model memberi nilai "
-                                               f"{_score_text(spec.on_null)}."), inputs=inputs)
-        return IndicatorScore(**base, score=None, status=STATUS_NO_DATA, value=None, value_text=fmt.EMPTY,
-                              explanation=f"{_cap(m.label)} tidak ada datanya (penyebut 0); tidak dihitung.",
-                              inputs=inputs)
-    if small:
-        return IndicatorScore(**base, score=None, status=STATUS_INSUFFICIENT, value=v, value_text=vt,
-                              explanation=(f"{_cap(m.label)} {vt}{_counts_text(cur, spec.kpi)}: sampel di bawah "
-                                           f"{min_sample}; tidak dihitung."), inputs=inputs)
-    s = ramp(v, spec.floor, spec.target)
-    return IndicatorScore(**base, score=s, status=STATUS_SCORED, value=v, value_text=vt,
-                          explanation=f"{_cap(m.label)} {vt}{_counts_text(cur, spec.kpi)}; {ramp_text} → {_score_text(s)}.",
-                          inputs=inputs)
+        value_text = now_text if e.kept else format_value(spec.kpi, e.value, change=True)
+        if e.status == STATUS_NO_DATA:
+            text = f"{label} periode ini tidak ada datanya; tidak dihitung."
+        elif e.status == STATUS_INSUFFICIENT:
+            text = f"Sampel periode ini {fmt.number(cur.sample)} < {min_sample}; tidak dihitung."
+        elif e.kept:
+            text = (f"{label} {now_text} sudah mencapai {format_value(spec.kpi, spec.keep_level)}: "
+                    "kinerja dipertahankan → 100.")
+        elif e.status == STATUS_NO_PREVIOUS:
+            text = "Tidak ada data (cukup) untuk periode yang sama tahun sebelumnya; indikator tidak dihitung (netral)."
+        else:
+            text = (f"{label} {now_text} vs {format_value(spec.kpi, e.prev.value)} tahun sebelumnya: "
+                    f"{value_text}; {ramp_text} → {_score_text(e.score)}.")
+    else:
+        value_text = format_value(spec.kpi, e.value)
+        if e.null_score:
+            text = f"{label} kosong (penyebut 0); model memberi nilai {_score_text(e.score)}."
+        elif e.status == STATUS_NO_DATA:
+            text = f"{label} tidak ada datanya (penyebut 0); tidak dihitung."
+        elif e.status == STATUS_INSUFFICIENT:
+            text = f"{label} {value_text}{_counts_text(cur, spec.kpi)}: sampel di bawah {min_sample}; tidak dihitung."
+        else:
+            text = f"{label} {value_text}{_counts_text(cur, spec.kpi)}; {ramp_text} → {_score_text(e.score)}."
+    return IndicatorScore(
+        id=ind.id, label=ind.label, dimension=ind.dimension, source="data", weight=ind.weight, score=e.score,
+        status=e.status, value=e.value, value_text=value_text, explanation=text, kpi=spec.kpi,
+        direction=spec.direction, floor=spec.floor, target=spec.target, inputs=inputs,
+    )
 
 
 def score_evidence_indicator(ind: Indicator, evidence: Sequence[EvidenceRecord], year: int) -> IndicatorScore:
@@ -381,6 +406,32 @@ def score_city(
         evidence_source=evidence_source, notes=notes,
         inputs=RatingInputs(model, kpi, prev_kpi, evidence, year, list(channels), dict(limits or {})),
     )
+
+
+def total_and_predikat(
+    model: RatingModel,
+    kpi: Mapping[str, Any],
+    *,
+    year: int,
+    prev_kpi: Mapping[str, Any] | None = None,
+    evidence: Sequence[EvidenceRecord] = (),
+) -> tuple[float | None, str]:
+    """The total and predikat only (no explanations): the same rules as ``score_city``,
+    fast enough for the what-if to rescore thousands of variants."""
+    dims = []
+    for d in model.dimensions:
+        pairs = []
+        for i in d.indicators:
+            if i.source == "data":
+                s = evaluate_data_indicator(i, kpi, prev_kpi, model.min_sample).score
+            else:
+                s = evidence_status(i, evidence, year).score
+            pairs.append((i.weight, s))
+        dims.append((d.weight, _weighted(pairs)[0]))
+    total = _weighted(dims)[0]
+    if total is None or not has_assessable_evidence(model, evidence, year):
+        return total, NOT_ASSESSED
+    return total, model.band_for(total)
 
 
 # ----------------------------------------------------------------- OPD

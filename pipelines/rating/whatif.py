@@ -29,7 +29,7 @@ from pipelines import fmt
 from pipelines.rating.evidence import EvidenceRecord, counts_for_year, evidence_status, unit_word
 from pipelines.rating.measures import MEASURES, read_measure
 from pipelines.rating.model import NOT_ASSESSED, Indicator, RatingModel
-from pipelines.rating.scoring import RatingInputs, RatingResult, format_value, score_city
+from pipelines.rating.scoring import RatingInputs, RatingResult, format_value, total_and_predikat
 
 COST = {"verifikasi_bukti": 1, "unggah_bukti": 2, "data": 3, "nilai": 4}
 DEFAULT_LIMITS = {"verification": 3, "response": 5, "resolution": 14}
@@ -105,14 +105,15 @@ class _Lever:
 
 
 class _Evaluator:
+    """Rescores changed inputs (numbers only), memoised by the state it is given."""
+
     def __init__(self, inputs: RatingInputs):
         self.inputs = inputs
         self.model = inputs.model
-        self._cache: dict[Any, tuple[float | None, str]] = {}
 
     def __call__(self, st: _State) -> tuple[float | None, str]:
-        r = score_city(self.model, st.kpi, year=self.inputs.year, prev_kpi=st.prev_kpi, evidence=list(st.evidence))
-        return r.total, r.predikat
+        return total_and_predikat(self.model, st.kpi, year=self.inputs.year, prev_kpi=st.prev_kpi,
+                                  evidence=st.evidence)
 
     def reaches(self, predikat: str, target: str) -> bool:
         return predikat != NOT_ASSESSED and self.model.band_rank(predikat) >= self.model.band_rank(target)
@@ -512,9 +513,14 @@ def what_if(result: RatingResult, target_band: str, *, limits: Mapping[str, int]
                     key=lambda lv: (lv.cost, -lv.full_gain, lv.key))
     steps = {lv.key: 0 for lv in levers}
 
+    memo: dict[tuple[int, ...], tuple[float, bool]] = {}
+
     def evaluate(trial: dict[str, int]) -> tuple[float, bool]:
-        t, p = ev(_apply_all(base, levers, [trial[lv.key] for lv in levers]))
-        return _total(t), ev.reaches(p, target.name)
+        key = tuple(trial[lv.key] for lv in levers)
+        if key not in memo:
+            t, p = ev(_apply_all(base, levers, list(key)))
+            memo[key] = (_total(t), ev.reaches(p, target.name))
+        return memo[key]
 
     def unit_effort(lv: _Lever) -> float:
         return effort[lv.effort_unit]
