@@ -164,7 +164,7 @@ def _metrics(row: Mapping[str, Any] | None, keys: tuple[str, ...]) -> dict[str, 
 
 
 def _aging(labels: list[str], row: Mapping[str, Any] | None) -> dict[str, int]:
-    return {lab: int(row[f"backlog_aging_{i}"]) if row else 0 for i, lab in enumerate(labels, start=1)}
+    return {lab: int(row[f"backlog_aging_{i}"] or 0) if row else 0 for i, lab in enumerate(labels, start=1)}
 
 
 def _sort_breakdown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -211,8 +211,8 @@ def compute(
     }
     out.update(_metrics(total, PERIOD_KEYS))
     out.update(_metrics(total, EXTRA_KEYS))
-    out["backlog_open"] = int(total["backlog_open"]) if total else 0
-    out["backlog_overdue"] = int(total["backlog_overdue"]) if total else 0
+    out["backlog_open"] = int(total["backlog_open"] or 0) if total else 0
+    out["backlog_overdue"] = int(total["backlog_overdue"] or 0) if total else 0
     out["backlog_aging"] = _aging(labels, total)
 
     for key, (dim, lead) in BREAKDOWNS.items():
