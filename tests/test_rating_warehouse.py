@@ -254,3 +254,21 @@ def test_default_model_plan_applied_to_data_and_evidence_reaches_band(paths, tar
     after = rate_city(con, 2025, model=model)
     assert model.band_rank(after.predikat) >= model.band_rank(target), (after.total, [c.sentence for c in plan])
     assert after.total >= plan.total_after - 1e-6  # the data changes can only add side benefits
+
+
+def test_no_backlog_and_no_previous_year(paths):
+    """Everything resolved, nothing the year before: backlog share on_null (100), year-on-year neutral."""
+    model = load_model(config_dir=DEFAULT_CONFIG_DIR)
+    rows = [r for r in complaints() if r["source_id"].startswith(("ok-", "lateresp-"))]
+    con = make_warehouse(rows, as_of=AS_OF, calendar_years=(2024, 2026))
+    record(paths, model)
+    ev.copy_evidence_to_warehouse(con, paths)
+    r = rate_city(con, 2025, model=model)
+    assert r.indicator("tunggakan_lewat_batas").score == 100
+    assert r.indicator("tunggakan_lewat_batas").inputs == {"backlog_overdue": 0, "backlog_open": 0}
+    assert r.indicator("tren_respons_tepat_waktu").status == "tidak ada data tahun sebelumnya"
+    assert r.indicator("tren_respons_tepat_waktu").score is None
+    # every complaint was resolved within its limit: at keep_level, so 100 even without a previous year
+    assert r.indicator("tren_penyelesaian_tepat_waktu").score == 100
+    # Dampak = (30 x 100 + 40 x 0 evidence) / 70: the neutral indicator's weight is shared out
+    assert r.dimension("dampak").score == pytest.approx(3000 / 70)
