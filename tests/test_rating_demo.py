@@ -76,21 +76,18 @@ def test_rating_inputs_equal_monev_kpi(demo_paths):
     con = duckdb.connect(str(demo_paths.warehouse), read_only=True)
     kpi = compute(con, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     con.close()
-    cli_kpi = None
-    if any(c.name == "kpi" for c in app.registered_commands):
-        out = runner.invoke(app, ["kpi", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "json",
-                                  "--data-dir", str(demo_paths.data_dir)])
-        assert out.exit_code == 0, out.output
-        cli_kpi = json.loads(out.output)
-        assert cli_kpi["period"] == kpi["period"]
+    out = runner.invoke(app, ["kpi", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "json",
+                              "--data-dir", str(demo_paths.data_dir)])
+    assert out.exit_code == 0, out.output
+    cli_kpi = json.loads(out.output)
+    assert cli_kpi["period"] == kpi["period"]
     assert rating["period"] == kpi["period"]
     output = next(d for d in rating["dimensions"] if d["id"] == "output")
     checked = 0
     for ind in output["indicators"]:
         for key, value in ind["inputs"].items():
             assert kpi[key] == value, (ind["id"], key)
-            if cli_kpi is not None:
-                assert cli_kpi[key] == value, (ind["id"], key)
+            assert cli_kpi[key] == value, (ind["id"], key)
             checked += 1
     assert checked >= 10
     resp = next(i for i in output["indicators"] if i["id"] == "tingkat_respons")
