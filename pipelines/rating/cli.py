@@ -138,10 +138,9 @@ def rating(
 def _next_band(result: Any, model: Any) -> str | None:
     if result.total is None:
         return None
-    if not result.assessed:
-        return model.band_for(result.total)
     names = [b.name for b in reversed(model.bands)]  # lowest first
-    i = names.index(result.predikat)
+    # Not assessed: aim one band above where the data alone would put the city (evidence comes first anyway).
+    i = names.index(result.predikat if result.assessed else model.band_for(result.total))
     return names[i + 1] if i + 1 < len(names) else None
 
 
@@ -183,9 +182,11 @@ def render_table(result: Any, plan: Any = None, depts: list | None = None) -> st
         if not plan:
             lines.append(plan.note)
         else:
-            need = (result.inputs.model.band(plan.target).min - (result.total or 0))
-            lines.append(f'Menuju "{plan.target}" (kurang {fmt.number(max(need, 0), 1)} poin'
-                         + ("" if result.assessed else "; dan perlu bukti dukung terverifikasi") + "):")
+            need = result.inputs.model.band(plan.target).min - (result.total or 0)
+            why = [f"kurang {fmt.number(need, 1)} poin"] if need > 0 else []
+            if not result.assessed:
+                why.append("perlu bukti dukung terverifikasi")
+            lines.append(f'Menuju "{plan.target}" ({"; ".join(why)}):')
             for n, c in enumerate(plan, start=1):
                 lines.append(f"{n:>2}. {c.sentence}")
             lines.append(f"Setelah semua perubahan: {fmt.number(plan.total_after, 1)} ({plan.predikat_after}). "

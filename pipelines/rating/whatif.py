@@ -394,9 +394,10 @@ def _upload_lever(ind: Indicator, inputs: RatingInputs) -> _Lever | None:
             text = f"Unggah {spec.document} {yr}"
         elif added_units:
             what = "bukti " if spec.count == "events" else ""
-            text = f"Unggah {what}{fmt.number(added_units)} {word} {spec.document} lagi {yr}"
+            more = " lagi" if units0 else ""
+            text = f"Unggah {what}{fmt.number(added_units)} {word} {spec.document}{more} {yr}"
             if added_types:
-                text += f", lengkap dengan {_and_list(added_types)}"
+                text += f" ({_and_list(added_types)})"
         else:
             text = f"Lengkapi bukti {spec.document} {yr} dengan {_and_list(added_types)}"
         return text, float(x), {
