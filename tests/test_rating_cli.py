@@ -56,8 +56,10 @@ def test_evidence_commands_and_rating(paths, tmp_path):
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["predikat"] == "Tidak dinilai" and out["disclaimer"] == "Estimasi model, bukan nilai resmi Kemendagri"
-    assert out["what_if"]["changes"][0]["kind"] == "verifikasi_bukti"
-    assert out["what_if"]["changes"][0]["detail"]["evidence_ids"] == [1]
+    # the submitted SK only needs verifying: the plan says so
+    verify = [c for c in out["what_if"]["changes"] if c["kind"] == "verifikasi_bukti"]
+    assert [c["detail"]["evidence_ids"] for c in verify] == [[1]]
+    assert out["what_if"]["reaches"] is True
 
     res = run("evidence", "verify", 1, "--by", "Evaluator", "--data-dir", d)
     assert res.exit_code == 0 and "diverifikasi" in res.output
