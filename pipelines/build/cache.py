@@ -9,7 +9,6 @@ can come from the name.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -93,7 +92,11 @@ def _meta_of(rf: RawFile, sf: StagedFile) -> dict[str, Any]:
         "channel_source": sf.channel_source,
         "snapshot_date": sf.snapshot_date.isoformat() if sf.snapshot_date else None,
         "snapshot_date_source": sf.snapshot_date_source,
-        "names": [dataclasses.asdict(n) for n in sf.names],
+        "names": [
+            {"kind": n.kind, "raw": n.raw, "value": n.value, "method": n.method, "score": n.score,
+             "suggestions": list(n.suggestions), "rows": n.rows}
+            for n in sf.names
+        ],
         "notes": sf.notes,
         "refused": None,
     }
@@ -145,6 +148,32 @@ class StagingCache:
         meta = _meta_of(rf, sf)
         self._write_json(self.dir / f"{name}.json", meta)
         return StagedEntry(meta, rows_p), False
+
+    def stage_all(
+        self,
+        files: list[RawFile],
+        profiles: list[Profile],
+        *,
+        now: dt.datetime | None = None,
+        progress=None,
+    ) -> dict[str, tuple[StagedEntry, bool]]:
+        """Stage every file (cached ones are reused). Returns rel_path -> (entry, was_cached).
+
+        Files are parsed one after the other: polars already uses every core, and on
+        a 2-core machine worker processes made the demo slower, not faster."""
+        out: dict[str, tuple[StagedEntry, bool]] = {}
+        todo: list[RawFile] = []
+        for rf in files:
+            hit = self.get(rf)
+            if hit is not None:
+                out[rf.rel_path] = (hit, True)
+            else:
+                todo.append(rf)
+        for rf in todo:
+            if progress:
+                progress(f"Membaca {rf.rel_path} ...")
+            out[rf.rel_path] = self.stage(rf, profiles, now=now)
+        return out
 
     @staticmethod
     def _write_json(path: Path, obj: Any) -> None:

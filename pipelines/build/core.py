@@ -262,26 +262,32 @@ def _run_locked(
 
     # ---- stage (once per content hash)
     by_hash: dict[str, str] = {}
-    staged: list[tuple[RawFile, StagedEntry, FileOutcome]] = []
+    unique: list[RawFile] = []
     for rf in files:
-        out = FileOutcome(rf.rel_path, rf.name, rf.file_hash, rf.size, "ok")
-        result.files.append(out)
-        if rf.file_hash in by_hash:
-            out.status = "duplicate"
-            out.duplicate_of = by_hash[rf.file_hash]
-            out.message = f"Isi berkas identik dengan {by_hash[rf.file_hash]}; tidak dimuat dua kali."
-            continue
-        by_hash[rf.file_hash] = rf.rel_path
-        if from_staging:
+        if rf.file_hash not in by_hash:
+            by_hash[rf.file_hash] = rf.rel_path
+            unique.append(rf)
+    if from_staging:
+        entries: dict[str, tuple[StagedEntry, bool]] = {}
+        for rf in unique:
             entry = cache.get(rf)
             if entry is None:
                 raise BuildError(
                     f"Hasil baca berkas {rf.rel_path} tidak ada lagi di cache. Jalankan `monev run` untuk membacanya ulang."
                 )
-            cached = True
-        else:
-            say(f"Membaca {rf.rel_path} ...")
-            entry, cached = cache.stage(rf, profiles, now=now)
+            entries[rf.rel_path] = (entry, True)
+    else:
+        entries = cache.stage_all(unique, profiles, now=now, progress=say)
+    staged: list[tuple[RawFile, StagedEntry, FileOutcome]] = []
+    for rf in files:
+        out = FileOutcome(rf.rel_path, rf.name, rf.file_hash, rf.size, "ok")
+        result.files.append(out)
+        if by_hash[rf.file_hash] != rf.rel_path:
+            out.status = "duplicate"
+            out.duplicate_of = by_hash[rf.file_hash]
+            out.message = f"Isi berkas identik dengan {by_hash[rf.file_hash]}; tidak dimuat dua kali."
+            continue
+        entry, cached = entries[rf.rel_path]
         out.cached = cached
         if entry.refused:
             out.status = "refused"

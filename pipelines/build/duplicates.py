@@ -2,7 +2,7 @@
 into SP4N-LAPOR! (through "Form Manual"), so one complaint is in two sources.
 
 DuckDB finds candidate pairs (same department and category, reported within a
-few days, reporters and kelurahan not known to differ: see
+few days, kelurahan not known to differ: see
 sql/build_duplicate_candidates.sql); rapidfuzz scores only those pairs, in C++
 over whole arrays (``process.cpdist``). The score is the best match between the
 pair's titles and bodies: near-identical text, where one may be an excerpt of
@@ -24,14 +24,19 @@ _CHUNK = 1_000_000
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Length-aware text similarity (0-100) of aligned arrays of normalised strings."""
+    """Text similarity (0-100) of aligned arrays of normalised strings.
+
+    Whole-string similarity, or the best alignment of the shorter string inside
+    the longer one when they are comparable: at least half as long, or at most
+    40 characters apart (a transcription that adds "Diteruskan dari WhatsApp:").
+    """
     la = np.fromiter((len(x) for x in a), dtype=np.int64, count=len(a))
     lb = np.fromiter((len(x) for x in b), dtype=np.int64, count=len(b))
     short = np.minimum(la, lb)
     long_ = np.maximum(la, lb)
     whole = process.cpdist(a, b, scorer=fuzz.ratio, processor=None, workers=-1)
     part = process.cpdist(a, b, scorer=fuzz.partial_ratio, processor=None, workers=-1)
-    comparable = short * 2 >= long_
+    comparable = (short >= 8) & ((short * 2 >= long_) | (long_ - short <= 40))
     score = np.where(comparable, np.maximum(whole, part), whole)
     return np.where(short > 0, score, 0.0)
 
@@ -55,41 +60,35 @@ def flag_duplicates(con: duckdb.DuckDBPyConnection, settings: IngestSettings) ->
     base = con.execute("SELECT dup_title, dup_body FROM dup_base ORDER BY i").fetchnumpy()
     titles = np.asarray(base["dup_title"], dtype=object)
     bodies = np.asarray(base["dup_body"], dtype=object)
-    matched_a: list[np.ndarray] = []
-    matched_b: list[np.ndarray] = []
+    cand: list[np.ndarray] = []
     for offset in range(0, n_pairs, _CHUNK):
         arr = con.execute(
-            "SELECT ia, ib FROM dup_pairs ORDER BY ia, ib LIMIT ? OFFSET ?", [_CHUNK, offset]
+            "SELECT ia, ib, days FROM dup_pairs ORDER BY ia, ib LIMIT ? OFFSET ?", [_CHUNK, offset]
         ).fetchnumpy()
         ia = arr["ia"].astype(np.int64)
         ib = arr["ib"].astype(np.int64)
-        scores = np.max(
-            [similarity(x[ia], y[ib]) for x in (titles, bodies) for y in (titles, bodies)], axis=0
+        combos = np.array([similarity(x[ia], y[ib]) for x in (titles, bodies) for y in (titles, bodies)])
+        best = combos.max(axis=0)
+        keep = best >= settings.dup_min_similarity
+        cand.append(
+            np.column_stack([ia[keep], ib[keep], best[keep], combos.mean(axis=0)[keep], arr["days"][keep]])
         )
-        keep = scores >= settings.dup_min_similarity
-        matched_a.append(ia[keep])
-        matched_b.append(ib[keep])
-    a = np.concatenate(matched_a)
-    b = np.concatenate(matched_b)
-    if a.size == 0:
+    found = np.concatenate(cand) if cand else np.empty((0, 5))
+    if found.shape[0] == 0:
         return 0
-    # Connected components over the (few) matched pairs.
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    for x, y in zip(a.tolist(), b.tolist(), strict=True):
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    members = sorted(set(a.tolist()) | set(b.tolist()))
-    rows = [(m, find(m)) for m in members]
+    # One rekap complaint is typed into LAPOR! once: match one-to-one, best
+    # score first, then the closer text overall, then the closer date.
+    order = np.lexsort((found[:, 4], -found[:, 3], -found[:, 2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for x, y in found[order, :2].astype(np.int64).tolist():  # only pairs above the threshold
+        if x in used_a or y in used_b:
+            continue
+        used_a.add(x)
+        used_b.add(y)
+        pairs.append((x, y))
+    rows = [(m, min(x, y)) for x, y in pairs for m in (x, y)]
     con.execute("CREATE TEMP TABLE dup_members (i BIGINT, root BIGINT)")
     con.executemany("INSERT INTO dup_members VALUES (?, ?)", rows)
     con.execute(

@@ -98,9 +98,17 @@ def header_keys(header: object) -> frozenset[str]:
     return _header_keys(str(header))
 
 
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _key(s: str) -> str:
+    # textnorm.norm_key, with a fast path for plain ASCII (almost every header).
+    return _NON_ALNUM.sub("", s.lower()) if s.isascii() else norm_key(s)
+
+
 @lru_cache(maxsize=65536)
 def _header_keys(s: str) -> frozenset[str]:
-    keys = {norm_key(s), norm_key(_PARENS.sub(" ", s))}
+    keys = {_key(s), _key(_PARENS.sub(" ", s))}
     keys.discard("")
     return frozenset(keys)
 

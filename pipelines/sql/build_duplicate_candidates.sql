@@ -3,9 +3,9 @@
 --
 -- Blocking keeps this linear: only pairs with the same department and
 -- category whose reported dates are at most $window days apart (a day bucket
--- of $window days joined with its neighbours). Pairs whose reporters are both
--- known and differ, or whose kelurahan are both known and differ, are not the
--- same complaint. Texts are scored afterwards (rapidfuzz, in Python, on these
+-- of $window days joined with its neighbours). Pairs whose kelurahan are both
+-- known and differ are not the same complaint. (Reporter hashes are not used:
+-- one source may hold the phone and the other the email of the same person.) Texts are scored afterwards (rapidfuzz, in Python, on these
 -- pairs only).
 
 CREATE TEMP TABLE dup_base AS
@@ -17,7 +17,6 @@ SELECT
     department,
     category,
     kelurahan,
-    reporter_hash,
     reported_at,
     CAST(reported_at AS DATE) AS reported_date,
     (date_diff('day', DATE '1970-01-01', CAST(reported_at AS DATE))) // $window AS bucket,
@@ -42,7 +41,8 @@ WITH rekap AS (
 
 SELECT
     r.i AS ia,
-    l.i AS ib
+    l.i AS ib,
+    abs(date_diff('day', r.reported_date, l.reported_date)) AS days
 FROM rekap AS r
 INNER JOIN dup_base AS l
     ON r.department = l.department
@@ -50,7 +50,6 @@ INNER JOIN dup_base AS l
     AND r.join_bucket = l.bucket
 WHERE l.source_system = 'lapor'
     AND abs(date_diff('day', r.reported_date, l.reported_date)) <= $window
-    AND NOT (r.reporter_hash IS NOT NULL AND l.reporter_hash IS NOT NULL AND r.reporter_hash <> l.reporter_hash)
     AND NOT (r.kelurahan IS NOT NULL AND l.kelurahan IS NOT NULL AND r.kelurahan <> l.kelurahan)
     AND length(r.dup_title || r.dup_body) > 0
     AND length(l.dup_title || l.dup_body) > 0;
