@@ -116,8 +116,12 @@ def make_scope(
     *,
     as_of: dt.date | str | None = None,
     filters: Mapping[str, Any] | None = None,
+    previous: tuple[dt.date | str, dt.date | str] | None = None,
 ) -> Scope:
-    """Validated parameters of a KPI query (period, previous period, as-of, canonical filters)."""
+    """Validated parameters of a KPI query (period, previous period, as-of, canonical filters).
+
+    ``previous``: the (from, to) the category trend compares with; default the previous period of
+    the same kind (pipelines.periods), e.g. the same months of last year for a running year."""
     d_from, d_to = _to_date(date_from, "awal"), _to_date(date_to, "akhir")
     if d_from is not None and d_to is not None and d_to < d_from:
         raise KpiError(
@@ -133,6 +137,11 @@ def make_scope(
             "dengan batas atas yang naik; hanya kelompok terakhir yang tanpa batas."
         )
     prev = Period.from_dates(d_from, d_to).previous() if d_from and d_to else None
+    if previous is not None:
+        p_from, p_to = _to_date(previous[0], "awal pembanding"), _to_date(previous[1], "akhir pembanding")
+        if p_from is None or p_to is None or p_to < p_from:
+            raise KpiError(f"Periode pembanding tidak sah: {previous[0]} sampai {previous[1]}.")
+        prev = Period.from_dates(p_from, p_to)
     return Scope(
         as_of=a,
         settings=settings,
@@ -181,13 +190,15 @@ def compute(
     *,
     as_of: dt.date | None = None,
     filters: dict | None = None,
+    previous: tuple[dt.date, dt.date] | None = None,
 ) -> dict:
     """All KPIs of kpi-spec.md for the period [date_from, date_to] at ``as_of``, as one JSON-ready dict.
 
     ``filters``: department, category, channel, kecamatan, kelurahan, classification, each one
     value or a list (canonical names or known aliases); unknown values raise UnknownFilterValue.
+    ``previous``: (from, to) the category trend compares with (default: the previous period).
     """
-    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters)
+    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters, previous=previous)
     settings = scope.settings
     # complaint_facts is computed once and kept: cheaper than streaming it into the grouping sets
     sql = build_query(
@@ -198,7 +209,7 @@ def compute(
     labels = scope.aging_labels
     total = next((r for r in rows if r["dimension"] == "total"), None)
     period = Period.from_dates(scope.date_from, scope.date_to)
-    previous = period.previous()
+    previous = Period.from_dates(scope.prev_from, scope.prev_to)
 
     out: dict[str, Any] = {
         "period": {
@@ -365,10 +376,11 @@ def breakdown_frame(
 def category_trend(
     con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, *,
     as_of: dt.date | None = None, filters: dict | None = None,
+    previous: tuple[dt.date, dt.date] | None = None,
 ) -> pl.DataFrame:
-    """Per category: received now and in the previous period, change, and trend (naik/turun/tetap;
-    null when both periods are under min_sample)."""
-    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters)
+    """Per category: received now and in the previous period (or ``previous`` = (from, to)), change,
+    and trend (naik/turun/tetap; null when both periods are under min_sample)."""
+    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters, previous=previous)
     return _frame_query(
         con,
         "SELECT group_value AS category, received, received_previous, change, change_rate, trend "
