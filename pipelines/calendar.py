@@ -66,7 +66,12 @@ def read_overrides(path: Path) -> tuple[dict[dt.date, tuple[str, str]], set[dt.d
     """
     if not path.exists():
         return {}, set()
-    raw = read_yaml(path)
+    try:
+        raw = read_yaml(path)
+    except ValueError as exc:  # YAML reads 2024-13-01 as a date and fails
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(f"{path}: ada tanggal yang tidak ada di kalender ({exc}); tulis sebagai YYYY-MM-DD.") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: isi berkas harus berupa bagian 'add:' dan 'remove:'.")
     unknown = set(raw) - {"add", "remove"}

@@ -210,6 +210,10 @@ GLOSSARY: dict[str, GlossaryEntry] = {
 }
 
 
+# entries that are terms, not keys of the compute() output
+TERMS = frozenset({"hari_kerja", "as_of"})
+
+
 def render_markdown() -> str:
     """The glossary as Markdown (the content of docs/glosarium.md)."""
     lines = [
@@ -223,7 +227,9 @@ def render_markdown() -> str:
         "",
     ]
     for key, e in GLOSSARY.items():
-        lines += [f"## {e.label}", "", e.help, "", f"Rumus: {e.formula}", "", f"Kunci JSON: `{key}`", ""]
+        lines += [f"## {e.label}", "", e.help, "", f"Rumus: {e.formula}", ""]
+        if key not in TERMS:
+            lines += [f"Kunci JSON: `{key}`", ""]
     return "\n".join(lines)
 
 

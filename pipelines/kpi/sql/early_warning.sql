@@ -21,6 +21,7 @@ steps AS (
 
 SELECT
     s.complaint_key,
+    c.source_id,
     s.step,
     CASE s.step
         WHEN 'verification' THEN 'verifikasi'
