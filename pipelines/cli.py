@@ -37,6 +37,8 @@ from pipelines.build.cli import register as _r_build; _r_build(app)  # noqa: E40
 from pipelines.demo.cli import register as _r_demo; _r_demo(app)  # noqa: E402, E702, I001
 from pipelines.kpi.cli import register as _r_kpi; _r_kpi(app)  # noqa: E402, E702, I001
 from pipelines.rating.cli import register as _r_rating; _r_rating(app)  # noqa: E402, E702, I001
+from pipelines.scorecard.cli import register as _r_scorecard; _r_scorecard(app)  # noqa: E402, E702, I001
+from pipelines.serve import register as _r_serve; _r_serve(app)  # noqa: E402, E702, I001
 
 
 def main() -> None:

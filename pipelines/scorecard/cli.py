@@ -1,0 +1,100 @@
+"""`monev scorecard`: PDF and Excel scorecards (rapor) per OPD and for the city, in batch."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
+
+
+def scorecard(
+    period: Annotated[str, typer.Option(
+        "--period", help="Periode: 2025 (tahun), 2025-S1, 2025-Q3 (triwulan), 2025-07 (bulan) atau "
+                         "2025-07-01..2025-09-30.")],
+    out: Annotated[Path, typer.Option("--out", help="Direktori tujuan berkas rapor dan indeksnya.")],
+    all_units: Annotated[bool, typer.Option("--all", help="Rapor kota dan setiap OPD di data master.")] = False,
+    department: Annotated[list[str] | None, typer.Option(
+        "--department", help="Rapor satu OPD (nama resmi atau singkatan); boleh diulang.")] = None,
+    city: Annotated[bool, typer.Option("--kota", help="Rapor tingkat kota (sudah termasuk dalam --all).")] = False,
+    format: Annotated[str, typer.Option(  # noqa: A002 - the option is called --format everywhere
+        "--format", help="pdf, xlsx atau pdf,xlsx.")] = "pdf,xlsx",
+    data_dir: DataDirOpt = None,
+    config_dir: ConfigDirOpt = None,
+) -> None:
+    """Buat rapor kinerja pengelolaan pengaduan (PDF/Excel) per OPD dan untuk kota, dengan indeks CSV."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipelines import fmt
+    from pipelines.kpi import normalize_filters
+    from pipelines.periods import PeriodError, parse_period
+    from pipelines.scorecard import (
+        INDEX_NAME,
+        ScorecardError,
+        all_departments,
+        generate,
+        parse_formats,
+        write_batch,
+    )
+    from pipelines.warehouse import WarehouseMissing, open_readonly
+
+    try:
+        formats = parse_formats(format)
+        p = parse_period(period)
+    except (ScorecardError, PeriodError) as exc:
+        raise fail(str(exc)) from None
+    if not (all_units or department or city):
+        raise fail("Pilih rapor yang dibuat: --all (kota dan semua OPD), --department NAMA, atau --kota.")
+    paths = paths_from(data_dir, config_dir)
+    try:
+        con = open_readonly(paths)
+    except WarehouseMissing as exc:
+        raise fail(str(exc)) from None
+    started = time.perf_counter()
+    try:
+        if all_units:
+            units = all_departments(con)
+        else:
+            units = []
+            for name in department or []:
+                try:
+                    units += [u for u in normalize_filters(con, {"department": name})["department"] if u not in units]
+                except ValueError as exc:
+                    raise fail(f"--department: {exc}") from None
+        with_city = all_units or city
+        total = (1 if with_city else 0) + len(units)
+        with Progress(
+            TextColumn("[bold]Rapor[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), transient=False,
+        ) as progress:
+            task = progress.add_task(p.label, total=total)
+            current: list[str] = []
+
+            def on_unit(name: str) -> None:
+                if current:
+                    progress.advance(task)
+                current[:] = [name]
+                progress.update(task, description=f"{p.label}: {name}")
+
+            try:
+                rows = write_batch(out, generate(
+                    con, p, departments=units, city=with_city, formats=formats, config_dir=paths.config_dir,
+                    on_unit=on_unit,
+                ))
+            except ScorecardError as exc:
+                raise fail(str(exc)) from None
+            progress.update(task, completed=total, description=p.label)
+    finally:
+        con.close()
+    secs = time.perf_counter() - started
+    typer.echo(
+        f"{fmt.number(len(rows))} berkas rapor {p.label} ({', '.join(formats)}) untuk {fmt.number(total)} unit "
+        f"ditulis ke {Path(out).resolve()} dalam {fmt.number(secs, 1)} detik. Indeks: {INDEX_NAME}."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scorecard")(scorecard)

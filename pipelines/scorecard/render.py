@@ -1,0 +1,205 @@
+"""The public entry points: one scorecard as PDF or XLSX bytes, and a batch of them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.periods import Period
+from pipelines.safe_export import rows_to_csv_bytes
+from pipelines.scorecard.content import (
+    CityContext,
+    ScorecardData,
+    ScorecardError,
+    city_context,
+    gather,
+    now_wib,
+)
+
+FORMATS = ("pdf", "xlsx")
+INDEX_NAME = "indeks_rapor.csv"
+INDEX_COLUMNS = ("berkas", "format", "cakupan", "opd", "periode", "label_periode", "snapshot_id", "data_per",
+                 "hash_data", "predikat", "sha256", "ukuran_byte")
+
+
+def render_pdf(
+    con: duckdb.DuckDBPyConnection,
+    period: Period | str,
+    department: str | None = None,
+    *,
+    generated_at: dt.datetime | None = None,
+    context: CityContext | None = None,
+    config_dir: str | Path | None = None,
+) -> bytes:
+    """The PDF scorecard of the city (``department=None``) or one OPD for ``period`` (e.g. '2025-Q3')."""
+    from pipelines.scorecard.pdf import build_pdf
+
+    return build_pdf(gather(con, period, department, generated_at=generated_at, context=context,
+                            config_dir=config_dir))
+
+
+def render_xlsx(
+    con: duckdb.DuckDBPyConnection,
+    period: Period | str,
+    department: str | None = None,
+    *,
+    generated_at: dt.datetime | None = None,
+    context: CityContext | None = None,
+    config_dir: str | Path | None = None,
+) -> bytes:
+    """The Excel scorecard of the city (``department=None``) or one OPD for ``period``."""
+    from pipelines.scorecard.xlsx import build_xlsx
+
+    return build_xlsx(gather(con, period, department, generated_at=generated_at, context=context,
+                             config_dir=config_dir))
+
+
+def render(data: ScorecardData, fmt_: str) -> bytes:
+    """Lay out gathered content in one format ('pdf' or 'xlsx')."""
+    if fmt_ == "pdf":
+        from pipelines.scorecard.pdf import build_pdf
+
+        return build_pdf(data)
+    if fmt_ == "xlsx":
+        from pipelines.scorecard.xlsx import build_xlsx
+
+        return build_xlsx(data)
+    raise ScorecardError(f"Format '{fmt_}' tidak dikenal; pakai pdf atau xlsx.")
+
+
+def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
+    """'pdf,xlsx' -> ('pdf', 'xlsx'); unknown names raise ScorecardError."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    out = []
+    for item in items:
+        f = item.strip().lower()
+        if not f:
+            continue
+        if f not in FORMATS:
+            raise ScorecardError(f"Format '{item.strip()}' tidak dikenal; pakai pdf, xlsx atau pdf,xlsx.")
+        if f not in out:
+            out.append(f)
+    if not out:
+        raise ScorecardError("Pilih paling sedikit satu format: pdf, xlsx atau pdf,xlsx.")
+    return tuple(out)
+
+
+def slug(text: str, max_len: int = 80) -> str:
+    """'Dinas Pekerjaan Umum dan Penataan Ruang' -> 'dinas-pekerjaan-umum-dan-penataan-ruang'."""
+    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return (s[:max_len].rstrip("-")) or "unit"
+
+
+def file_name(data: ScorecardData, fmt_: str) -> str:
+    key = data.period.key.replace("..", "_")
+    return f"rapor_{key}_{slug(data.unit)}.{fmt_}"
+
+
+@dataclass(frozen=True)
+class Produced:
+    """One file of a batch (a row of the index)."""
+
+    name: str
+    format: str
+    scope: str
+    department: str
+    period: str
+    period_label: str
+    snapshot_id: str
+    as_of: str
+    input_hash: str
+    predikat: str
+    sha256: str
+    size: int
+
+    def row(self) -> list[Any]:
+        return [self.name, self.format, self.scope, self.department, self.period, self.period_label,
+                self.snapshot_id, self.as_of, self.input_hash, self.predikat, self.sha256, self.size]
+
+
+def all_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every OPD in the warehouse's master data, by name."""
+    return [r[0] for r in con.cursor().execute("SELECT department FROM departments ORDER BY department").fetchall()]
+
+
+def generate(
+    con: duckdb.DuckDBPyConnection,
+    period: Period | str,
+    *,
+    departments: Iterable[str] | None = None,
+    city: bool = True,
+    formats: Sequence[str] = FORMATS,
+    generated_at: dt.datetime | None = None,
+    config_dir: str | Path | None = None,
+    on_unit: Callable[[str], None] | None = None,
+) -> Iterable[tuple[Produced, bytes]]:
+    """Yield (index row, bytes) for the city (``city=True``) and each OPD in ``departments``, in each format.
+
+    All units share one ``CityContext`` and one generation time. ``on_unit(name)`` is called before each unit
+    (for a progress bar)."""
+    t = generated_at or now_wib()
+    ctx = city_context(con, period, config_dir=config_dir)
+    units: list[str | None] = ([None] if city else []) + list(departments or [])
+    for unit in units:
+        if on_unit is not None:
+            on_unit(ctx.city_name if unit is None else unit)
+        data = gather(con, ctx.period, unit, generated_at=t, context=ctx)
+        for f in formats:
+            blob = render(data, f)
+            yield Produced(
+                name=file_name(data, f), format=f, scope=data.scope, department=data.department or "",
+                period=data.period.key, period_label=data.period.label, snapshot_id=data.snapshot_id,
+                as_of=data.as_of.isoformat(), input_hash=data.input_hash, predikat=data.rating.predikat,
+                sha256=hashlib.sha256(blob).hexdigest(), size=len(blob),
+            ), blob
+
+
+def index_csv(rows: Iterable[Produced]) -> bytes:
+    """The index of a batch as CSV (UTF-8 with BOM; text cells neutralised)."""
+    return rows_to_csv_bytes(INDEX_COLUMNS, [r.row() for r in rows])
+
+
+def read_index(data: bytes) -> list[dict[str, str]]:
+    """Read an index written by ``index_csv`` (for tests and tools)."""
+    text = data.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def write_batch(out_dir: str | Path, produced: Iterable[tuple[Produced, bytes]]) -> list[Produced]:
+    """Write every file of a batch into ``out_dir`` and the index CSV beside them."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for row, blob in produced:
+        tmp = out / (row.name + ".tmp")
+        tmp.write_bytes(blob)
+        tmp.replace(out / row.name)
+        rows.append(row)
+    (out / INDEX_NAME).write_bytes(index_csv(rows))
+    return rows
+
+
+def zip_batch(produced: Iterable[tuple[Produced, bytes]], *, generated_at: dt.datetime | None = None) -> bytes:
+    """Every file of a batch and the index in one ZIP (for the dashboard's download)."""
+    t = generated_at or now_wib()
+    stamp = (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)
+    buf = io.BytesIO()
+    rows = []
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for row, blob in produced:
+            z.writestr(zipfile.ZipInfo(row.name, date_time=stamp), blob, compress_type=zipfile.ZIP_DEFLATED)
+            rows.append(row)
+        z.writestr(zipfile.ZipInfo(INDEX_NAME, date_time=stamp), index_csv(rows), compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
