@@ -66,7 +66,7 @@ def preview_file(
     """Read ``path`` as the pipeline would and report what would load, without writing anything."""
     from pipelines.build.settings import load_ingest_settings
     from pipelines.validate.engine import Validator, issues_from
-    from pipelines.validate.suites import staging_checks
+    from pipelines.validate.suites import staging_checks, staging_frames
 
     path = Path(path)
     profiles = load_profiles(md.config_dir)
@@ -110,21 +110,20 @@ def preview_file(
             if sf.snapshot_date_source == "name" and sf.snapshot_date
             else now
         )
-        frame = sf.rows.with_columns(
+        frame = sf.rows.with_row_index("__row").with_columns(
+            pl.col("__row").cast(pl.Int64),
             pl.lit("preview").alias("file_hash"),
             pl.lit(path.name).alias("file_name"),
             pl.lit(end, dtype=pl.Datetime("us")).alias("snapshot_end"),
-            *[pl.col(c).dt.date().alias(f"{c}__d") for c in
-              ("reported_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at", "archived_at")],
         )
         checks = staging_checks(sf.profile, md, dt.datetime.combine(settings.earliest_plausible_date, dt.time()))
-        failures = Validator().validate("preview", frame, checks)
+        findings = Validator().validate("preview", staging_frames(frame, md), checks)
         cn = pl.DataFrame(
             [{"file_hash": "preview", "field": f, "column_name": h} for h, f in sf.columns if f],
             schema={"file_hash": pl.String, "field": pl.String, "column_name": pl.String},
         ).unique(["file_hash", "field"], keep="first")
         sugg = {(n.kind, n.raw): n.suggestions for n in sf.names if n.value is None}
-        pv.problems = issues_from(frame, failures, checks, column_names=cn, suggestions=sugg)
+        pv.problems = issues_from(frame, findings, column_names=cn, suggestions=sugg)
         pv.rows_blocked = (
             pv.problems.filter(pl.col("severity") == "blocking").select("sheet", "source_row").unique().height
         )

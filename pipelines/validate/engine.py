@@ -278,3 +278,46 @@ def issues_from(
     return out.select([pl.col(c).cast(t) for c, t in ISSUE_SCHEMA.items()]).sort(
         ["file_name", "sheet", "source_row", "rule", "field"], nulls_last=False
     )
+
+
+class MinimalChecks:
+    """Not validation: only what the warehouse's constraints need (a row without a
+    key, date, status or channel cannot load). Used to measure what validation
+    costs (docs/validasi.md); never for a real build."""
+
+    runs: list[SuiteRun]
+
+    def __init__(self) -> None:
+        self.runs = []
+
+    def validate(self, name: str, frames: dict[str, pl.DataFrame], checks: list[Check]) -> pl.DataFrame:
+        rows = frames.get("rows")
+        if rows is None or rows.height == 0 or "complaint_key" not in rows.columns or "file_hash" not in rows.columns:
+            return pl.DataFrame(schema=FINDING_SCHEMA)
+        rule = (
+            pl.when(pl.col("complaint_key").is_null()).then(pl.lit("source_id_missing"))
+            .when(pl.col("reported_at").is_null()).then(pl.lit("reported_at_invalid"))
+            .when(pl.col("status").is_null()).then(pl.lit("status_unknown"))
+            .when(pl.col("channel").is_null()).then(pl.lit("channel_unknown"))
+            .when(pl.struct("file_hash", "complaint_key").is_duplicated()).then(pl.lit("duplicate_id"))
+        )
+        bad = rows.with_columns(rule.alias("rule")).filter(pl.col("rule").is_not_null())
+        return bad.select(
+            pl.col("__row").cast(pl.Int64),
+            pl.col("rule"),
+            pl.col("rule").replace_strict(
+                {"source_id_missing": "source_id", "reported_at_invalid": "reported_at", "status_unknown": "status",
+                 "channel_unknown": "channel", "duplicate_id": "source_id"},
+                return_dtype=pl.String,
+            ).alias("field"),
+            pl.lit(None, dtype=pl.String).alias("other"),
+            pl.lit(None, dtype=pl.String).alias("observed"),
+            pl.lit(None, dtype=pl.String).alias("other_observed"),
+        )
+
+    def write_results(self, run_dir: Path) -> None:
+        return None
+
+    @property
+    def seconds(self) -> float:
+        return 0.0

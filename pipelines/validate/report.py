@@ -34,53 +34,75 @@ def last_run(paths: Paths) -> dict[str, Any] | None:
 
 
 def quality_report(paths: Paths) -> dict[str, Any]:
-    """Everything `monev check` shows, as plain JSON-able values."""
+    """Everything `monev check` shows, as plain JSON-able values.
+
+    From the published warehouse; when the last run was held back by the publish
+    gate, from that run's own report (the rows that stopped it), with a note.
+    """
+    lr = last_run(paths)
+    if lr and lr.get("status") == "blocked":
+        p = paths.runs_dir / str(lr.get("run_id")) / "quality.json"
+        if p.exists():
+            report = json.loads(p.read_text(encoding="utf-8"))
+            report["last_run"] = _last_run_note(lr)
+            report["published"] = False
+            return report
     con = open_readonly(paths)
     try:
-        snap = _rows(con, "SELECT snapshot_id, as_of, built_at, complaints, files FROM snapshot")
-        files = _rows(con, "SELECT * FROM quality_files ORDER BY snapshot_date, file_name")
-        by_rule = _rows(con, "SELECT file_hash, rule, severity, rows FROM quality_rules ORDER BY file_hash, rule")
-        for f in files:
-            f["quarantine_by_rule"] = {
-                r["rule"]: r["rows"] for r in by_rule if r["file_hash"] == f["file_hash"] and r["severity"] == "blocking"
-            }
-            f["warnings_by_rule"] = {
-                r["rule"]: r["rows"] for r in by_rule if r["file_hash"] == f["file_hash"] and r["severity"] == "warning"
-            }
-        report = {
-            "snapshot": snap[0] if snap else None,
-            "last_run": None,
-            "files": files,
-            "sources": _rows(con, "SELECT * FROM quality_sources ORDER BY source"),
-            "quarantine": _rows(
-                con,
-                "SELECT file_name, sheet, source_row, column_name, field, rule, observed, message, status, released_by,"
-                " complaint_key FROM quarantine ORDER BY file_name, sheet NULLS FIRST, source_row, rule",
-            ),
-            "warnings": _rows(
-                con,
-                "SELECT layer, file_name, sheet, source_row, column_name, field, rule, observed, message, complaint_key"
-                " FROM warnings WHERE layer <> 'curated' ORDER BY file_name, sheet NULLS FIRST, source_row, rule",
-            ),
-            "unmatched_names": _rows(con, "SELECT * FROM unmatched_names ORDER BY kind, raw_value"),
-            "contradictions": _rows(
-                con,
-                "SELECT complaint_key, file_name, source_row, rule, field, observed, message"
-                " FROM quality_contradictions ORDER BY complaint_key, rule",
-            ),
-        }
+        report = report_from_connection(con)
     finally:
         con.close()
-    lr = last_run(paths)
+    report["published"] = True
     if lr and lr.get("status") != "published":
-        report["last_run"] = {
-            "run_id": lr.get("run_id"),
-            "status": lr.get("status"),
-            "message": lr.get("message"),
-            "refused_files": [
-                {"file": f["rel_path"], "message": f["message"]} for f in lr.get("files", []) if f["status"] == "refused"
-            ],
+        report["last_run"] = _last_run_note(lr)
+    return report
+
+
+def _last_run_note(lr: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "run_id": lr.get("run_id"),
+        "status": lr.get("status"),
+        "message": lr.get("message"),
+        "refused_files": [
+            {"file": f["rel_path"], "message": f["message"]} for f in lr.get("files", []) if f["status"] == "refused"
+        ],
+    }
+
+
+def report_from_connection(con) -> dict[str, Any]:
+    """The report from an open warehouse (published, or a build held back by the gate)."""
+    snap = _rows(con, "SELECT snapshot_id, as_of, built_at, complaints, files FROM snapshot")
+    files = _rows(con, "SELECT * FROM quality_files ORDER BY snapshot_date, file_name")
+    by_rule = _rows(con, "SELECT file_hash, rule, severity, rows FROM quality_rules ORDER BY file_hash, rule")
+    for f in files:
+        f["quarantine_by_rule"] = {
+            r["rule"]: r["rows"] for r in by_rule if r["file_hash"] == f["file_hash"] and r["severity"] == "blocking"
         }
+        f["warnings_by_rule"] = {
+            r["rule"]: r["rows"] for r in by_rule if r["file_hash"] == f["file_hash"] and r["severity"] == "warning"
+        }
+    report = {
+        "snapshot": snap[0] if snap else None,
+        "last_run": None,
+        "files": files,
+        "sources": _rows(con, "SELECT * FROM quality_sources ORDER BY source"),
+        "quarantine": _rows(
+            con,
+            "SELECT file_name, sheet, source_row, column_name, field, rule, observed, message, status, released_by,"
+            " complaint_key FROM quarantine ORDER BY file_name, sheet NULLS FIRST, source_row, rule",
+        ),
+        "warnings": _rows(
+            con,
+            "SELECT layer, file_name, sheet, source_row, column_name, field, rule, observed, message, complaint_key"
+            " FROM warnings WHERE layer <> 'curated' ORDER BY file_name, sheet NULLS FIRST, source_row, rule",
+        ),
+        "unmatched_names": _rows(con, "SELECT * FROM unmatched_names ORDER BY kind, raw_value"),
+        "contradictions": _rows(
+            con,
+            "SELECT complaint_key, file_name, source_row, rule, field, observed, message"
+            " FROM quality_contradictions ORDER BY complaint_key, rule",
+        ),
+    }
     held = [q for q in report["quarantine"] if q["status"] == "held"]
     report["totals"] = {
         "files": len(files),
@@ -104,6 +126,8 @@ def render_table(rep: dict[str, Any]) -> str:
     lr = rep.get("last_run")
     if lr:
         out.append(f"PERHATIAN: proses terakhir ({lr['run_id']}) tidak menerbitkan gudang data: {lr['message']}")
+        if not rep.get("published", True):
+            out.append("Laporan di bawah ini dari pembangunan yang ditahan itu (belum terbit).")
         for f in lr["refused_files"]:
             out.append(f"  - {f['message']}")
         out.append("")

@@ -95,8 +95,8 @@ def staging_frames(df: pl.DataFrame, md: MasterData) -> dict[str, pl.DataFrame]:
     ts = [f for f in TIMESTAMP_FIELDS if f in df.columns]
     required_extra = [c for c in ("body", "title") if c in df.columns]
     rows = df.select(
-        "__row", "file_hash", "complaint_key", "source_id", "status", "status_label", "reported_at", "channel",
-        *required_extra,
+        "__row", "file_hash", "complaint_key", "source_id", "status", "status_label", "reported_at",
+        "reported_at__raw", "channel", *required_extra,
         pl.col("channel__raw").alias("channel_observed"),
     )
     long_ts = pl.concat(
@@ -166,7 +166,7 @@ def staging_checks(profile: Profile, md: MasterData, earliest: dt.datetime) -> l
     add("duplicate_id", "rows", "duplicate_id", "source_id", "ExpectCompoundColumnsToBeUnique", observed="source_id",
         column_list=["file_hash", "complaint_key"], ignore_row_if="any_value_is_missing")
     add("reported_at_invalid", "rows", "reported_at_invalid", "reported_at", "ExpectColumnValuesToNotBeNull",
-        observed="reported_at", column="reported_at")
+        observed="reported_at__raw", column="reported_at")
     if profile.status_when_missing == "quarantine" or profile.mapping == "open311":
         add("status_missing", "rows", "status_missing", "status", "ExpectColumnValuesToNotBeNull",
             observed="status_label", column="status_label")
