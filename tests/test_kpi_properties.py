@@ -345,7 +345,7 @@ def assert_metrics(got: dict, want: dict, where: str) -> None:
         assert same(got[k], v), f"{where}: {k} = {got[k]!r}, expected {v!r}"
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(scenario())
 def test_sql_engine_matches_the_reference(sc):
     con = load(sc)

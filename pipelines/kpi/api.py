@@ -290,7 +290,7 @@ def _frame_query(
     dimensions: tuple[str, ...],
     scope: Scope,
     extra: Mapping[str, Any] | None = None,
-    materialized: tuple[str, ...] = ("breakdown",),
+    materialized: tuple[str, ...] = ("complaint_facts", "breakdown"),
 ) -> pl.DataFrame:
     sql = build_query(final_sql, models, dimensions, materialized)
     return run(con, sql, {**scope.params(), **(extra or {})}).pl()
@@ -452,6 +452,7 @@ def complaint_list(
     return _frame_query(
         con, model_sql("complaint_list"), ("complaint_facts",), ("total",), scope,
         _list_params(status, "overdue" if overdue_only else None, "reported", limit, offset),
+        materialized=(),  # read once: let filters and the period reach the scan
     )
 
 
@@ -468,6 +469,7 @@ def overdue_list(
     return _frame_query(
         con, model_sql("complaint_list"), ("complaint_facts",), ("total",), scope,
         _list_params(None, "overdue", "age", limit, offset),
+        materialized=(),
     )
 
 
