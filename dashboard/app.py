@@ -1,0 +1,143 @@
+"""Monev Pengaduan dashboard: the entry script (``monev serve`` runs ``streamlit run dashboard/app.py``).
+
+It is the frame around every page: the viewer's scope, the published snapshot, the navigation (by
+role), the global filters in the sidebar, the header, and the URL. The page that runs gets all of
+that through ``dashboard.context``. With no warehouse yet, only the first-run page, the upload page
+and the glossary are offered.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from dashboard import context, data  # noqa: E402
+from dashboard.components import header, sidebar, states, style  # noqa: E402
+from dashboard.filters import windows as make_windows  # noqa: E402
+from dashboard.scope import SESSION_KEY, Scope  # noqa: E402
+
+st.set_page_config(
+    page_title="Monev Pengaduan",
+    page_icon=":material/account_balance:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+    menu_items={"About": "Monev Pengaduan: monitoring dan evaluasi pengelolaan pengaduan masyarakat."},
+)
+
+
+def resolve_scope() -> Scope:
+    """The viewer: set by the login (issue 9) in the session; demo mode has full access."""
+    s = st.session_state.get(SESSION_KEY)
+    if isinstance(s, Scope):
+        return s
+    return Scope.full(demo=data.demo_mode())
+
+
+# pages that follow the sidebar filters (the others are city-wide or not about complaints)
+FILTER_PAGES = {"ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan"}
+
+
+def _page(name: str, title: str, icon: str, *, default: bool = False):
+    return st.Page(f"app_pages/{name}.py", title=title, icon=icon, url_path=name, default=default)
+
+
+def build_pages(scope: Scope, has_data: bool) -> tuple[dict[str, list], object | None]:
+    """The navigation for this viewer; returns (sections, the Ringkasan page or None)."""
+    glos = _page("glosarium", "Glosarium", ":material/menu_book:")
+    upload = _page("unggah_data", "Unggah Data", ":material/upload_file:")
+    if not has_data:
+        start = _page("mulai", "Mulai", ":material/rocket_launch:", default=True)
+        data_pages = [upload] if scope.can("upload_data") else []
+        return {"": [start, *data_pages, glos]}, None
+    ringkasan = _page("ringkasan", "Ringkasan Eksekutif", ":material/dashboard:", default=True)
+    sections: dict[str, list] = {
+        "Pimpinan": [ringkasan, _page("kinerja_opd", "Kinerja OPD", ":material/leaderboard:")],
+        "Analisis": [
+            _page("tren_kategori", "Tren & Kategori", ":material/trending_up:"),
+            _page("wilayah", "Wilayah", ":material/location_city:"),
+            _page("sla_tunggakan", "SLA & Tunggakan", ":material/timer:"),
+        ],
+        "Data": [],
+        "Bantuan": [glos],
+    }
+    if scope.can("view_rating"):
+        sections["Analisis"].append(_page("penilaian", "Penilaian Kemendagri", ":material/workspace_premium:"))
+    if scope.can("view_quality"):
+        sections["Data"].append(_page("kualitas_data", "Kualitas Data", ":material/fact_check:"))
+    if scope.can("upload_data"):
+        sections["Data"].append(upload)
+    if scope.can("view_evidence"):
+        sections["Data"].append(_page("bukti_dukung", "Bukti Dukung", ":material/folder_managed:"))
+    return {k: v for k, v in sections.items() if v}, ringkasan
+
+
+def main() -> None:
+    scope = resolve_scope()
+    snap = master = None
+    try:
+        snap = data.snapshot()
+        if snap is not None:
+            master = data.master(snap)
+            sidebar.init_from_url(snap, master, data.resolver(snap))
+    except Exception as exc:  # noqa: BLE001 - a broken warehouse: say so, keep the app up
+        snap = master = None
+        st.session_state["app.load_error"] = exc
+
+    sections, ringkasan = build_pages(scope, snap is not None)
+    wants_meeting = bool(st.session_state.get(sidebar.MEETING_KEY)) and snap is not None
+    page = st.navigation(sections, position="hidden" if wants_meeting else "sidebar")
+    meeting = wants_meeting and ringkasan is not None and page.title == ringkasan.title
+    style.inject(meeting)
+
+    uses_filters = page.url_path in FILTER_PAGES or page.title == "Ringkasan Eksekutif"
+    filters = wins = model = None
+    if snap is not None and master is not None:
+        try:
+            draw = uses_filters and not meeting
+            filters = sidebar.render(snap, master, scope) if draw else sidebar.current(snap)
+            wins = make_windows(filters, snap.as_of)
+            from pipelines.rating import load_model
+
+            model = load_model(config_dir=data.paths().config_dir)
+        except Exception as exc:  # noqa: BLE001
+            states.show_error(exc)
+        if not meeting:
+            st.sidebar.caption(f"Akses: {scope.label}")
+    ctx = context.Context(scope, snap, master, filters, wins, model, meeting)
+    context.put(ctx)
+
+    city = snap.city if snap is not None else _city_from_config()
+    header.render(ctx, city, show_period=uses_filters)
+    err = st.session_state.pop("app.load_error", None)
+    if err is not None:
+        st.error(
+            "Gudang data tidak dapat dibaca, jadi dasbor menampilkan halaman awal. Jalankan ulang "
+            f"`monev run`; rincian: {type(err).__name__}: {err}",
+            icon=":material/error:",
+        )
+    sidebar.show_notices()
+    try:
+        page.run()
+    except Exception as exc:  # noqa: BLE001 - never a stack trace for the user
+        states.show_error(exc)
+    if filters is not None and snap is not None:
+        sidebar.sync_url(filters, snap, meeting=meeting)
+
+
+def _city_from_config() -> str:
+    try:
+        from pipelines.masterdata import load_master_data
+
+        return str(load_master_data(data.paths().config_dir).city.get("name", ""))
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+main()

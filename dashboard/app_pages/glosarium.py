@@ -1,0 +1,57 @@
+"""Glosarium: every KPI with its definition and formula (pipelines.kpi.glossary), plus the rules the
+dashboard itself applies (periods, comparison, predikat colours)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import context
+from dashboard.components import tables
+from dashboard.components.style import BAND_COLOURS
+from dashboard.components.tables import Col
+from pipelines.kpi.glossary import GLOSSARY
+from pipelines.textnorm import norm_key
+
+ctx = context.get()
+
+st.title("Glosarium")
+st.caption("Definisi setiap angka di dasbor, rapor dan `monev kpi`. Semua angka dihitung sekali, dengan aturan "
+           "yang sama, dari gudang data.")
+
+query = st.text_input("Cari istilah", key="glosarium.q", placeholder="mis. tepat waktu, tunggakan, hari kerja")
+q = norm_key(query) if query else ""
+entries = [(k, e) for k, e in GLOSSARY.items()
+           if not q or q in norm_key(e.label) or q in norm_key(e.help) or q in norm_key(k)]
+if not entries:
+    st.info("Tidak ada istilah yang cocok.", icon=":material/search_off:")
+for key, e in entries:
+    with st.container(border=True):
+        st.markdown(f"**{e.label}**  \n{e.help}")
+        st.markdown(f"Rumus: `{e.formula}`  \nKunci JSON: `{key}`")
+
+df = pl.DataFrame([{"key": k, "label": e.label, "help": e.help, "formula": e.formula} for k, e in GLOSSARY.items()])
+if ctx.scope.can("download_data"):
+    tables.downloads(df, [Col("label", "Istilah"), Col("help", "Penjelasan"), Col("formula", "Rumus"),
+                          Col("key", "Kunci JSON")], file_stub="glosarium-kpi", key="glosarium.dl", sheet="Glosarium")
+
+st.subheader("Aturan tampilan dasbor")
+bands = ", ".join(BAND_COLOURS)
+st.markdown(
+    f"""
+- **Periode bawaan**: tahun berjalan sampai tanggal data (mis. *Tahun 2026 (s.d. 31 Oktober 2026)*), dibanding
+  bulan-bulan yang sama tahun lalu. Rapat monev dan evaluasi Kemendagri melihat tahunan, dan setahun berjalan
+  memberi cukup pengaduan per OPD untuk peringkat yang adil.
+- **Pembanding**: *periode sebelumnya* atau *periode yang sama tahun lalu*. Bila periode terpilih masih berjalan,
+  pembanding dipotong sepanjang yang sama; pembanding dilihat pada **kematangan data yang sama** (berapa hari sesudah
+  akhir periodenya), agar bulan yang baru lewat tidak dibandingkan dengan bulan yang sudah sebulan lebih lama
+  ditangani.
+- **Warna kartu**: predikat ({bands}) dari nilai indikator model penilaian untuk KPI itu (lantai → 0, target → 100;
+  `config/rating_model.yaml`). Kartu biru tidak punya indikator penilaian. Panah hijau = membaik, merah = memburuk.
+- **Peringkat OPD**: nilai OPD dari indikator Output model penilaian; OPD dengan pengaduan dalam cakupan di bawah
+  batas sampel tercatat *data tidak cukup* dan tidak diberi peringkat.
+- **Unduhan**: CSV dan XLSX berisi persis baris yang sedang difilter; sel teks yang diawali = + − @ diberi tanda
+  kutip agar tidak dijalankan sebagai rumus. Gambar PNG grafik: ikon kamera di pojok kanan atas grafik.
+- **Data pribadi**: nama, nomor HP, email dan NIK pelapor tidak pernah tampil; judul pengaduan sudah disamarkan.
+"""
+)

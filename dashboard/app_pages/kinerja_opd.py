@@ -1,0 +1,167 @@
+"""Kinerja OPD: the league table (score, predikat, rank; 'data tidak cukup' apart) and the drill-down
+into one OPD's complaints."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import context, data, insights
+from dashboard.components import complaints, states, tables
+from dashboard.components.cards import Card, definition, show_cards
+from dashboard.components.tables import Col
+from pipelines import fmt
+
+DRILL_KEY = "opd.drill"
+TABLE_KEY = "opd.table"
+STATUS_KEY = "opd.status"
+OVERDUE_KEY = "opd.overdue"
+LIST_KEY = "opd.list"
+
+ctx = context.get()
+scope, snap, filters = ctx.scope, ctx.snap, ctx.filters
+
+st.title("Kinerja OPD")
+st.caption(
+    "Nilai OPD = indikator Output model penilaian (tingkat tanggapan, tanggapan tepat waktu, tingkat "
+    "penyelesaian, median lama penyelesaian, porsi tunggakan lewat batas) dari data OPD itu sendiri. "
+    "Estimasi model, bukan nilai resmi. OPD dengan pengaduan dalam cakupan di bawah batas sampel: "
+    "'data tidak cukup', tanpa peringkat."
+)
+if filters is None or ctx.windows is None:
+    st.stop()
+
+cur = None
+ratings: list = []
+with states.guarded():
+    cur = data.kpi(scope, snap, ctx.current, filters)
+    ratings = data.department_ratings(scope, snap, ctx.current, filters)
+if cur is None:
+    st.stop()
+
+rows = {r["department"]: r for r in cur["by_department"]}
+league = [
+    {
+        "rank": r["rank"], "department": r["department"], "score": r["score"], "predikat": r["predikat"],
+        **{k: rows.get(r["department"], {}).get(k) for k in (
+            "received", "in_scope", "response_rate", "on_time_response_rate", "resolution_rate",
+            "resolution_days_median", "backlog_open", "backlog_overdue")},
+    }
+    for r in ratings
+]
+schema = {"rank": pl.Int64, "department": pl.String, "score": pl.Float64, "predikat": pl.String,
+          "received": pl.Int64, "in_scope": pl.Int64, "response_rate": pl.Float64,
+          "on_time_response_rate": pl.Float64, "resolution_rate": pl.Float64,
+          "resolution_days_median": pl.Float64, "backlog_open": pl.Int64, "backlog_overdue": pl.Int64}
+df = pl.DataFrame(league, schema=schema)
+ranked = df.filter(pl.col("score").is_not_null())
+insufficient = df.filter(pl.col("score").is_null())
+min_sample = cur["settings"]["min_sample"]
+
+LEAGUE_COLS = [
+    Col("rank", "Peringkat", "int", "Peringkat menurut nilai OPD (nilai sama, peringkat sama).", 72),
+    Col("department", "OPD", "text", width=240),
+    Col("score", "Nilai", "num1", "Nilai 0–100 dari indikator Output model penilaian."),
+    Col("predikat", "Predikat", "predikat", "Sangat Baik ≥ 85, Baik ≥ 70, Sedang ≥ 55, Kurang < 55 (model)."),
+    Col("in_scope", "Cakupan", "int", definition("in_scope")),
+    Col("response_rate", "Tanggapan", "pct", definition("response_rate")),
+    Col("on_time_response_rate", "Tepat waktu", "pct", definition("on_time_response_rate")),
+    Col("resolution_rate", "Selesai", "pct", definition("resolution_rate")),
+    Col("resolution_days_median", "Median", "days", definition("resolution_days_median")),
+    Col("backlog_overdue", "Lewat batas", "int", definition("backlog_overdue")),
+]
+
+
+def _select_from_table() -> None:
+    state = st.session_state.get(TABLE_KEY)
+    sel = getattr(getattr(state, "selection", None), "rows", None) or []
+    if sel:
+        st.session_state[DRILL_KEY] = ranked["department"][sel[0]]
+        complaints.reset_page(LIST_KEY)
+
+
+if df.height == 0:
+    states.no_data("Tidak ada OPD dengan pengaduan atau tunggakan pada periode dan filter ini.")
+else:
+    st.subheader(f"Peringkat OPD · {ctx.current.label}")
+    if ranked.height:
+        tables.show(ranked, LEAGUE_COLS, key=TABLE_KEY, selectable=True, on_select=_select_from_table,
+                    height=tables.fit_height(ranked.height, 720))
+        st.caption("Klik satu baris untuk membuka rincian pengaduan OPD itu di bawah.")
+        if scope.can("download_data"):
+            tables.downloads(ranked, LEAGUE_COLS, file_stub=ctx.file_stub("peringkat-opd"), key="opd.dl",
+                             sheet="Peringkat OPD",
+                             extra={"Data tidak cukup": tables.export_frame(insufficient, LEAGUE_COLS)})
+    else:
+        st.info("Belum ada OPD yang dapat diberi peringkat pada periode dan filter ini.", icon=":material/info:")
+    if insufficient.height:
+        with st.expander(f"Data tidak cukup ({fmt.number(insufficient.height)} OPD, kurang dari "
+                         f"{min_sample} pengaduan dalam cakupan)"):
+            tables.show(insufficient, [c for c in LEAGUE_COLS if c.field not in ("rank", "score")],
+                        key="opd.insufficient")
+
+# ---------------------------------------------------------------- drill-down
+st.divider()
+st.subheader("Rincian OPD")
+choices = [*ranked["department"].to_list(), *insufficient["department"].to_list()]
+if scope.restricted:
+    choices = [scope.department]
+if st.session_state.get(DRILL_KEY) not in choices:
+    st.session_state.pop(DRILL_KEY, None)
+dept = st.selectbox("OPD", choices, key=DRILL_KEY, index=None, placeholder="Pilih OPD (atau klik baris tabel)",
+                    on_change=complaints.reset_page, args=(LIST_KEY,))
+if dept:
+    row = rows.get(dept, {})
+    rating = next((r for r in ratings if r["department"] == dept), None)
+    band = rating["predikat"] if rating and rating.get("score") is not None else None
+    head = f"**{dept}** · " + (
+        f"nilai {fmt.number(rating['score'], 1)}, {rating['predikat']}, peringkat {rating['rank']} "
+        f"dari {ranked.height}" if band else "data tidak cukup untuk dinilai"
+    )
+    st.markdown(head)
+    cards = []
+    for key, label, kind in (
+        ("in_scope", "Dalam cakupan", "int"), ("response_rate", "Tanggapan", "pct"),
+        ("on_time_response_rate", "Tepat waktu", "pct"), ("resolution_rate", "Penyelesaian", "pct"),
+        ("backlog_overdue", "Tunggakan lewat batas", "int"),
+    ):
+        b = insights.kpi_band(ctx.model, key if key != "backlog_overdue" else "backlog_overdue_share", row) \
+            if (ctx.model is not None and key != "in_scope" and row) else insights.Band(None, None)
+        cards.append(Card(f"opd-{key}", label, tables.FORMATTERS[kind](row.get(key)), definition(key), b.band,
+                          f"Predikat: {b.band}" if b.band else ""))
+    show_cards(cards, columns=5)
+    if rating and rating.get("indicators"):
+        with st.expander("Bagaimana nilai OPD ini dihitung"):
+            ind = pl.DataFrame([
+                {"label": i["label"], "value_text": i["value_text"], "score": i["score"], "points": i["points"],
+                 "max_points": i["max_points"], "explanation": i["explanation"]}
+                for i in rating["indicators"]
+            ], schema={"label": pl.String, "value_text": pl.String, "score": pl.Float64, "points": pl.Float64,
+                       "max_points": pl.Float64, "explanation": pl.String})
+            tables.show(ind, [Col("label", "Indikator"), Col("value_text", "Nilai KPI"),
+                              Col("score", "Skor (0–100)", "num1"), Col("points", "Poin", "num1"),
+                              Col("max_points", "Poin maks.", "num1"), Col("explanation", "Penjelasan")],
+                        key="opd.indicators")
+
+    if not scope.can("view_complaints"):
+        st.info("Akses Anda tidak mencakup daftar pengaduan.", icon=":material/lock:")
+        st.stop()
+    st.markdown(f"**Pengaduan {dept}** yang masuk pada {ctx.current.label}")
+    statuses_all = ctx.master.statuses if ctx.master is not None else {}
+    f1, f2 = st.columns([3, 1.4], vertical_alignment="bottom")
+    with f1:
+        statuses = st.multiselect("Status", list(statuses_all), format_func=lambda s: statuses_all.get(s, s),
+                                  key=STATUS_KEY, placeholder="Semua status",
+                                  on_change=complaints.reset_page, args=(LIST_KEY,))
+    with f2:
+        overdue_only = st.toggle("Hanya yang lewat batas", key=OVERDUE_KEY,
+                                 on_change=complaints.reset_page, args=(LIST_KEY,))
+    with states.guarded():
+        complaints.paged(
+            ctx, key=LIST_KEY,
+            fetch=lambda offset: data.complaints(
+                scope, snap, ctx.current, filters, as_of=ctx.as_of, department=dept,
+                status=tuple(statuses) or None, overdue_only=overdue_only, offset=offset),
+            file_stub=ctx.file_stub(f"pengaduan-{ctx.master.department_short.get(dept, dept) if ctx.master else dept}"),
+            drop=("department",),
+        )

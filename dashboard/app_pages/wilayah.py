@@ -1,0 +1,90 @@
+"""Wilayah: complaints and performance per kecamatan and kelurahan (bar charts; no online map)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import context, data
+from dashboard.components import charts, states
+from dashboard.components.cards import definition
+from dashboard.components.tables import Col
+from pipelines import fmt
+
+ctx = context.get()
+scope, snap, filters = ctx.scope, ctx.snap, ctx.filters
+
+st.title("Wilayah")
+if filters is None or ctx.windows is None:
+    st.stop()
+
+METRICS = {
+    "received": ("Pengaduan masuk", "int"),
+    "response_rate": ("Tingkat tanggapan", "pct"),
+    "on_time_response_rate": ("Tanggapan tepat waktu", "pct"),
+    "resolution_rate": ("Tingkat penyelesaian", "pct"),
+    "backlog_overdue": ("Tunggakan lewat batas", "int"),
+}
+NO_AREA = "(tanpa wilayah)"
+metric = st.segmented_control("Ukuran", list(METRICS), format_func=lambda k: METRICS[k][0], default="received",
+                              key="wilayah.metric", required=True,
+                              help="Definisi setiap ukuran ada di halaman Glosarium.")
+label, kind = METRICS[metric]
+COLS = [
+    Col("kecamatan", "Kecamatan"), Col("received", "Masuk", "int", definition("received")),
+    Col("in_scope", "Dalam cakupan", "int"), Col("response_rate", "Tanggapan", "pct"),
+    Col("on_time_response_rate", "Tepat waktu", "pct"), Col("resolution_rate", "Penyelesaian", "pct"),
+    Col("backlog_open", "Tunggakan", "int"), Col("backlog_overdue", "Lewat batas", "int"),
+    Col("insufficient_data", "Data tidak cukup", "bool"),
+]
+KEC_COLOURS = dict(zip(ctx.master.kecamatan if ctx.master else [], charts.PALETTE, strict=False))
+
+
+def _bar(df: pl.DataFrame, name_col: str, colour_by: str | None, title: str, key: str, name: str,
+         cols: list[Col]) -> None:
+    df = df.with_columns(pl.col(name_col).fill_null(NO_AREA))
+    # a rate needs enough complaints to mean something
+    shown = df.filter(~pl.col("insufficient_data")) if kind == "pct" else df
+    shown = shown.sort(metric, descending=False, nulls_last=False)
+    if shown.height == 0:
+        st.info("Tidak ada wilayah dengan data yang cukup untuk ukuran ini.", icon=":material/info:")
+        return
+    values = shown[metric].to_list()
+    text = [fmt.percent(v) if kind == "pct" else fmt.number(v) for v in values]
+    colours = [KEC_COLOURS.get(k, "#9E9E9E") for k in shown[colour_by].to_list()] if colour_by else "#1F5A96"
+    fig = go.Figure(go.Bar(
+        x=values, y=shown[name_col].to_list(), orientation="h", marker_color=colours, text=text,
+        textposition="outside", cliponaxis=False,
+        customdata=shown[colour_by].to_list() if colour_by else None,
+        hovertemplate=("%{y} (%{customdata}): %{text}<extra></extra>" if colour_by else "%{y}: %{text}<extra></extra>"),
+    ))
+    if kind == "pct":
+        fig.update_xaxes(range=[0, 1.12], tickformat=".0%")
+    fig.update_xaxes(title=None, showticklabels=kind != "int")
+    fig.update_yaxes(title=None, automargin=True)
+    charts.style(fig, ctx, title, height=max(260, 90 + 26 * shown.height), legend=False, margin={"r": 60})
+    charts.show(fig, ctx, name=name, key=key, data=df, cols=cols, sheet=name)
+
+
+with states.guarded():
+    kec = data.breakdown(scope, snap, "kecamatan", ctx.current, filters)
+    kel = data.breakdown(scope, snap, "kelurahan", ctx.current, filters)
+    if kec.height == 0:
+        states.no_data()
+        st.stop()
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        _bar(kec, "kecamatan", None, f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
+        missing = kec.filter(pl.col("kecamatan").is_null())
+        if missing.height:
+            st.caption(
+                f"{fmt.number(missing['received'][0])} pengaduan tanpa kecamatan/kelurahan (sumber tidak "
+                "mencatat lokasinya) ditampilkan sebagai '(tanpa wilayah)'."
+            )
+    with right:
+        _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
+             "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
+        if kind == "pct":
+            st.caption("Tingkat (persentase) hanya untuk wilayah dengan pengaduan dalam cakupan yang cukup "
+                       f"(minimal {data.kpi(scope, snap, ctx.current, filters)['settings']['min_sample']}).")

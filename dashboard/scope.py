@@ -1,0 +1,156 @@
+"""Who is looking at the dashboard, and what they may see and do.
+
+A ``Scope`` travels with every data-access call (``dashboard.data``), which applies
+it in the query: an ``opd`` viewer's complaint lists and breakdowns are limited to
+its own department, while city-wide aggregates stay city-wide. Pages ask
+``scope.can(...)`` rather than checking role names, so a role's rights live in one
+table (``CAPABILITIES``) below.
+
+The five roles are those of issue 9. Login (outside demo mode) sets
+``st.session_state[SESSION_KEY]`` to the logged-in account's Scope; demo mode has
+full access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+SESSION_KEY = "auth.scope"
+
+ROLES: dict[str, str] = {
+    "pimpinan": "Pimpinan (Wali Kota/Sekda)",
+    "koordinator": "Admin Koordinator (Diskominfotik)",
+    "opd": "Admin OPD",
+    "evaluator": "Evaluator",
+    "analis": "Analis",
+}
+
+# capability -> what it allows (Bahasa Indonesia, shown in the sidebar's access note)
+CAPABILITY_LABELS: dict[str, str] = {
+    "view_aggregates": "melihat angka agregat kota",
+    "view_all_departments": "melihat rincian semua OPD",
+    "view_complaints": "melihat daftar pengaduan (id, tanggal, status)",
+    "view_complaint_text": "melihat judul pengaduan (sudah disamarkan)",
+    "view_rating": "melihat penilaian Kemendagri (estimasi)",
+    "view_quality": "melihat laporan mutu data",
+    "upload_data": "mengunggah data dan menjalankan pembangunan gudang data",
+    "view_evidence": "melihat bukti dukung",
+    "record_evidence": "mencatat bukti dukung",
+    "verify_evidence": "memverifikasi atau menolak bukti dukung",
+    "download_data": "mengunduh data tabel dan grafik",
+    "download_scorecard": "mengunduh rapor",
+    "view_audit": "melihat log audit",
+}
+
+_ALL = frozenset(CAPABILITY_LABELS)
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Wali Kota / Sekda: everything, read only
+    "pimpinan": _ALL - {"upload_data", "record_evidence", "verify_evidence", "view_audit"},
+    # Diskominfotik: everything
+    "koordinator": _ALL,
+    # one department: its own complaints and scorecard, city-level aggregates
+    "opd": frozenset({
+        "view_aggregates", "view_complaints", "view_complaint_text", "view_rating", "download_data",
+        "download_scorecard",
+    }),
+    # aggregates, rating, scorecards, evidence; no complaint rows or texts
+    "evaluator": frozenset({
+        "view_aggregates", "view_all_departments", "view_rating", "view_evidence", "download_data",
+        "download_scorecard",
+    }),
+    # aggregates and redacted complaint rows
+    "analis": frozenset({
+        "view_aggregates", "view_all_departments", "view_complaints", "view_complaint_text", "view_rating",
+        "view_quality", "download_data",
+    }),
+}
+
+
+class ScopeError(PermissionError):
+    """The viewer's scope does not allow this (message in Bahasa Indonesia)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A viewer: role, the department of an ``opd`` viewer, display name, demo flag."""
+
+    role: str
+    department: str | None = None
+    user: str | None = None
+    demo: bool = False
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"Peran '{self.role}' tidak dikenal; pilih salah satu: {', '.join(ROLES)}.")
+        if self.role == "opd" and not self.department:
+            raise ValueError("Peran 'opd' wajib disertai nama OPD-nya.")
+        if self.role != "opd" and self.department:
+            raise ValueError(f"Hanya peran 'opd' yang dibatasi pada satu OPD (bukan '{self.role}').")
+
+    # ------------------------------------------------------------ constructors
+    @classmethod
+    def full(cls, *, demo: bool = False, user: str | None = None) -> Scope:
+        """Full access (demo mode, or a coordinator)."""
+        return cls("koordinator", user=user or ("Demo" if demo else None), demo=demo)
+
+    # ------------------------------------------------------------ rights
+    def can(self, capability: str) -> bool:
+        if capability not in CAPABILITY_LABELS:
+            raise KeyError(f"unknown capability {capability!r}")
+        return capability in CAPABILITIES[self.role]
+
+    def require(self, capability: str) -> None:
+        if not self.can(capability):
+            raise ScopeError(
+                f"Akses {ROLES[self.role]} tidak mencakup {CAPABILITY_LABELS[capability]}."
+            )
+
+    @property
+    def restricted(self) -> bool:
+        """True when the viewer sees only one department's rows."""
+        return self.department is not None
+
+    @property
+    def label(self) -> str:
+        who = ROLES[self.role] + (f" – {self.department}" if self.department else "")
+        return "Demo (akses penuh)" if self.demo else who
+
+    def sees_department(self, department: str | None) -> bool:
+        return not self.restricted or department == self.department
+
+    # ------------------------------------------------------------ filters per kind of query
+    def aggregate_filters(self, filters: Mapping[str, Any]) -> dict[str, Any]:
+        """Filters for a city-level aggregate: an ``opd`` viewer may look at the whole city or at its own
+        department, never at another department (a foreign department filter raises ScopeError)."""
+        out = {k: v for k, v in filters.items() if v}
+        if self.restricted and "department" in out:
+            asked = _as_list(out["department"])
+            foreign = [d for d in asked if d != self.department]
+            if foreign:
+                raise ScopeError(
+                    f"Akses Anda terbatas pada {self.department}; data {', '.join(foreign)} tidak dapat dibuka."
+                )
+        return out
+
+    def breakdown_filters(self, filters: Mapping[str, Any]) -> dict[str, Any]:
+        """Filters for a breakdown or a list of rows: an ``opd`` viewer's are pinned to its department."""
+        out = self.aggregate_filters(filters)
+        if self.restricted:
+            out["department"] = [self.department]
+        return out
+
+    list_filters = breakdown_filters
+
+    def visible_rows(self, rows: Iterable[Mapping[str, Any]], key: str = "department") -> list[Any]:
+        """The rows of a per-department breakdown this viewer may see."""
+        return [r for r in rows if self.sees_department(r.get(key))]
+
+
+def _as_list(v: Any) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [v]
+    return [str(x) for x in v]
