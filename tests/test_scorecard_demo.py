@@ -306,6 +306,17 @@ def test_batch_zip_has_index(con, busiest):
     assert [r["cakupan"] for r in index] == ["kota", "opd"] and index[1]["opd"] == busiest
 
 
+def test_parallel_batch_equals_serial(demo_data_dir, con, silent, busiest):
+    units = [busiest, silent]
+    kw = dict(departments=units, formats=("pdf", "xlsx"), generated_at=GEN)
+    serial = list(generate(con, PERIOD, **kw))
+    parallel = list(generate(con, PERIOD, **kw, jobs=2, warehouse=demo_data_dir / "curated" / "monev.duckdb"))
+    assert [r.name for r, _ in serial] == [r.name for r, _ in parallel]
+    assert len(serial) == 6
+    for (a, blob_a), (b, blob_b) in zip(serial, parallel, strict=True):
+        assert a == b and blob_a == blob_b, a.name
+
+
 runner = CliRunner()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,8 @@ def scorecard(
     city: Annotated[bool, typer.Option("--kota", help="Rapor tingkat kota (sudah termasuk dalam --all).")] = False,
     format: Annotated[str, typer.Option(  # noqa: A002 - the option is called --format everywhere
         "--format", help="pdf, xlsx atau pdf,xlsx.")] = "pdf,xlsx",
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", min=1, help="Jumlah proses paralel (default: jumlah inti CPU, paling banyak 4).")] = None,
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
 ) -> None:
@@ -82,7 +85,7 @@ def scorecard(
             try:
                 rows = write_batch(out, generate(
                     con, p, departments=units, city=with_city, formats=formats, config_dir=paths.config_dir,
-                    on_unit=on_unit,
+                    on_unit=on_unit, jobs=jobs or min(os.cpu_count() or 1, 4), warehouse=paths.warehouse,
                 ))
             except ScorecardError as exc:
                 raise fail(str(exc)) from None

@@ -9,7 +9,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,19 @@ def all_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.cursor().execute("SELECT department FROM departments ORDER BY department").fetchall()]
 
 
+def _produced(data: ScorecardData, formats: Sequence[str]) -> list[tuple[Produced, bytes]]:
+    out = []
+    for f in formats:
+        blob = render(data, f)
+        out.append((Produced(
+            name=file_name(data, f), format=f, scope=data.scope, department=data.department or "",
+            period=data.period.key, period_label=data.period.label, snapshot_id=data.snapshot_id,
+            as_of=data.as_of.isoformat(), input_hash=data.input_hash, predikat=data.rating.predikat,
+            sha256=hashlib.sha256(blob).hexdigest(), size=len(blob),
+        ), blob))
+    return out
+
+
 def generate(
     con: duckdb.DuckDBPyConnection,
     period: Period | str,
@@ -144,26 +157,64 @@ def generate(
     generated_at: dt.datetime | None = None,
     config_dir: str | Path | None = None,
     on_unit: Callable[[str], None] | None = None,
-) -> Iterable[tuple[Produced, bytes]]:
-    """Yield (index row, bytes) for the city (``city=True``) and each OPD in ``departments``, in each format.
+    jobs: int = 1,
+    warehouse: str | Path | None = None,
+) -> Iterator[tuple[Produced, bytes]]:
+    """Yield (index row, bytes) for the city (``city=True``) and each OPD in ``departments``, in each format,
+    in that order.
 
-    All units share one ``CityContext`` and one generation time. ``on_unit(name)`` is called before each unit
-    (for a progress bar)."""
+    All units share one generation time and one ``CityContext`` per process. With ``jobs`` > 1 and the
+    ``warehouse`` file given, units are rendered by that many worker processes (each opens the warehouse
+    read-only). ``on_unit(name)`` is called as each unit is taken up (for a progress bar)."""
     t = generated_at or now_wib()
     ctx = city_context(con, period, config_dir=config_dir)
     units: list[str | None] = ([None] if city else []) + list(departments or [])
-    for unit in units:
+    names = [ctx.city_name if u is None else u for u in units]
+    if jobs > 1 and warehouse is not None and len(units) > 2:
+        yield from _generate_parallel(Path(warehouse), ctx, units, names, formats, t, config_dir, jobs, on_unit)
+        return
+    for unit, name in zip(units, names, strict=True):
         if on_unit is not None:
-            on_unit(ctx.city_name if unit is None else unit)
-        data = gather(con, ctx.period, unit, generated_at=t, context=ctx)
-        for f in formats:
-            blob = render(data, f)
-            yield Produced(
-                name=file_name(data, f), format=f, scope=data.scope, department=data.department or "",
-                period=data.period.key, period_label=data.period.label, snapshot_id=data.snapshot_id,
-                as_of=data.as_of.isoformat(), input_hash=data.input_hash, predikat=data.rating.predikat,
-                sha256=hashlib.sha256(blob).hexdigest(), size=len(blob),
-            ), blob
+            on_unit(name)
+        yield from _produced(gather(con, ctx.period, unit, generated_at=t, context=ctx), formats)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(warehouse: str, period: Period, as_of: dt.date, config_dir: str | None) -> None:
+    con = duckdb.connect(warehouse, read_only=True)
+    _WORKER["con"] = con
+    _WORKER["ctx"] = city_context(con, period, as_of=as_of, config_dir=config_dir)
+
+
+def _worker_unit(args: tuple[str | None, tuple[str, ...], dt.datetime]) -> list[tuple[Produced, bytes]]:
+    unit, formats, t = args
+    con, ctx = _WORKER["con"], _WORKER["ctx"]
+    return _produced(gather(con, ctx.period, unit, generated_at=t, context=ctx), formats)
+
+
+def _generate_parallel(
+    warehouse: Path, ctx: CityContext, units: list[str | None], names: list[str], formats: Sequence[str],
+    t: dt.datetime, config_dir: str | Path | None, jobs: int, on_unit: Callable[[str], None] | None,
+) -> Iterator[tuple[Produced, bytes]]:
+    import multiprocessing as mp
+
+    # spawn, not fork: the parent holds a DuckDB connection and library threads
+    pool = mp.get_context("spawn").Pool(
+        processes=min(jobs, len(units)), initializer=_worker_init,
+        initargs=(str(warehouse), ctx.period, ctx.as_of, None if config_dir is None else str(config_dir)),
+    )
+    try:
+        results = pool.imap(_worker_unit, [(u, tuple(formats), t) for u in units])
+        for name, produced in zip(names, results, strict=True):
+            if on_unit is not None:
+                on_unit(name)
+            yield from produced
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def index_csv(rows: Iterable[Produced]) -> bytes:
