@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ingest.dates import is_null_token, lookup_expr, parse_lookup
+from pipelines.ingest.dates import is_null_token, parse_column
 from pipelines.ingest.detect import HeaderMatch, choose_profile
 from pipelines.ingest.errors import refuse
 from pipelines.ingest.matching import (
@@ -120,20 +120,38 @@ class StagedFile:
 
 
 # ---------------------------------------------------------------- helpers
-def clean_str(expr: pl.Expr) -> pl.Expr:
-    """Trim, unwrap Excel formulas (=HYPERLINK("url","text") -> text, ="007" -> 007), '' -> null."""
-    s = expr.str.replace_all("\r\n", "\n").str.strip_chars()
-    link = s.str.extract_groups(_HYPERLINK)
-    s = (
-        pl.when(s.str.starts_with("="))
+def trim_str(expr: pl.Expr) -> pl.Expr:
+    """Trim, Windows line ends to \\n, '' -> null."""
+    s = expr.str.replace_all("\r\n", "\n", literal=True).str.strip_chars()
+    return pl.when(s.str.len_chars() == 0).then(None).otherwise(s)
+
+
+def unwrap_formula(expr: pl.Expr) -> pl.Expr:
+    """Excel formulas as text: =HYPERLINK("url","text") -> text, ="007" -> 007."""
+    link = expr.str.extract_groups(_HYPERLINK)
+    return (
+        pl.when(expr.str.starts_with("="))
         .then(
             pl.coalesce(
-                [link.struct.field("2").replace("", None), link.struct.field("1"), s.str.extract(_EXCEL_TEXT, 1), s]
+                [link.struct.field("2").replace("", None), link.struct.field("1"), expr.str.extract(_EXCEL_TEXT, 1), expr]
             )
         )
-        .otherwise(s)
+        .otherwise(expr)
     )
-    return pl.when(s.str.len_chars() == 0).then(None).otherwise(s)
+
+
+def clean_str(expr: pl.Expr) -> pl.Expr:
+    """trim_str and unwrap_formula together (for small frames)."""
+    return unwrap_formula(trim_str(expr))
+
+
+def _clean_columns(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    """Trim every column; unwrap formulas only in the columns that hold one (rare, and costly to look for)."""
+    df = df.with_columns([trim_str(pl.col(c)).alias(c) for c in cols])
+    with_formula = [c for c in cols if df.get_column(c).str.starts_with("=").any()]
+    if with_formula:
+        df = df.with_columns([unwrap_formula(pl.col(c)).alias(c) for c in with_formula])
+    return df
 
 
 def clean_id(expr: pl.Expr) -> pl.Expr:
@@ -346,8 +364,18 @@ def _classify(info: FileInfo, m: HeaderMatch, name: str) -> tuple[pl.DataFrame, 
     if n_read == 0:
         return pl.DataFrame(), {}, 0
     cells = [c for c in df.columns if c != ROW]
-    df = df.with_columns([clean_str(pl.col(c)).alias(c) for c in cells])
     field_cols = {f: f"c{i}" for f, i in m.columns.items() if f"c{i}" in df.columns}
+    df = _clean_columns(df, list(dict.fromkeys(field_cols.values())))
+    # A row whose report date parses is data; only the others need the heuristics below.
+    rep = field_cols.get("reported_at")
+    if rep:
+        rep_dt = parse_column(df.get_column(rep), day_first=m.profile.day_first, timezone=m.profile.timezone)
+    else:
+        rep_dt = pl.Series([None] * df.height, dtype=pl.Datetime("us"))
+    df = df.with_columns(rep_dt.alias("__reported"))
+    rep_ok = rep_dt.is_not_null()
+    sure = df.filter(rep_ok)
+    rest = _clean_columns(df.filter(~rep_ok), [c for c in cells if c not in field_cols.values()])
     meaningful = [c for f, c in field_cols.items() if f != "row_no"]
     n_nonempty = pl.sum_horizontal([pl.col(c).is_not_null() for c in cells]) if cells else pl.lit(0)
     n_meaningful = pl.sum_horizontal([pl.col(c).is_not_null() for c in meaningful]) if meaningful else pl.lit(0)
@@ -358,12 +386,6 @@ def _classify(info: FileInfo, m: HeaderMatch, name: str) -> tuple[pl.DataFrame, 
     ]
     is_header = (pl.sum_horizontal(hdr_hits) >= min(2, len(hdr_hits))) if hdr_hits else pl.lit(False)
     subtotal = pl.any_horizontal([pl.col(c).str.contains(_SUBTOTAL) for c in cells]).fill_null(False)
-    rep = field_cols.get("reported_at")
-    if rep:
-        table = parse_lookup([df.get_column(rep)], day_first=m.profile.day_first, timezone=m.profile.timezone)
-        rep_parses = lookup_expr(pl.col(rep), table).is_not_null()
-    else:
-        rep_parses = pl.lit(False)
     content_fields = [field_cols[f] for f in ("body", "title", "source_id") if f in field_cols]
     content_filled = (
         pl.any_horizontal([pl.col(c).is_not_null() for c in content_fields]) if content_fields else pl.lit(False)
@@ -375,21 +397,19 @@ def _classify(info: FileInfo, m: HeaderMatch, name: str) -> tuple[pl.DataFrame, 
         .then(pl.lit("blank"))
         .when(is_header)
         .then(pl.lit("header"))
-        .when(subtotal & ~rep_parses)
+        .when(subtotal)
         .then(pl.lit("subtotal"))
         .when(n_meaningful == 0)
         .then(pl.lit("title"))
-        .when((n_nonempty == 1) & ~content_filled & ~rep_parses)
+        .when((n_nonempty == 1) & ~content_filled)
         .then(pl.lit("title"))
         .otherwise(pl.lit("data"))
     )
-    df = df.with_columns(kind.alias("__kind"))
-    counts = dict(df.group_by("__kind").len().iter_rows())
-    data = df.filter(pl.col("__kind") == "data").select(
-        pl.lit(g.sheet, dtype=pl.String).alias("sheet"),
-        pl.col(ROW).alias("source_row"),
-        *[pl.col(c).alias(f) for f, c in field_cols.items()],
-    )
+    rest = rest.with_columns(kind.alias("__kind"))
+    counts = dict(rest.group_by("__kind").len().iter_rows())
+    keep = [pl.lit(g.sheet, dtype=pl.String).alias("sheet"), pl.col(ROW).alias("source_row"),
+            *[pl.col(c).alias(f) for f, c in field_cols.items()], pl.col("__reported")]
+    data = pl.concat([sure.select(keep), rest.filter(pl.col("__kind") == "data").select(keep)]).sort("source_row")
     return data, {k: v for k, v in counts.items() if k != "data"}, n_read
 
 
@@ -419,21 +439,27 @@ def _to_canonical(
     names: list[NameReport] = []
     exprs: list[pl.Expr] = [pl.col("sheet"), pl.col("source_row")]
 
-    # --- timestamps: every date column parsed once, on distinct values
-    date_cols = [c for c in (*TIMESTAMP_FIELDS, "updated_at") if c in df.columns]
-    table = parse_lookup([df.get_column(c) for c in date_cols], day_first=p.day_first, timezone=p.timezone)
+    # --- timestamps: each date column parsed once (reported_at already while classifying rows)
+    parsed = {
+        c: parse_column(df.get_column(c), day_first=p.day_first, timezone=p.timezone).alias(f"__dt_{c}")
+        for c in (*TIMESTAMP_FIELDS[1:], "updated_at")
+        if c in df.columns
+    }
+    if "reported_at" in df.columns:
+        parsed["reported_at"] = df.get_column("__reported").alias("__dt_reported_at")
+    df = df.with_columns(list(parsed.values()))
     ts: dict[str, pl.Expr] = {}
     for f in TIMESTAMP_FIELDS:
         r = _col(df, f)
         exprs.append(pl.when(is_null_token(r)).then(None).otherwise(r).alias(f"{f}__raw"))
-        ts[f] = lookup_expr(r, table) if f in df.columns else pl.lit(None, dtype=pl.Datetime("us"))
+        ts[f] = pl.col(f"__dt_{f}") if f in parsed else pl.lit(None, dtype=pl.Datetime("us"))
 
     # --- Open311 status semantics
     if p.mapping == "open311":
         st = _col(df, "status").str.to_lowercase().str.strip_chars()
         notes = _col(df, "status_notes")
         has_notes = notes.is_not_null()
-        upd = lookup_expr(_col(df, "updated_at"), table) if "updated_at" in df.columns else pl.lit(None, dtype=pl.Datetime("us"))
+        upd = pl.col("__dt_updated_at") if "updated_at" in parsed else pl.lit(None, dtype=pl.Datetime("us"))
         generic = _map_distinct(_norm_key_expr(_col(df, "status")), status_map(md, p.status_labels), pl.String)
         status = (
             pl.when(st == "closed")
@@ -523,8 +549,16 @@ def _to_canonical(
         _col(df, "satisfaction").alias("satisfaction__raw"),
     ]
 
-    # --- identifiers
-    exprs.append(clean_id(_col(df, "source_id")).alias("source_id"))
+    # --- identifiers (most are plain numbers already; only the others are cleaned)
+    if "source_id" in df.columns:
+        sid = df.get_column("source_id")
+        odd = (~sid.str.contains(r"^[1-9][0-9]*$")).fill_null(False)
+        if odd.any():
+            idx = odd.arg_true()
+            fixed = pl.select(clean_id(pl.lit(sid.gather(idx)))).to_series()
+            sid = sid.scatter(idx, fixed)
+        df = df.with_columns(sid.alias("source_id"))
+    exprs.append(_col(df, "source_id").alias("source_id"))
 
     # --- personal data: read only to hash (and to redact the reporter's own name in text)
     pii = {f: (_col(df, f) if f in df.columns else None) for f in PII_FIELDS}
@@ -549,69 +583,103 @@ def _to_canonical(
     return out.select([pl.col(c).cast(t) for c, t in STAGED_SCHEMA.items()]), names
 
 
-_FINISH_SQL = """
-WITH t AS (
-    SELECT *,
-        CASE WHEN __name IS NOT NULL AND length(trim(__name)) >= 4 THEN lower(trim(__name)) END AS __lname
-    FROM staged
-), k AS (
-    -- The reporter's own name inside the text becomes [nama] (only rows that contain it pay for a regex).
-    SELECT * EXCLUDE (title, body, location, __contact, __name, __lname),
-        CASE WHEN __lname IS NOT NULL AND contains(lower(title), __lname)
-             THEN regexp_replace(title, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE title END AS title,
-        CASE WHEN __lname IS NOT NULL AND contains(lower(body), __lname)
-             THEN regexp_replace(body, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE body END AS body,
-        CASE WHEN __lname IS NOT NULL AND contains(lower(location), __lname)
-             THEN regexp_replace(location, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE location END
-             AS location,
-        CASE WHEN __contact IS NOT NULL THEN substr(sha256($salt || '|' || __contact), 1, 32) END AS reporter_hash
-    FROM t
-), ids AS (
-    SELECT *,
-        source_id IS NULL AS id_derived,
-        CASE WHEN source_id IS NOT NULL THEN source_id
-             WHEN $system = 'rekap' AND reported_at IS NOT NULL
-                  AND coalesce(title, body) IS NOT NULL
-             THEN strftime(reported_at, '%Y%m%d') || '-' || substr(md5(
-                    trim(regexp_replace(lower(coalesce(title, '') || ' ' || coalesce(body, '')), '[^a-z0-9]+', ' ', 'g'))
-                  ), 1, 10)
-        END AS __id
-    FROM k
-), keyed AS (
-    SELECT *,
-        CASE WHEN __id IS NULL THEN NULL
-             WHEN $system = 'rekap' AND channel IS NULL THEN NULL
-             WHEN $system = 'rekap' THEN 'rekap:' || __slug || ':' || __id
-             ELSE $system || ':' || __id END AS __key0
-    FROM (SELECT *, regexp_replace(lower(trim(coalesce(channel, ''))), '[^a-z0-9]+', '-', 'g') AS __slug FROM ids)
-)
-SELECT * EXCLUDE (source_id, __id, __key0, __slug),
-    __id AS source_id,
-    CASE WHEN id_derived AND __key0 IS NOT NULL
-              AND row_number() OVER (PARTITION BY __key0 ORDER BY sheet NULLS FIRST, source_row) > 1
-         THEN __key0 || '~' || row_number() OVER (PARTITION BY __key0 ORDER BY sheet NULLS FIRST, source_row)
-         ELSE __key0 END AS complaint_key
-FROM keyed
-ORDER BY sheet NULLS FIRST, source_row
+_NAME_SQL = """
+SELECT __i,
+    CASE WHEN contains(lower(title), lower(trim(__name)))
+         THEN regexp_replace(title, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE title END AS title,
+    CASE WHEN contains(lower(body), lower(trim(__name)))
+         THEN regexp_replace(body, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE body END AS body,
+    CASE WHEN contains(lower(location), lower(trim(__name)))
+         THEN regexp_replace(location, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE location END AS location
+FROM h
 """
-
-
 _local = threading.local()
 
 
 def _duck() -> duckdb.DuckDBPyConnection:
-    """One in-memory DuckDB connection per thread, reused for every file."""
+    """One in-memory DuckDB connection per thread, reused for every file (hashing)."""
     con = getattr(_local, "con", None)
     if con is None:
         con = _local.con = duckdb.connect()
     return con
 
 
-def _finish_in_duckdb(df: pl.DataFrame, p: Profile, salt: bytes) -> pl.DataFrame:
-    """Hashes (reporter, derived ids) and the reporter's own name redacted from text."""
+def _hash_distinct(values: pl.Series, sql_expr: str, params: dict | None = None) -> pl.DataFrame:
+    """(v, h) for the DISTINCT non-null values, h computed by a DuckDB expression of ``v``."""
+    uniq = pl.DataFrame({"v": values.drop_nulls().unique()})
+    if uniq.height == 0:
+        return pl.DataFrame(schema={"v": pl.String, "h": pl.String})
     con = _duck()
-    con.register("staged", df)
+    con.register("u", uniq)
     try:
-        return con.execute(_FINISH_SQL, {"salt": salt.decode("utf-8", "replace"), "system": p.source_system}).pl()
+        return con.execute(f"SELECT v, {sql_expr} AS h FROM u", params or {}).pl()  # noqa: S608 - fixed expressions
     finally:
-        con.unregister("staged")
+        con.unregister("u")
+
+
+def _finish_in_duckdb(df: pl.DataFrame, p: Profile, salt: bytes) -> pl.DataFrame:
+    """Reporter hash (salted sha256 of the normalised contact), the reporter's own name
+    redacted from the text, and the complaint key. Work is done on distinct values or on
+    the few rows concerned, never row by row in Python."""
+    # ---- reporter hash, on distinct contacts
+    h = _hash_distinct(df.get_column("__contact"), "substr(sha256($salt || '|' || v), 1, 32)",
+                       {"salt": salt.decode("utf-8", "replace")})
+    df = df.with_columns(
+        pl.col("__contact").replace_strict(h["v"], h["h"], default=None, return_dtype=pl.String).alias("reporter_hash")
+    )
+    # ---- the reporter's own name inside the text becomes [nama]
+    df = df.with_row_index("__i")
+    name = pl.col("__name").str.strip_chars()
+    lname = pl.when(name.str.len_chars() >= 4).then(name.str.to_lowercase())
+    text_cols = ("title", "body", "location")
+    hits = df.filter(
+        pl.any_horizontal([pl.col(c).str.to_lowercase().str.contains(lname, literal=True) for c in text_cols]).fill_null(
+            False
+        )
+    ).select("__i", "__name", *text_cols)
+    if hits.height:
+        con = _duck()
+        con.register("h", hits)
+        try:
+            fixed = con.execute(_NAME_SQL).pl()
+        finally:
+            con.unregister("h")
+        df = df.update(fixed.with_columns(pl.col("__i").cast(df.schema["__i"])), on="__i")
+    # ---- complaint key; a rekap row without register number gets a stable derived id
+    norm_text = (
+        pl.concat_str([pl.col("title").fill_null(""), pl.lit(" "), pl.col("body").fill_null("")])
+        .str.to_lowercase()
+        .str.replace_all(r"[^a-z0-9]+", " ")
+        .str.strip_chars()
+    )
+    derive = (
+        (pl.lit(p.source_system) == "rekap")
+        & pl.col("source_id").is_null()
+        & pl.col("reported_at").is_not_null()
+        & pl.coalesce([pl.col("title"), pl.col("body")]).is_not_null()
+    )
+    df = df.with_columns(derive.alias("id_derived"), pl.when(derive).then(norm_text).alias("__text"))
+    th = _hash_distinct(df.get_column("__text"), "substr(md5(v), 1, 10)")
+    derived_id = pl.concat_str(
+        [
+            pl.col("reported_at").dt.strftime("%Y%m%d"),
+            pl.lit("-"),
+            pl.col("__text").replace_strict(th["v"], th["h"], default=None, return_dtype=pl.String),
+        ]
+    )
+    slug = pl.col("channel").str.to_lowercase().str.strip_chars().str.replace_all(r"[^a-z0-9]+", "-")
+    df = df.with_columns(pl.when(pl.col("id_derived")).then(derived_id).otherwise(pl.col("source_id")).alias("source_id"))
+    if p.source_system == "rekap":
+        key0 = pl.when(pl.col("channel").is_not_null() & pl.col("source_id").is_not_null()).then(
+            pl.concat_str([pl.lit("rekap:"), slug, pl.lit(":"), pl.col("source_id")])
+        )
+    else:
+        key0 = pl.when(pl.col("source_id").is_not_null()).then(pl.lit(f"{p.source_system}:") + pl.col("source_id"))
+    df = df.sort(["sheet", "source_row"], nulls_last=False).with_columns(key0.alias("__key0"))
+    occurrence = (pl.int_range(pl.len()).over("__key0") + 1).cast(pl.String)
+    key = (
+        pl.when(pl.col("id_derived") & pl.col("__key0").is_not_null() & (occurrence != "1"))
+        .then(pl.concat_str([pl.col("__key0"), pl.lit("~"), occurrence]))
+        .otherwise(pl.col("__key0"))
+    )
+    return df.with_columns(key.alias("complaint_key")).drop("__i", "__key0", "__text", "__contact", "__name")

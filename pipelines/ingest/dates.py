@@ -172,3 +172,42 @@ def lookup_expr(expr: pl.Expr, table: pl.DataFrame) -> pl.Expr:
     if table.height == 0:
         return pl.lit(None, dtype=pl.Datetime("us"))
     return expr.replace_strict(table["raw"], table["parsed"], default=None, return_dtype=pl.Datetime("us"))
+
+
+def parse_column(values: pl.Series, *, day_first: bool = True, timezone: str = "Asia/Jakarta") -> pl.Series:
+    """Parse one column of date strings (null where empty or unparseable).
+
+    The common machine-written forms are parsed over the whole column in one
+    vectorised pass each; only what remains (Indonesian month names, Excel
+    serials, offsets, ...) goes through the full parser, on distinct values.
+    """
+    s = values.cast(pl.String).str.strip_chars()
+    formats = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+    formats += ["%d/%m/%Y %H:%M", "%d/%m/%Y"] if day_first else ["%m/%d/%Y %H:%M", "%m/%d/%Y"]
+    present = s.is_not_null()
+    n_present = int(present.sum())
+    parsed = pl.Series(values.name, [None] * len(s), dtype=pl.Datetime("us"))
+    # Try only the formats a sample of the column uses, most used first.
+    sample = s.drop_nulls().head(2000)
+    hits = {f: int(sample.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().sum()) for f in formats}
+    formats = sorted((f for f in formats if hits[f]), key=lambda f: -hits[f])
+    for fmt in formats:
+        if int(parsed.is_not_null().sum()) == n_present:
+            break
+        todo = present & parsed.is_null()
+        idx = todo.arg_true()
+        cand = s.gather(idx).str.strptime(pl.Datetime("us"), fmt, strict=False)
+        cand = pl.select(pl.when(cand.dt.year() >= 1800).then(cand)).to_series()  # "08/07/24" is not year 24
+        ok = cand.is_not_null()
+        if ok.any():
+            parsed = parsed.scatter(idx.filter(ok), cand.filter(ok))
+    todo = present & parsed.is_null()
+    if todo.any():
+        idx = todo.arg_true()
+        rest = s.gather(idx)
+        table = parse_lookup([rest], day_first=day_first, timezone=timezone)
+        got = pl.select(lookup_expr(pl.lit(rest), table)).to_series()
+        ok = got.is_not_null()
+        if ok.any():
+            parsed = parsed.scatter(idx.filter(ok), got.filter(ok))
+    return parsed.alias(values.name)

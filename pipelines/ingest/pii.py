@@ -36,6 +36,9 @@ PII_PATTERNS: dict[str, str] = {kind: pat for kind, pat, _ in REDACTIONS}
 ANY_PII_PATTERN = "|".join(f"(?:{p})" for p in PII_PATTERNS.values())
 
 _COMPILED = tuple((re.compile(p), token) for _, p, token in REDACTIONS)
+# For polars (Rust regex) the word boundaries are made ASCII-only: same matches on
+# this text, but the fast DFA engine can run them (a Unicode \b cannot).
+_RUST = tuple((p.replace(r"\b", r"(?-u:\b)"), token) for _, p, token in REDACTIONS)
 _ANY = re.compile(ANY_PII_PATTERN)
 
 
@@ -61,7 +64,7 @@ def contains_pii(text: str | None) -> bool:
 
 def redact_expr(expr: pl.Expr) -> pl.Expr:
     """The polars expression that redacts a string column (vectorised)."""
-    for _, pat, token in REDACTIONS:
+    for pat, token in _RUST:
         expr = expr.str.replace_all(pat, token)
     return expr
 
