@@ -32,13 +32,13 @@ from pipelines.scorecard import (
     render_xlsx,
     zip_batch,
 )
+from dashboard.filters import comparison_window
 from pipelines.scorecard.content import generated_text
 from pipelines.scorecard.pdf import build_pdf
 from pipelines.scorecard.xlsx import build_xlsx
 
 PERIOD = "2025-Q3"
 P = parse_period(PERIOD)
-PREV = P.previous()
 GEN = dt.datetime(2026, 11, 22, 9, 15)
 PII = re.compile(ANY_PII_PATTERN)
 
@@ -108,6 +108,16 @@ def opd(con, ctx, busiest):
     return data, build_pdf(data), build_xlsx(data)
 
 
+def previous(con, filters=None, mode="sebelumnya") -> dict:
+    """compute() for the dashboard's comparison window (same maturity as the period)."""
+    w = comparison_window(P, snapshot_as_of(con), mode)
+    return compute(con, w.date_from, w.date_to, as_of=w.as_of, filters=filters)
+
+
+def snapshot_as_of(con) -> dt.date:
+    return dt.date.fromisoformat(snapshot_info(con)["as_of"])
+
+
 def expected_lines(k: dict, prev: dict) -> list[str]:
     """The headline KPI rows as the PDF prints them: label, value, previous period."""
     return [
@@ -136,7 +146,7 @@ def test_city_pdf_kpis_equal_compute(con, city):
     _, pdf, _ = city
     text = flat("\n".join(pdf_pages(pdf)))
     k = compute(con, P.start, P.end)
-    prev = compute(con, PREV.start, PREV.end)
+    prev = previous(con)
     assert k["received"] > 50  # the demo has a real quarter here
     for line in expected_lines(k, prev):
         assert line in text, line
@@ -147,7 +157,7 @@ def test_opd_pdf_kpis_equal_compute(con, opd, busiest):
     data, pdf, _ = opd
     text = flat("\n".join(pdf_pages(pdf)))
     k = compute(con, P.start, P.end, filters={"department": busiest})
-    prev = compute(con, PREV.start, PREV.end, filters={"department": busiest})
+    prev = previous(con, {"department": busiest})
     assert data.unit == busiest and k["received"] > 0
     for line in expected_lines(k, prev):
         assert line in text, line
@@ -224,7 +234,7 @@ def test_signoff_from_city_config(city):
 def test_xlsx_values_equal_compute(con, city, opd, busiest):
     for (_data, _pdf, xlsx), filters in ((city, None), (opd, {"department": busiest})):
         k = compute(con, P.start, P.end, filters=filters)
-        prev = compute(con, PREV.start, PREV.end, filters=filters)
+        prev = previous(con, filters)
         rows = summary_rows(xlsx)
         for key in ("received", "response_rate", "on_time_response_rate", "response_days_median",
                     "on_time_verification_rate", "resolution_rate", "on_time_resolution_rate",
@@ -259,6 +269,19 @@ def test_city_trend_and_categories(con, city):
     got = {r[0]: r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[0] and isinstance(r[1], int) and r[1]}
     assert got == by_cat
     assert data.trend[-1]["month"] == "2025-09" and len(data.trend) == 12
+
+
+def test_same_period_last_year_comparison(con, busiest):
+    data = gather(con, PERIOD, busiest, generated_at=GEN, comparison="tahun_lalu")
+    assert data.comparison_label == "Triwulan III 2024"
+    prev = previous(con, {"department": busiest}, mode="tahun_lalu")
+    got = {m.key: m.previous for m in data.metrics}
+    for key in ("received", "response_rate", "on_time_response_rate", "resolution_days_median"):
+        assert got[key] == prev[key], key
+    # the category trend compares with the same window
+    k = compute(con, P.start, P.end, filters={"department": busiest},
+                previous=(dt.date(2024, 7, 1), dt.date(2024, 9, 30)))
+    assert data.kpi["category_trend"] == k["category_trend"]
 
 
 # ----------------------------------------------------------------- no complaints, reproducibility

@@ -23,6 +23,8 @@ def scorecard(
     city: Annotated[bool, typer.Option("--kota", help="Rapor tingkat kota (sudah termasuk dalam --all).")] = False,
     format: Annotated[str, typer.Option(  # noqa: A002 - the option is called --format everywhere
         "--format", help="pdf, xlsx atau pdf,xlsx.")] = "pdf,xlsx",
+    comparison: Annotated[str, typer.Option(
+        "--banding", help="Kolom pembanding: sebelumnya (periode sebelumnya) atau tahun_lalu.")] = "sebelumnya",
     jobs: Annotated[int | None, typer.Option(
         "--jobs", min=1, help="Jumlah proses paralel (default: jumlah inti CPU, paling banyak 4).")] = None,
     data_dir: DataDirOpt = None,
@@ -49,6 +51,8 @@ def scorecard(
         p = parse_period(period)
     except (ScorecardError, PeriodError) as exc:
         raise fail(str(exc)) from None
+    if comparison not in ("sebelumnya", "tahun_lalu"):
+        raise fail(f"--banding '{comparison}' tidak dikenal; pakai 'sebelumnya' atau 'tahun_lalu'.")
     if not (all_units or department or city):
         raise fail("Pilih rapor yang dibuat: --all (kota dan semua OPD), --department NAMA, atau --kota.")
     paths = paths_from(data_dir, config_dir)
@@ -86,6 +90,7 @@ def scorecard(
                 rows = write_batch(out, generate(
                     con, p, departments=units, city=with_city, formats=formats, config_dir=paths.config_dir,
                     on_unit=on_unit, jobs=jobs or min(os.cpu_count() or 1, 4), warehouse=paths.warehouse,
+                    comparison=comparison,
                 ))
             except ScorecardError as exc:
                 raise fail(str(exc)) from None

@@ -158,7 +158,7 @@ class ScorecardData:
     department: str | None
     title: str
     period: Period
-    previous_period: Period
+    comparison: Comparison | None
     as_of: dt.date
     snapshot: dict[str, Any]
     generated_at: dt.datetime
@@ -185,6 +185,10 @@ class ScorecardData:
         k, t = self.kpi, self.targets
         return [(name, k.get(f"on_time_{step}_rate"), t.get(f"on_time_{step}_rate")) for step, name in (
             ("verification", "Verifikasi"), ("response", "Tanggapan"), ("resolution", "Penyelesaian"))]
+
+    @property
+    def comparison_label(self) -> str:
+        return self.comparison.label if self.comparison is not None else "Pembanding"
 
     @property
     def has_complaints(self) -> bool:
@@ -220,6 +224,37 @@ class ScorecardData:
         if self.rating.indicators is not None:
             out.append(self.rating.indicators)
         return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The window the 'previous' column compares with: the dashboard's comparison rule (the previous
+    period, or the same period last year; cut to the same length while the period runs; seen at the same
+    maturity, i.e. as of the same number of days after its end)."""
+
+    mode: str  # sebelumnya | tahun_lalu
+    period: Period
+    date_from: dt.date
+    date_to: dt.date
+    as_of: dt.date
+    label: str
+    note: str = ""
+
+
+COMPARISONS = ("sebelumnya", "tahun_lalu")
+
+
+def comparison_for(period: Period, as_of: dt.date, mode: str = "sebelumnya") -> Comparison | None:
+    """The comparison window of ``period`` at ``as_of`` (None when the period starts after as-of)."""
+    # one rule for the dashboard and the scorecards: the dashboard's (pure, no Streamlit)
+    from dashboard.filters import comparison_window
+
+    if mode not in COMPARISONS:
+        raise ScorecardError(f"Pembanding '{mode}' tidak dikenal; pakai 'sebelumnya' atau 'tahun_lalu'.")
+    w = comparison_window(period, as_of, mode)
+    if w is None:
+        return None
+    return Comparison(mode, w.period, w.date_from, w.date_to, w.as_of, w.label, w.note)
 
 
 def generated_text(t: dt.datetime) -> str:
@@ -266,7 +301,8 @@ class CityContext:
     period: Period
     as_of: dt.date
     kpi: dict[str, Any]
-    prev_kpi: dict[str, Any]
+    comparison: Comparison | None
+    prev_kpi: dict[str, Any] | None  # compute() for the comparison window
     model: Any  # RatingModel
     dept_ratings: dict[str, Any]  # name -> DepartmentRating
     departments: dict[str, str]  # canonical name -> short name (master data)
@@ -329,9 +365,11 @@ def city_context(
     *,
     as_of: dt.date | None = None,
     config_dir: str | Path | None = None,
+    comparison: str = "sebelumnya",
 ) -> CityContext:
-    """Run the city-level queries for ``period`` once (the KPI, the previous period, OPD ratings,
-    the overdue list, the trend) for every scorecard of that period."""
+    """Run the city-level queries for ``period`` once (the KPI, the comparison window, OPD ratings,
+    the overdue list, the trend) for every scorecard of that period. ``comparison``: 'sebelumnya'
+    (the previous period) or 'tahun_lalu' (the same period last year), as on the dashboard."""
     from pipelines.kpi import (
         KpiError,
         by_month_frame,
@@ -345,9 +383,10 @@ def city_context(
     p = _to_period(period)
     try:
         a = resolve_as_of(con, as_of)
-        kpi = compute(con, p.start, p.end, as_of=a)
-        prev = p.previous()
-        prev_kpi = compute(con, prev.start, prev.end, as_of=a)
+        cmp = comparison_for(p, a, comparison)
+        window = (cmp.date_from, cmp.date_to) if cmp is not None else None
+        kpi = compute(con, p.start, p.end, as_of=a, previous=window)
+        prev_kpi = compute(con, cmp.date_from, cmp.date_to, as_of=cmp.as_of) if cmp is not None else None
     except KpiError as exc:
         raise ScorecardError(str(exc)) from None
     model = load_model(config_dir=config_dir)
@@ -372,7 +411,7 @@ def city_context(
     cfg = _read_city_config(config_dir)
     city_name = (city_row[0] if city_row and city_row[0] else None) or cfg.get("name") or "Kota"
     return CityContext(
-        con=con, period=p, as_of=a, kpi=kpi, prev_kpi=prev_kpi, model=model, dept_ratings=ratings,
+        con=con, period=p, as_of=a, kpi=kpi, comparison=cmp, prev_kpi=prev_kpi, model=model, dept_ratings=ratings,
         departments=departments, overdue_rows=overdue_rows, trend_months=[r["month"] for r in city_trend],
         city_trend=city_trend, dept_trend=dept_trend, city_cfg=cfg, city_name=city_name, limits=limits,
         snapshot=kpi.get("snapshot") or {},
@@ -452,8 +491,8 @@ def _metrics(
     out = []
     for key, kind in METRIC_SPECS:
         pv = None
-        if key != "backlog_open":  # a stock at the as-of date has no previous-period value
-            pv = (prev or {}).get(key)
+        if key != "backlog_open" and prev is not None:  # a stock at the as-of date has no previous value
+            pv = prev.get(key)
             if pv is None and kind == "int":
                 pv = 0
         score = scores.get(key)
@@ -730,17 +769,19 @@ def gather(
     context: CityContext | None = None,
     as_of: dt.date | None = None,
     config_dir: str | Path | None = None,
+    comparison: str = "sebelumnya",
 ) -> ScorecardData:
     """Every number and sentence of one scorecard: the city's (``department=None``) or one OPD's.
 
     ``department`` may be a canonical name or a known alias. Pass ``context`` (``city_context``)
-    when making several scorecards of one period."""
+    when making several scorecards of one period; ``comparison`` ('sebelumnya' or 'tahun_lalu')
+    chooses the comparison column, as on the dashboard."""
     from pipelines.kpi import KpiError, compute, normalize_filters
     from pipelines.scorecard.findings import findings_for, recommendations_for
 
-    ctx = context or city_context(con, period, as_of=as_of, config_dir=config_dir)
+    ctx = context or city_context(con, period, as_of=as_of, config_dir=config_dir, comparison=comparison)
     p = ctx.period
-    prev = p.previous()
+    cmp = ctx.comparison
     t = (generated_at or now_wib()).replace(microsecond=0)
     if t.tzinfo is not None:
         t = t.astimezone(TZ).replace(tzinfo=None)
@@ -765,10 +806,13 @@ def gather(
         short = ctx.departments.get(unit, unit)
         scope = "opd"
         try:
-            k = compute(con, p.start, p.end, as_of=ctx.as_of, filters={"department": unit})
+            k = compute(con, p.start, p.end, as_of=ctx.as_of, filters={"department": unit},
+                        previous=(cmp.date_from, cmp.date_to) if cmp is not None else None)
         except KpiError as exc:
             raise ScorecardError(str(exc)) from None
-        prev_row = next((r for r in ctx.prev_kpi.get("by_department") or [] if r["department"] == unit), None)
+        prev_row = None
+        if ctx.prev_kpi is not None:
+            prev_row = next((r for r in ctx.prev_kpi.get("by_department") or [] if r["department"] == unit), {})
         rating = _opd_rating_block(ctx, unit)
         d = ctx.dept_ratings.get(unit)
         scores = _indicator_scores(d.indicators, ctx.model) if d is not None else {}
@@ -792,7 +836,7 @@ def gather(
         department=None if scope == "kota" else unit,
         title=f"{TITLE} – {unit} – {p.label}",
         period=p,
-        previous_period=prev,
+        comparison=cmp,
         as_of=ctx.as_of,
         snapshot=dict(ctx.snapshot),
         generated_at=t,
@@ -801,7 +845,7 @@ def gather(
         aging=aging,
         trend=trend,
         trend_title=trend_title,
-        categories=_categories(k, prev.label),
+        categories=_categories(k, cmp.label if cmp is not None else "Pembanding"),
         overdue=_overdue(overdue_rows, with_department=scope == "kota", short=ctx.departments),
         overdue_total=len(overdue_rows),
         rating=rating,
@@ -828,6 +872,10 @@ def _notes(data: ScorecardData, ctx: CityContext) -> list[str]:
         )
     if data.period.start > data.as_of:
         notes.append("Periode dimulai sesudah tanggal data: belum ada pengaduan yang dapat dihitung.")
+    if data.comparison is not None:
+        c = data.comparison
+        what = "periode sebelumnya" if c.mode == "sebelumnya" else "periode yang sama tahun lalu"
+        notes.append(f"Kolom pembanding: {what}, {c.label}, {c.note}.")
     if data.limits.get("resolution"):
         notes.append(
             f"* Batas penyelesaian {data.limits['resolution']} HK, atau batas kategorinya; pengaduan "

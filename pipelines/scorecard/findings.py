@@ -89,27 +89,26 @@ def _bucket_words(label: str) -> str:
 def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
     """Short findings (Bahasa Indonesia), each with its numbers."""
     k = data.kpi
-    p, prev = data.period, data.previous_period
+    p, prev = data.period, data.comparison_label
     out: list[str] = []
-    prev_received = next((m.previous for m in data.metrics if m.key == "received"), None) or 0
+    prev_received = next((m.previous for m in data.metrics if m.key == "received"), None)
     received = int(k["received"])
 
     # 1. volume
     if received == 0:
         who = "OPD ini" if data.scope == "opd" else data.unit
-        out.append(f"Tidak ada pengaduan untuk {who} pada {p.label} ({prev.label}: {_n(prev_received)} pengaduan).")
+        tail = f" ({prev}: {_n(prev_received)} pengaduan)" if prev_received is not None else ""
+        out.append(f"Tidak ada pengaduan untuk {who} pada {p.label}{tail}.")
     else:
-        change = received - prev_received
+        text = f"Pada {p.label} masuk {_n(received)} pengaduan, {_n(k['in_scope'])} di antaranya dalam cakupan"
         if prev_received:
+            change = received - prev_received
             direction = "naik" if change > 0 else ("turun" if change < 0 else "sama dengan")
-            cmp = (f"{direction} {_n(abs(change))} ({_pct(abs(change), prev_received)}) dibanding "
-                   if change else f"{direction} ") + f"{prev.label} ({_n(prev_received)})"
-        else:
-            cmp = f"{prev.label} tidak ada pengaduan"
-        out.append(
-            f"Pada {p.label} masuk {_n(received)} pengaduan, {_n(k['in_scope'])} di antaranya dalam cakupan; "
-            f"{cmp}."
-        )
+            text += "; " + (f"{direction} {_n(abs(change))} ({_pct(abs(change), prev_received)}) dibanding "
+                            if change else f"{direction} ") + f"{prev} ({_n(prev_received)})"
+        elif prev_received == 0:
+            text += f"; {prev} tidak ada pengaduan"
+        out.append(text + ".")
 
     # 2. which step is late
     steps = _steps(k, data.limits, data.scope)
@@ -146,7 +145,7 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
     # 4. categories
     rising, falling = _rising(k), _falling(k)
     if rising:
-        out.append(f"Kategori yang naik dibanding {prev.label}: {_cat_list(rising)}.")
+        out.append(f"Kategori yang naik dibanding {prev}: {_cat_list(rising)}.")
     if falling:
         out.append(f"Kategori yang turun: {_cat_list(falling)}.")
 

@@ -289,7 +289,7 @@ def data_table(t: DataTable, *, limit: int | None = None, width: float = FRAME_W
 
 def _metrics_table(data: ScorecardData) -> Table:
     st = _styles()
-    prev = data.previous_period.label
+    prev = data.comparison_label
     head = [Paragraph(escape(h), st[s]) for h, s in (
         ("Indikator", "head"), ("Nilai", "head_r"), (prev, "head_r"), ("Batas / target", "head"),
         ("Rincian", "head"), ("Skor model", "head_r"))]

@@ -41,12 +41,14 @@ def render_pdf(
     generated_at: dt.datetime | None = None,
     context: CityContext | None = None,
     config_dir: str | Path | None = None,
+    comparison: str = "sebelumnya",
 ) -> bytes:
-    """The PDF scorecard of the city (``department=None``) or one OPD for ``period`` (e.g. '2025-Q3')."""
+    """The PDF scorecard of the city (``department=None``) or one OPD for ``period`` (e.g. '2025-Q3').
+    ``comparison``: 'sebelumnya' or 'tahun_lalu' (the comparison column, as on the dashboard)."""
     from pipelines.scorecard.pdf import build_pdf
 
     return build_pdf(gather(con, period, department, generated_at=generated_at, context=context,
-                            config_dir=config_dir))
+                            config_dir=config_dir, comparison=comparison))
 
 
 def render_xlsx(
@@ -57,12 +59,13 @@ def render_xlsx(
     generated_at: dt.datetime | None = None,
     context: CityContext | None = None,
     config_dir: str | Path | None = None,
+    comparison: str = "sebelumnya",
 ) -> bytes:
     """The Excel scorecard of the city (``department=None``) or one OPD for ``period``."""
     from pipelines.scorecard.xlsx import build_xlsx
 
     return build_xlsx(gather(con, period, department, generated_at=generated_at, context=context,
-                             config_dir=config_dir))
+                             config_dir=config_dir, comparison=comparison))
 
 
 def render(data: ScorecardData, fmt_: str) -> bytes:
@@ -159,6 +162,7 @@ def generate(
     on_unit: Callable[[str], None] | None = None,
     jobs: int = 1,
     warehouse: str | Path | None = None,
+    comparison: str = "sebelumnya",
 ) -> Iterator[tuple[Produced, bytes]]:
     """Yield (index row, bytes) for the city (``city=True``) and each OPD in ``departments``, in each format,
     in that order.
@@ -167,11 +171,12 @@ def generate(
     ``warehouse`` file given, units are rendered by that many worker processes (each opens the warehouse
     read-only). ``on_unit(name)`` is called as each unit is taken up (for a progress bar)."""
     t = generated_at or now_wib()
-    ctx = city_context(con, period, config_dir=config_dir)
+    ctx = city_context(con, period, config_dir=config_dir, comparison=comparison)
     units: list[str | None] = ([None] if city else []) + list(departments or [])
     names = [ctx.city_name if u is None else u for u in units]
     if jobs > 1 and warehouse is not None and len(units) > 2:
-        yield from _generate_parallel(Path(warehouse), ctx, units, names, formats, t, config_dir, jobs, on_unit)
+        yield from _generate_parallel(Path(warehouse), ctx, units, names, formats, t, config_dir, jobs, on_unit,
+                                      comparison)
         return
     for unit, name in zip(units, names, strict=True):
         if on_unit is not None:
@@ -182,10 +187,10 @@ def generate(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(warehouse: str, period: Period, as_of: dt.date, config_dir: str | None) -> None:
+def _worker_init(warehouse: str, period: Period, as_of: dt.date, config_dir: str | None, comparison: str) -> None:
     con = duckdb.connect(warehouse, read_only=True)
     _WORKER["con"] = con
-    _WORKER["ctx"] = city_context(con, period, as_of=as_of, config_dir=config_dir)
+    _WORKER["ctx"] = city_context(con, period, as_of=as_of, config_dir=config_dir, comparison=comparison)
 
 
 def _worker_unit(args: tuple[str | None, tuple[str, ...], dt.datetime]) -> list[tuple[Produced, bytes]]:
@@ -197,13 +202,15 @@ def _worker_unit(args: tuple[str | None, tuple[str, ...], dt.datetime]) -> list[
 def _generate_parallel(
     warehouse: Path, ctx: CityContext, units: list[str | None], names: list[str], formats: Sequence[str],
     t: dt.datetime, config_dir: str | Path | None, jobs: int, on_unit: Callable[[str], None] | None,
+    comparison: str,
 ) -> Iterator[tuple[Produced, bytes]]:
     import multiprocessing as mp
 
     # spawn, not fork: the parent holds a DuckDB connection and library threads
     pool = mp.get_context("spawn").Pool(
         processes=min(jobs, len(units)), initializer=_worker_init,
-        initargs=(str(warehouse), ctx.period, ctx.as_of, None if config_dir is None else str(config_dir)),
+        initargs=(str(warehouse), ctx.period, ctx.as_of, None if config_dir is None else str(config_dir),
+                  comparison),
     )
     try:
         results = pool.imap(_worker_unit, [(u, tuple(formats), t) for u in units])

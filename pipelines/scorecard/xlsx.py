@@ -116,7 +116,8 @@ def _summary(wb: Any, f: _Formats, data: ScorecardData) -> None:
         ("Periode", f"{data.period.label} ({data.period.key})", None),
         ("Dari tanggal", data.period.start, f.kinds_left["date"]),
         ("Sampai tanggal", data.period.end, f.kinds_left["date"]),
-        ("Periode pembanding", data.previous_period.label, None),
+        ("Pembanding", data.comparison_label, None),
+        ("Pembanding dilihat per", data.comparison.as_of if data.comparison else None, f.kinds_left["date"]),
         ("Data per (as-of)", data.as_of, f.kinds_left["date"]),
         ("Snapshot", data.snapshot_id, None),
         ("Hash data", data.input_hash, None),
@@ -142,7 +143,7 @@ def _summary(wb: Any, f: _Formats, data: ScorecardData) -> None:
     row += 1
     write_cell(ws, row, 0, "Kinerja utama", f.section)
     row += 1
-    heads = ["Indikator", "Kunci KPI", "Nilai", "Tampilan", data.previous_period.label, "Batas / target",
+    heads = ["Indikator", "Kunci KPI", "Nilai", "Tampilan", data.comparison_label, "Batas / target",
              "Rincian", "Skor model (0–100)", "Rentang predikat skor"]
     for j, h in enumerate(heads):
         write_cell(ws, row, j, h, f.head)
