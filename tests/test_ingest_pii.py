@@ -114,3 +114,23 @@ def test_preview_of_a_refused_file(tmp_path):
     p.write_bytes(b"")
     pv = preview_file(p, MD)
     assert not pv.ok and pv.refused.startswith("Berkas kosong.csv ditolak")
+
+
+NAME_CASES = [
+    # (reporter name, title, body, location) -> expected (title, body, location)
+    ("Tari", "Tarif parkir naik", "Pak tari bilang tarif parkir di Tarian Sentul mahal, kata TARI.", "Jl. Tarigan",
+     ("Tarif parkir naik", "Pak [nama] bilang tarif parkir di Tarian Sentul mahal, kata [nama].", "Jl. Tarigan")),
+    ("Budi Santoso", "Lampu mati", "Saya budi  santoso dari Budi Santosoan", "Rumah Budi Santoso",
+     ("Lampu mati", "Saya [nama] dari Budi Santosoan", "Rumah [nama]")),
+    ("Ani", "Ani melapor", "Anita dan Ani", "",  # shorter than four letters: never redacted (a common syllable)
+     ("Ani melapor", "Anita dan Ani", None)),
+    ("Dewi (Ibu)", "Dewi (Ibu) lapor", "dari dewi (ibu)x", "",
+     ("[nama] lapor", "dari [nama]x", None)),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "body", "location", "expected"), NAME_CASES)
+def test_reporter_name_is_redacted_as_a_whole_word_only(tmp_path, name, title, body, location, expected):
+    rows = [["1", "08/07/2024", "Proses", title, body, location, name, "", "", "", "", ""]]
+    r = stage_file(_csv(tmp_path / "lapor.csv", rows), MD, PROFILES, salt=b"s1").rows
+    assert (r["title"][0], r["body"][0], r["location"][0]) == expected

@@ -583,16 +583,39 @@ def _to_canonical(
     return out.select([pl.col(c).cast(t) for c, t in STAGED_SCHEMA.items()]), names
 
 
+# The reporter's own name, as a whole word (case-insensitive): "Tari" is redacted
+# in "Pak Tari melapor" but "tarif" stays "tarif". ``__pat`` is built in polars
+# (RE2 flavour: ASCII \b, like the polars pre-filter's (?-u:\b)).
 _NAME_SQL = """
 SELECT __i,
-    CASE WHEN contains(lower(title), lower(trim(__name)))
-         THEN regexp_replace(title, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE title END AS title,
-    CASE WHEN contains(lower(body), lower(trim(__name)))
-         THEN regexp_replace(body, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE body END AS body,
-    CASE WHEN contains(lower(location), lower(trim(__name)))
-         THEN regexp_replace(location, '(?i)' || regexp_escape(trim(__name)), '[nama]', 'g') ELSE location END AS location
+    CASE WHEN regexp_matches(title, __pat) THEN regexp_replace(title, __pat, '[nama]', 'g') ELSE title END AS title,
+    CASE WHEN regexp_matches(body, __pat) THEN regexp_replace(body, __pat, '[nama]', 'g') ELSE body END AS body,
+    CASE WHEN regexp_matches(location, __pat) THEN regexp_replace(location, __pat, '[nama]', 'g') ELSE location END
+        AS location
 FROM h
 """
+_WORD_EDGE = r"[0-9A-Za-z_]"
+
+
+def name_pattern(name: pl.Expr, boundary: str) -> pl.Expr:
+    """A case-insensitive regex that finds a reporter's name as a whole word.
+
+    The name is trimmed and escaped; the spaces inside it match any run of
+    whitespace; ``boundary`` (``\\b`` for RE2, ``(?-u:\\b)`` for polars) is put on
+    each side whose edge is a letter or digit. Null for names shorter than four
+    characters (too likely to be a common word)."""
+    n = name.str.strip_chars()
+    core = n.str.escape_regex().str.replace_all(r"(?:\\?\s)+", r"\s+", literal=False)
+    left = pl.when(n.str.contains(f"^{_WORD_EDGE}")).then(pl.lit(boundary)).otherwise(pl.lit(""))
+    right = pl.when(n.str.contains(f"{_WORD_EDGE}$")).then(pl.lit(boundary)).otherwise(pl.lit(""))
+    return pl.when(n.str.len_chars() >= 4).then(pl.concat_str([pl.lit("(?i)"), left, core, right]))
+
+
+def _squash(e: pl.Expr) -> pl.Expr:
+    """Lower case, whitespace runs as one space (for the literal pre-filter)."""
+    return e.str.to_lowercase().str.replace_all(r"\s+", " ")
+
+
 _local = threading.local()
 
 
@@ -629,14 +652,16 @@ def _finish_in_duckdb(df: pl.DataFrame, p: Profile, salt: bytes) -> pl.DataFrame
     )
     # ---- the reporter's own name inside the text becomes [nama]
     df = df.with_row_index("__i")
-    name = pl.col("__name").str.strip_chars()
-    lname = pl.when(name.str.len_chars() >= 4).then(name.str.to_lowercase())
+    lname = _squash(pl.col("__name").str.strip_chars())
+    lname = pl.when(lname.str.len_chars() >= 4).then(lname)
     text_cols = ("title", "body", "location")
-    hits = df.filter(
-        pl.any_horizontal([pl.col(c).str.to_lowercase().str.contains(lname, literal=True) for c in text_cols]).fill_null(
-            False
-        )
-    ).select("__i", "__name", *text_cols)
+    # Cheap literal test first, then the whole-word test on those few rows only.
+    cand = df.filter(
+        pl.any_horizontal([_squash(pl.col(c)).str.contains(lname, literal=True) for c in text_cols]).fill_null(False)
+    ).with_columns(name_pattern(pl.col("__name"), r"(?-u:\b)").alias("__pat"))
+    hits = cand.filter(
+        pl.any_horizontal([pl.col(c).str.contains(pl.col("__pat")) for c in text_cols]).fill_null(False)
+    ).select("__i", name_pattern(pl.col("__name"), r"\b").alias("__pat"), *text_cols)
     if hits.height:
         con = _duck()
         con.register("h", hits)
