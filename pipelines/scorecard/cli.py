@@ -12,6 +12,13 @@ import typer
 from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
 
 
+def default_jobs() -> int:
+    """Worker processes for a batch: each worker opens the warehouse and computes the city context
+    itself, which only pays off with more than two cores (measured: docs/rapor.md)."""
+    cpus = os.cpu_count() or 1
+    return 1 if cpus <= 2 else min(cpus, 4)
+
+
 def scorecard(
     period: Annotated[str, typer.Option(
         "--period", help="Periode: 2025 (tahun), 2025-S1, 2025-Q3 (triwulan), 2025-07 (bulan) atau "
@@ -26,7 +33,7 @@ def scorecard(
     comparison: Annotated[str, typer.Option(
         "--banding", help="Kolom pembanding: sebelumnya (periode sebelumnya) atau tahun_lalu.")] = "sebelumnya",
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", min=1, help="Jumlah proses paralel (default: jumlah inti CPU, paling banyak 4).")] = None,
+        "--jobs", min=1, help="Jumlah proses paralel (default: 1 pada mesin 2 inti atau kurang, selain itu jumlah inti, paling banyak 4).")] = None,
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
 ) -> None:
@@ -89,7 +96,7 @@ def scorecard(
             try:
                 rows = write_batch(out, generate(
                     con, p, departments=units, city=with_city, formats=formats, config_dir=paths.config_dir,
-                    on_unit=on_unit, jobs=jobs or min(os.cpu_count() or 1, 4), warehouse=paths.warehouse,
+                    on_unit=on_unit, jobs=jobs or default_jobs(), warehouse=paths.warehouse,
                     comparison=comparison,
                 ))
             except ScorecardError as exc:
