@@ -67,6 +67,8 @@ def build_pages(scope: Scope, has_data: bool) -> tuple[dict[str, list], object |
         "Data": [],
         "Bantuan": [glos],
     }
+    if scope.can("download_scorecard"):
+        sections["Pimpinan"].append(_page("unduh_rapor", "Unduh Rapor", ":material/picture_as_pdf:"))
     if scope.can("view_rating"):
         sections["Analisis"].append(_page("penilaian", "Penilaian Kemendagri", ":material/workspace_premium:"))
     if scope.can("view_quality"):

@@ -575,6 +575,75 @@ def last_run() -> dict[str, Any] | None:
         return None
 
 
+# ---------------------------------------------------------------- scorecards (rapor, pipelines.scorecard)
+
+
+def scorecard_unit(scope: Scope, snap: Snapshot, department: str | None) -> str | None:
+    """The canonical OPD of a scorecard request (None: the city's), if this viewer may download it: an
+    ``opd`` viewer gets its own department's and the city's aggregate scorecard only."""
+    scope.require("download_scorecard")
+    if department is None:
+        return None
+    name = _canonical(snap, {"department": [department]})["department"][0]
+    if not scope.sees_department(name):
+        raise ScopeError(f"Akses Anda terbatas pada {scope.department}; rapor {name} tidak dapat diunduh.")
+    return name
+
+
+def scorecard_departments(scope: Scope, snap: Snapshot) -> list[str]:
+    """The OPD whose scorecards this viewer may download."""
+    scope.require("download_scorecard")
+    return [d for d in master(snap).departments if scope.sees_department(d)]
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def _scorecard(path: str, token: str, period_key: str, comparison: str, department: str | None
+               ) -> dict[str, tuple[str, bytes]]:
+    from pipelines.scorecard import file_name, gather, render
+
+    with cursor(path) as cur:
+        d = gather(cur, period_key, department, config_dir=paths().config_dir, comparison=comparison)
+    return {f: (file_name(d, f), render(d, f)) for f in ("pdf", "xlsx")}
+
+
+def scorecard(scope: Scope, snap: Snapshot, period_key: str, comparison: str, department: str | None = None
+              ) -> dict[str, tuple[str, bytes]]:
+    """The scorecard of the city (``department=None``) or one OPD for the period and comparison
+    ('sebelumnya' / 'tahun_lalu'): {'pdf': (file name, bytes), 'xlsx': (...)}, cached per snapshot."""
+    unit = scorecard_unit(scope, snap, department)
+    return _scorecard(snap.path, snap.token, period_key, comparison, unit)
+
+
+ZIP_KEEP = 2  # batch ZIPs kept per process (a few MB each)
+
+
+@st.cache_resource(show_spinner=False)
+def _zip_store() -> dict[tuple, bytes]:
+    return {}
+
+
+def scorecard_zip(scope: Scope, snap: Snapshot, period_key: str, comparison: str, formats: tuple[str, ...],
+                  on_unit: Any = None) -> bytes:
+    """A ZIP of the city's scorecard and every OPD's this viewer may download (with the index CSV),
+    kept per snapshot, period, comparison and formats; ``on_unit(name)`` is called as each unit is
+    taken up (a progress bar; not called when the ZIP is already there). Not an ``st.cache_data``
+    function, because the progress bar is drawn from inside."""
+    from pipelines.scorecard import generate, zip_batch
+
+    deps = tuple(scorecard_departments(scope, snap))
+    key = (snap.path, snap.token, period_key, comparison, tuple(formats), deps)
+    store = _zip_store()
+    if key in store:
+        return store[key]
+    with cursor(snap.path) as cur:
+        blob = zip_batch(generate(cur, period_key, departments=deps, city=True, formats=tuple(formats),
+                                  config_dir=paths().config_dir, comparison=comparison, on_unit=on_unit))
+    while len(store) >= ZIP_KEEP:
+        store.pop(next(iter(store)), None)
+    store[key] = blob
+    return blob
+
+
 # ---------------------------------------------------------------- cache control
 
 
@@ -587,5 +656,6 @@ __all__ = [
     "LIST_LIMIT", "Master", "Scope", "ScopeError", "Snapshot", "WarehouseHandle", "aging_by_department",
     "breakdown", "category_by_month", "channel_by_month", "city_rating", "complaints", "current_token",
     "demo_mode", "department_ratings", "early_warning", "file_token", "handle", "kpi", "last_run", "master",
-    "overdue", "paths", "quality", "resolver", "snapshot", "warehouse_completeness", "what_if",
+    "overdue", "paths", "quality", "resolver", "scorecard", "scorecard_departments", "scorecard_unit", "scorecard_zip",
+    "snapshot", "warehouse_completeness", "what_if",
 ]

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import context, data, insights
-from dashboard.components import complaints, states, tables
+from dashboard.components import complaints, rapor, states, tables
 from dashboard.components.cards import Card, definition, show_cards
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -142,6 +142,7 @@ if dept:
                               Col("score", "Skor (0–100)", "num1"), Col("points", "Poin", "num1"),
                               Col("max_points", "Poin maks.", "num1"), Col("explanation", "Penjelasan")],
                         key="opd.indicators")
+    rapor.show(ctx, dept, key="opd.rapor")
 
     if not scope.can("view_complaints"):
         st.info("Akses Anda tidak mencakup daftar pengaduan.", icon=":material/lock:")

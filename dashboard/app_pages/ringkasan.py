@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import context, data
-from dashboard.components import states, summary
+from dashboard.components import rapor, states, summary
 from dashboard.components.sidebar import MEETING_KEY
 from pipelines import fmt
 
@@ -114,3 +114,4 @@ else:
         summary.show_rising(ctx, cur, key="ringkasan.rising")
     if scope.can("view_rating"):
         st.page_link("app_pages/penilaian.py", label="Lihat estimasi predikat Kemendagri", icon=":material/workspace_premium:")
+    rapor.show(ctx, None, key="ringkasan.rapor")

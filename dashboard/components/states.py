@@ -17,9 +17,10 @@ def known_errors() -> tuple[type[BaseException], ...]:
     from pipelines.kpi import FilterError, KpiError
     from pipelines.masterdata import ConfigError
     from pipelines.periods import PeriodError
+    from pipelines.scorecard import ScorecardError
     from pipelines.warehouse import WarehouseMissing
 
-    return (KpiError, FilterError, ScopeError, PeriodError, WarehouseMissing, ConfigError)
+    return (KpiError, FilterError, ScopeError, PeriodError, WarehouseMissing, ConfigError, ScorecardError)
 
 
 def show_error(exc: BaseException) -> None:
