@@ -1,0 +1,373 @@
+"""Dashboard accounts, login with lock-out, and sessions that expire.
+
+- Passwords are stored as argon2id hashes (salted, slow; ``argon2-cffi`` defaults), re-hashed on login
+  when the parameters change.
+- ``login`` checks the lock-out first: ``max_failures`` wrong passwords for one name within
+  ``window_minutes`` lock that name for ``lock_minutes`` after the last of them (unknown names too,
+  so the answer never tells whether an account exists). Every attempt is recorded and audited.
+- A successful login opens a session: a random token handed to the browser session, stored only as
+  its SHA-256. ``check_session`` runs on every dashboard rerun: the session ends after
+  ``idle_minutes`` without use, ``max_hours`` after login, when the account is disabled or its
+  password changed, or at logout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from pipelines.auth import store
+from pipelines.auth.audit import audit
+from pipelines.auth.store import AuthSettings
+from pipelines.settings import Paths
+from pipelines.state import open_state, transaction
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+GENERIC_FAILURE = "Nama pengguna atau kata sandi salah."
+
+_HASHER = PasswordHasher()
+# verified against when the name is unknown, so a wrong name costs the same time as a wrong password
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+class AuthError(ValueError):
+    """An account operation that cannot be done (message in Bahasa Indonesia)."""
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    department: str | None
+    active: bool
+    created_at: str
+    created_by: str
+    password_changed_at: str
+    last_login_at: str | None
+
+    def scope(self, *, demo: bool = False):
+        """The dashboard scope of this account."""
+        from dashboard.scope import Scope
+
+        return Scope(self.role, department=self.department, user=self.username, demo=demo)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    ok: bool
+    message: str
+    account: Account | None = None
+    token: str | None = None
+    locked_until: dt.datetime | None = None
+    failures_left: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    ok: bool
+    account: Account | None = None
+    reason: str | None = None  # missing | expired | disabled
+    message: str = ""
+
+
+# ---------------------------------------------------------------- names, roles, departments, passwords
+
+
+def roles() -> dict[str, str]:
+    from dashboard.scope import ROLES
+
+    return ROLES
+
+
+def normalize_username(name: object) -> str:
+    return str(name or "").strip().lower()
+
+
+def check_username(name: object) -> str:
+    u = normalize_username(name)
+    if not USERNAME_RE.match(u):
+        raise AuthError(
+            f"Nama pengguna '{str(name)[:60]}' tidak sah: 2-40 karakter huruf kecil, angka, titik, garis bawah atau "
+            "tanda hubung, diawali huruf atau angka (mis. budi.santoso)."
+        )
+    return u
+
+
+def check_role(role: object) -> str:
+    r = str(role or "").strip().lower()
+    if r not in roles():
+        raise AuthError(f"Peran '{role}' tidak dikenal; pilih salah satu: {', '.join(roles())}.")
+    return r
+
+
+def resolve_department(raw: object, config_dir=None) -> str:
+    """The canonical OPD name for what was typed (name, short name or alias); an unknown name is refused
+    with the closest names as suggestions."""
+    from pipelines.ingest.matching import matchers
+    from pipelines.masterdata import load_master_data
+
+    md = load_master_data(config_dir)
+    text = str(raw or "").strip()
+    hit = md.department_exact(text)
+    if hit:
+        return hit
+    m = matchers(md)["department"].match(text)
+    suggestions = m.suggestions or ((m.value,) if m.value else ())
+    hint = f" Mungkin maksudnya: {'; '.join(suggestions)}." if suggestions else ""
+    raise AuthError(f"OPD '{text}' tidak ada di data induk (config/departments.yaml).{hint}")
+
+
+def check_password(password: str, username: str, settings: AuthSettings) -> None:
+    if len(password) < settings.min_password_length:
+        raise AuthError(f"Kata sandi minimal {settings.min_password_length} karakter.")
+    if len(password) > 1024:
+        raise AuthError("Kata sandi terlalu panjang (paling banyak 1.024 karakter).")
+    if password.strip().lower() == username or len(set(password)) < 4:
+        raise AuthError("Kata sandi terlalu mudah ditebak; pakai kalimat sandi yang lebih beragam.")
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _row_account(r) -> Account:
+    return Account(
+        username=r["username"], role=r["role"], department=r["department"], active=bool(r["active"]),
+        created_at=r["created_at"], created_by=r["created_by"], password_changed_at=r["password_changed_at"],
+        last_login_at=r["last_login_at"],
+    )
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def add_user(paths: Paths, username: str, role: str, password: str, *, department: str | None = None,
+             created_by: str = "cli", settings: AuthSettings | None = None, source: str = "cli") -> Account:
+    """Create an account (``department`` required for role opd, refused for the others)."""
+    settings = settings or AuthSettings.from_env()
+    u = check_username(username)
+    r = check_role(role)
+    dep = None
+    if r == "opd":
+        if not department:
+            raise AuthError("Peran opd wajib disertai --department (nama OPD di data induk).")
+        dep = resolve_department(department, paths.config_dir)
+    elif department:
+        raise AuthError(f"Hanya peran opd yang dibatasi pada satu OPD; hapus --department untuk peran {r}.")
+    check_password(password, u, settings)
+    t = store.ts(store.now())
+    with open_state(paths) as con, transaction(con):
+        if con.execute("SELECT 1 FROM accounts WHERE username = ?", [u]).fetchone():
+            raise AuthError(f"Akun '{u}' sudah ada; pakai `monev user passwd {u}` untuk mengganti kata sandinya.")
+        con.execute(
+            "INSERT INTO accounts (username, role, department, password_hash, active, created_at, created_by, "
+            "password_changed_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
+            [u, r, dep, hash_password(password), t, created_by, t],
+        )
+    audit(paths, created_by, "user_add", f"{u} ({r}{' – ' + dep if dep else ''})", source=source)
+    return get_user(paths, u)
+
+
+def get_user(paths: Paths, username: str) -> Account:
+    u = normalize_username(username)
+    with open_state(paths) as con:
+        r = con.execute("SELECT * FROM accounts WHERE username = ?", [u]).fetchone()
+    if r is None:
+        raise AuthError(f"Akun '{u}' tidak ada; lihat `monev user list`.")
+    return _row_account(r)
+
+
+def list_users(paths: Paths) -> list[Account]:
+    with open_state(paths) as con:
+        return [_row_account(r) for r in con.execute("SELECT * FROM accounts ORDER BY username").fetchall()]
+
+
+def set_active(paths: Paths, username: str, active: bool, *, by: str = "cli", source: str = "cli") -> Account:
+    """Disable (ending its sessions) or enable an account."""
+    acc = get_user(paths, username)
+    with open_state(paths) as con, transaction(con):
+        con.execute("UPDATE accounts SET active = ? WHERE username = ?", [int(active), acc.username])
+        if not active:
+            con.execute("DELETE FROM auth_sessions WHERE username = ?", [acc.username])
+    audit(paths, by, "user_enable" if active else "user_disable", acc.username, source=source)
+    return get_user(paths, acc.username)
+
+
+def set_password(paths: Paths, username: str, password: str, *, by: str = "cli",
+                 settings: AuthSettings | None = None, source: str = "cli") -> Account:
+    """Change the password (ending the account's sessions and clearing its lock-out)."""
+    settings = settings or AuthSettings.from_env()
+    acc = get_user(paths, username)
+    check_password(password, acc.username, settings)
+    t = store.ts(store.now())
+    with open_state(paths) as con, transaction(con):
+        con.execute("UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE username = ?",
+                    [hash_password(password), t, acc.username])
+        con.execute("DELETE FROM auth_sessions WHERE username = ?", [acc.username])
+        # a new password clears the lock-out: the failures before it no longer count
+        con.execute("INSERT INTO login_attempts (username, at, ok, reason) VALUES (?, ?, 1, 'reset')",
+                    [acc.username, t])
+    audit(paths, by, "user_passwd", acc.username, source=source)
+    return get_user(paths, acc.username)
+
+
+# ---------------------------------------------------------------- login and lock-out
+
+
+def _failures_since(con, username: str, since: str) -> list[str]:
+    """Times of failed attempts (not those refused by the lock) after ``since`` and after the last
+    success, newest first."""
+    last_ok = con.execute("SELECT max(at) FROM login_attempts WHERE username = ? AND ok = 1", [username]).fetchone()[0]
+    if last_ok and last_ok > since:
+        since = last_ok
+    return [r[0] for r in con.execute(
+        "SELECT at FROM login_attempts WHERE username = ? AND ok = 0 AND reason IN ('password', 'unknown', "
+        "'disabled') AND at > ? ORDER BY at DESC", [username, since]).fetchall()]
+
+
+def _recent_failures(con, username: str, at: dt.datetime, settings: AuthSettings) -> list[str]:
+    """Failures within the window (since the last success), newest first."""
+    return _failures_since(con, username, store.ts(at - dt.timedelta(minutes=settings.window_minutes)))
+
+
+def lock_status(paths: Paths, username: str, *, at: dt.datetime | None = None,
+                settings: AuthSettings | None = None) -> dt.datetime | None:
+    """Until when the name is locked out, or None."""
+    settings = settings or AuthSettings.from_env()
+    at = at or store.now()
+    with open_state(paths) as con:
+        return _locked_until(con, normalize_username(username)[:80], at, settings)
+
+
+def _locked_until(con, username: str, at: dt.datetime, settings: AuthSettings) -> dt.datetime | None:
+    """Locked when the last ``max_failures`` failures fall within ``window_minutes``: until
+    ``lock_minutes`` after the last of them."""
+    n = settings.max_failures
+    since = store.ts(at - dt.timedelta(minutes=settings.window_minutes + settings.lock_minutes))
+    fails = _failures_since(con, username, since)
+    if len(fails) < n:
+        return None
+    last, nth = store.parse_ts(fails[0]), store.parse_ts(fails[n - 1])
+    if last - nth > dt.timedelta(minutes=settings.window_minutes):
+        return None
+    until = last + dt.timedelta(minutes=settings.lock_minutes)
+    return until if until > at else None
+
+
+def login(paths: Paths, username: str, password: str, *, at: dt.datetime | None = None,
+          settings: AuthSettings | None = None) -> LoginResult:
+    """Check a name and password; on success open a session (``result.token``)."""
+    settings = settings or AuthSettings.from_env()
+    at = at or store.now()
+    u = normalize_username(username)[:80]
+    t = store.ts(at)
+    with open_state(paths) as con:
+        locked = _locked_until(con, u, at, settings)
+        if locked is not None:
+            with transaction(con):
+                con.execute("INSERT INTO login_attempts (username, at, ok, reason) VALUES (?, ?, 0, 'locked')", [u, t])
+            minutes = max(1, int((locked - at).total_seconds() // 60) + 1)
+            audit(paths, u, "login_locked", f"terkunci sampai {store.ts(locked)}", at=at)
+            return LoginResult(False, f"Terlalu banyak percobaan gagal. Akun dikunci sementara; coba lagi dalam "
+                                      f"{minutes} menit atau hubungi admin koordinator.", locked_until=locked)
+        row = con.execute("SELECT * FROM accounts WHERE username = ?", [u]).fetchone()
+        good = _verify(row["password_hash"] if row else _DUMMY_HASH, password or "") and row is not None
+        if not good or not row["active"]:
+            reason = "unknown" if row is None else ("password" if not good else "disabled")
+            with transaction(con):
+                con.execute("INSERT INTO login_attempts (username, at, ok, reason) VALUES (?, ?, 0, ?)", [u, t, reason])
+            left = settings.max_failures - len(_recent_failures(con, u, at, settings))
+            audit(paths, u, "login_failed", {"unknown": "nama pengguna tidak dikenal", "password": "kata sandi salah",
+                                             "disabled": "akun nonaktif"}[reason], at=at)
+            if reason == "disabled":
+                return LoginResult(False, "Akun ini dinonaktifkan. Hubungi admin koordinator.")
+            msg = GENERIC_FAILURE
+            if 0 < left <= 2:
+                msg += f" Sisa {left} percobaan sebelum akun dikunci {int(settings.lock_minutes)} menit."
+            elif left <= 0:
+                msg += f" Akun dikunci {int(settings.lock_minutes)} menit."
+            return LoginResult(False, msg, failures_left=max(left, 0))
+        token = secrets.token_urlsafe(32)
+        with transaction(con):
+            con.execute("INSERT INTO login_attempts (username, at, ok, reason) VALUES (?, ?, 1, 'ok')", [u, t])
+            con.execute("INSERT INTO auth_sessions (token_hash, username, created_at, last_seen) VALUES (?, ?, ?, ?)",
+                        [_token_hash(token), u, t, t])
+            con.execute("UPDATE accounts SET last_login_at = ? WHERE username = ?", [t, u])
+            if _HASHER.check_needs_rehash(row["password_hash"]):
+                con.execute("UPDATE accounts SET password_hash = ? WHERE username = ?", [hash_password(password), u])
+        acc = _row_account(con.execute("SELECT * FROM accounts WHERE username = ?", [u]).fetchone())
+    audit(paths, u, "login_ok", None, at=at)
+    return LoginResult(True, "Berhasil masuk.", account=acc, token=token)
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+TOUCH_SECONDS = 60  # last_seen is written at most once a minute per session
+
+
+def check_session(paths: Paths, token: str | None, *, at: dt.datetime | None = None,
+                  settings: AuthSettings | None = None) -> SessionCheck:
+    """Whether the session is still valid (and mark it used). An expired session is removed and audited."""
+    if not token:
+        return SessionCheck(False, reason="missing")
+    settings = settings or AuthSettings.from_env()
+    at = at or store.now()
+    h = _token_hash(token)
+    with open_state(paths) as con:
+        r = con.execute(
+            "SELECT s.created_at, s.last_seen, a.* FROM auth_sessions s JOIN accounts a USING (username) "
+            "WHERE s.token_hash = ?", [h]).fetchone()
+        if r is None:
+            return SessionCheck(False, reason="missing", message="Sesi tidak berlaku lagi; silakan masuk kembali.")
+        acc = _row_account(r)
+        idle = at - store.parse_ts(r["last_seen"]) > dt.timedelta(minutes=settings.idle_minutes)
+        old = at - store.parse_ts(r["created_at"]) > dt.timedelta(hours=settings.max_hours)
+        if idle or old or not acc.active:
+            with transaction(con):
+                con.execute("DELETE FROM auth_sessions WHERE token_hash = ?", [h])
+            if not acc.active:
+                return SessionCheck(False, acc, "disabled", "Akun ini dinonaktifkan. Hubungi admin koordinator.")
+            why = (f"tidak dipakai lebih dari {_duration(settings.idle_minutes)}" if idle
+                   else f"sudah lebih dari {_duration(settings.max_hours * 60)} sejak masuk")
+            audit(paths, acc.username, "session_expired", why, at=at)
+            return SessionCheck(False, acc, "expired", f"Sesi berakhir karena {why}. Silakan masuk kembali.")
+        if (at - store.parse_ts(r["last_seen"])).total_seconds() >= TOUCH_SECONDS:
+            with transaction(con):
+                con.execute("UPDATE auth_sessions SET last_seen = ? WHERE token_hash = ?", [store.ts(at), h])
+    return SessionCheck(True, acc)
+
+
+def logout(paths: Paths, token: str | None, *, at: dt.datetime | None = None) -> None:
+    if not token:
+        return
+    h = _token_hash(token)
+    with open_state(paths) as con:
+        r = con.execute("SELECT username FROM auth_sessions WHERE token_hash = ?", [h]).fetchone()
+        with transaction(con):
+            con.execute("DELETE FROM auth_sessions WHERE token_hash = ?", [h])
+    if r is not None:
+        audit(paths, r[0], "logout", None, at=at)
+
+
+def _duration(minutes: float) -> str:
+    if minutes >= 60 and minutes % 60 == 0:
+        return f"{int(minutes // 60)} jam"
+    return f"{int(minutes)} menit"
