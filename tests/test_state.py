@@ -29,16 +29,20 @@ def test_migrations_run_once_and_new_ones_are_added(paths, monkeypatch):
                     "size_bytes, recorded_by, recorded_at) VALUES ('x', 2025, 't', 'SK', '2025-01-01', 'a.pdf', "
                     "'r', 'h', 1, 'u', '2025-01-01 00:00:00')")
     monkeypatch.setattr(state, "MIGRATIONS", list(state.MIGRATIONS))
-    state.register_migration("0100_accounts", "CREATE TABLE accounts (name TEXT PRIMARY KEY)")
-    state.register_migration("0100_accounts", "CREATE TABLE accounts (name TEXT PRIMARY KEY)")  # idempotent
-    with pytest.raises(ValueError):
-        state.register_migration("0100_accounts", "CREATE TABLE other (x INT)")
     with state.open_state(paths) as con:
-        assert state.applied_migrations(con) == ["0001_evidence", "0100_accounts"]
+        before = state.applied_migrations(con)
+    assert before[0] == "0001_evidence"
+    state.register_migration("0999_example", "CREATE TABLE example_store (name TEXT PRIMARY KEY)")
+    state.register_migration("0999_example", "CREATE TABLE example_store (name TEXT PRIMARY KEY)")  # idempotent
+    with pytest.raises(ValueError):
+        state.register_migration("0999_example", "CREATE TABLE other (x INT)")
+    with state.open_state(paths) as con:
+        assert state.applied_migrations(con) == [*before, "0999_example"]
         assert con.execute("SELECT count(*) FROM evidence").fetchone()[0] == 1  # data kept
-        con.execute("INSERT INTO accounts VALUES ('ani')")
+        con.execute("INSERT INTO example_store VALUES ('ani')")
     with state.open_state(paths) as con:  # reopening applies nothing twice
-        assert state.applied_migrations(con) == ["0001_evidence", "0100_accounts"]
+        assert state.applied_migrations(con) == [*before, "0999_example"]
+        assert con.execute("SELECT count(*) FROM example_store").fetchone()[0] == 1
 
 
 def test_failed_migration_rolls_back(paths, monkeypatch):
