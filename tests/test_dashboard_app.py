@@ -5,6 +5,9 @@ what they may, and an empty data directory shows the first-run page."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,12 +20,12 @@ from pipelines.kpi.glossary import GLOSSARY
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan", "penilaian", "kualitas_data",
-         "unggah_data", "bukti_dukung", "glosarium")
+         "unggah_data", "bukti_dukung", "glosarium", "unduh_rapor")
 TITLES = {
     "ringkasan": "Ringkasan Eksekutif", "kinerja_opd": "Kinerja OPD", "tren_kategori": "Tren & Kategori",
     "wilayah": "Wilayah", "sla_tunggakan": "SLA & Tunggakan", "penilaian": "Penilaian Kemendagri",
     "kualitas_data": "Kualitas Data", "unggah_data": "Unggah Data", "bukti_dukung": "Bukti Dukung",
-    "glosarium": "Glosarium",
+    "glosarium": "Glosarium", "unduh_rapor": "Unduh Rapor",
 }
 
 
@@ -264,6 +267,77 @@ def test_quality_page_counts(app_env, demo_con):
     assert m["Nama tak dikenal"].value == fmt.number(names)
 
 
+def plotly_specs(at) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+def test_trend_page_equals_compute(app_env, demo_con):
+    at = run_app("tren_kategori")
+    assert_clean(at)
+    f = Filters(period_key="2026")
+    w = windows(f, as_of(demo_con))
+    cur = compute(demo_con, w.current.date_from, w.current.date_to, as_of=w.current.as_of,
+                  previous=(w.comparison.date_from, w.comparison.date_to))
+    table = next(d.value for d in at.dataframe if "Masuk periode ini" in d.value.columns)
+    assert len(table) == len(cur["category_trend"])
+    want = {r["category"]: (r["received"], r["received_previous"]) for r in cur["category_trend"]}
+    got = {c: (int(a), int(b)) for c, a, b in zip(table["Kategori"], table["Masuk periode ini"],
+                                                 table["Masuk pembanding"], strict=True)}
+    assert got == want
+    # the rising/falling chart: exactly the categories marked naik/turun, with their change
+    bars = plotly_specs(at)[0]["data"][0]
+    moving = {r["category"]: r["change"] for r in cur["category_trend"] if r["trend"] in ("naik", "turun")}
+    assert sorted(bars["x"]) == sorted(moving.values())
+    assert len(bars["y"]) == len(moving)
+
+
+def test_wilayah_page_equals_compute(app_env, demo_con):
+    at = run_app("wilayah")
+    assert_clean(at)
+    cur, _ = expected(demo_con, Filters(period_key="2026"))
+    kec = plotly_specs(at)[0]["data"][0]
+    got = dict(zip(kec["y"], kec["x"], strict=True))
+    want = {r["kecamatan"] or "(tanpa wilayah)": r["received"] for r in cur["by_kecamatan"]}
+    assert got == want
+    assert kec["x"] == sorted(kec["x"])  # smallest at the bottom: the longest bar on top
+    kel = plotly_specs(at)[1]["data"][0]
+    assert sum(kel["x"]) == cur["received"]
+    # another measure: a rate per kecamatan, only where the sample is large enough
+    at.segmented_control(key="wilayah.metric").set_value("response_rate").run()
+    assert_clean(at)
+    kec = plotly_specs(at)[0]["data"][0]
+    want = {r["kecamatan"]: fmt.percent(r["response_rate"]) for r in cur["by_kecamatan"]
+            if not r["insufficient_data"]}
+    assert dict(zip(kec["y"], kec["text"], strict=True)) == want
+
+
+def test_upload_page_shows_the_last_run(app_env, demo_data_dir):
+    at = run_app("unggah_data")
+    assert_clean(at)
+    run = json.loads((demo_data_dir / "runs" / "latest.json").read_text(encoding="utf-8"))
+    table = next(d.value for d in at.dataframe if "Berkas" in d.value.columns)
+    assert len(table) == len(run["files"])
+    ok = [f for f in run["files"] if f["status"] == "ok"]
+    read = sum(f["rows_read"] for f in ok)
+    loaded = sum(f["rows_loaded"] for f in ok)
+    assert any(c.value.startswith(f"Rekonsiliasi: dibaca {fmt.number(read)} = dimuat {fmt.number(loaded)}")
+               for c in at.caption)
+    assert any(f"{fmt.number(run['complaints'])} pengaduan" in s.value for s in at.success)
+    assert [d.label for d in at.download_button] == ["Unduh templat rekap (XLSX)"]
+
+
+def test_evidence_page_lists_completeness(app_env, demo_data_dir):
+    from pipelines.rating import completeness, load_model
+
+    at = run_app("bukti_dukung")
+    assert_clean(at)
+    comp = completeness(load_model(config_dir=None), [], 2026)
+    table = next(d.value for d in at.dataframe if "Indikator" in d.value.columns)
+    assert len(table) == len(comp) > 0
+    assert list(table["Indikator"]) == [c.label for c in comp]
+    assert any("Belum ada bukti dukung yang dicatat untuk 2026" in i.value for i in at.info)
+
+
 def test_glossary_lists_every_kpi(app_env):
     at = run_app("glosarium")
     text = " ".join(m.value for m in at.markdown)
@@ -318,18 +392,189 @@ def test_evaluator_sees_no_complaint_rows(app_env):
     assert not [d for d in at.dataframe if "ID" in d.value.columns]
 
 
-@pytest.mark.parametrize(("role", "hidden"), [
-    ("pimpinan", ["unggah_data"]),
-    ("evaluator", ["unggah_data", "kualitas_data"]),
-    ("opd", ["unggah_data", "kualitas_data", "bukti_dukung"]),
+@pytest.mark.parametrize(("role", "hidden", "shown"), [
+    ("pimpinan", ["unggah_data"], ["unduh_rapor", "penilaian"]),
+    ("evaluator", ["unggah_data", "kualitas_data"], ["unduh_rapor", "bukti_dukung"]),
+    ("opd", ["unggah_data", "kualitas_data", "bukti_dukung"], ["unduh_rapor", "kinerja_opd"]),
+    ("analis", ["unggah_data", "bukti_dukung", "unduh_rapor"], ["kualitas_data"]),
 ])
-def test_pages_follow_the_role(app_env, role, hidden):
+def test_pages_follow_the_role(app_env, role, hidden, shown):
     scope = Scope(role, department="Dinas Perhubungan" if role == "opd" else None)
     at = run_app(scope=scope)
     assert_clean(at)
+    # the city scorecard button only for roles that may download scorecards
+    assert bool([b for b in at.button if b.key == "ringkasan.rapor.make"]) == scope.can("download_scorecard")
     for page in hidden:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"app_pages/{page}.py")
+    for page in shown:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert_clean(at)
+        assert at.title[0].value == TITLES[page]
+
+
+# ---------------------------------------------------------------- scorecards (rapor)
+
+
+def pdf_text(blob: bytes) -> str:
+    from pypdf import PdfReader
+
+    assert blob.startswith(b"%PDF")
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(blob)).pages).split())
+
+
+def xlsx_summary(blob: bytes) -> dict[str, tuple]:
+    """The 'Kinerja utama' rows of the scorecard workbook's summary sheet, by KPI key."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(blob))["Ringkasan"]
+    return {r[1]: r for r in ws.iter_rows(values_only=True) if isinstance(r[1], str) and r[1] in (
+        "received", "response_rate", "on_time_response_rate", "resolution_rate", "backlog_open")}
+
+
+def prepared(at, key: str) -> dict[str, tuple[str, bytes]]:
+    return at.session_state[f"{key}.files"]["files"]
+
+
+def test_city_scorecard_made_on_click_equals_the_cards(app_env, demo_con, monkeypatch):
+    import pipelines.scorecard as sc
+
+    calls: list = []
+    real_gather = sc.gather
+    monkeypatch.setattr(sc, "gather", lambda *a, **k: calls.append(a[1:3]) or real_gather(*a, **k))
+    at = run_app()
+    assert_clean(at)
+    # nothing is made while the page renders: a button first, no download yet
+    assert at.button(key="ringkasan.rapor.make").label == "Siapkan rapor"
+    assert not [d for d in at.download_button if d.key.startswith("ringkasan.rapor")]
+    assert calls == []
+    at.button(key="ringkasan.rapor.make").click().run()
+    assert_clean(at)
+    assert [d.label for d in at.download_button if d.key.startswith("ringkasan.rapor")] == ["Unduh PDF", "Unduh XLSX"]
+    files = prepared(at, "ringkasan.rapor")
+    assert files["pdf"][0] == "rapor_2026_kota-blitar.pdf"
+    assert files["xlsx"][0] == "rapor_2026_kota-blitar.xlsx"
+    assert len(calls) <= 1  # one gather for both formats (none when already cached)
+    # a rerun keeps the files and makes nothing again
+    n = len(calls)
+    at.run()
+    assert len(calls) == n
+    assert [d.label for d in at.download_button if d.key.startswith("ringkasan.rapor")] == ["Unduh PDF", "Unduh XLSX"]
+    assert not [b for b in at.button if b.key == "ringkasan.rapor.make"]
+
+    cur, cmp = expected(demo_con, Filters(period_key="2026"))
+    m = metrics(at)
+    text = pdf_text(files["pdf"][1])
+    assert "Rapor Kinerja Pengelolaan Pengaduan".upper() in text.upper()
+    assert "Kota Blitar" in text and "Tahun 2026" in text
+    assert f"Pengaduan masuk {m['Pengaduan masuk'].value} {fmt.number(cmp['received'])}" in text
+    for label, key in (("Tingkat tanggapan", "response_rate"), ("Tanggapan tepat waktu", "on_time_response_rate"),
+                       ("Tingkat penyelesaian", "resolution_rate")):
+        assert m[label].value == fmt.percent(cur[key])
+        assert f"{m[label].value} {fmt.percent(cmp[key])}" in text, label
+    rows = xlsx_summary(files["xlsx"][1])
+    assert rows["received"][2] == cur["received"]
+    assert rows["response_rate"][2] == pytest.approx(cur["response_rate"])
+
+
+def test_opd_scorecard_follows_period_and_comparison(app_env, demo_con):
+    from pipelines.rating import rate_departments
+
+    at = run_app("kinerja_opd", query={"periode": "2026-07", "banding": "sebelumnya"})
+    assert_clean(at)
+    assert not [b for b in at.button if b.key == "opd.rapor.make"]  # no OPD chosen yet
+    at.selectbox(key="opd.drill").set_value("Dinas Perhubungan").run()
+    at.button(key="opd.rapor.make").click().run()
+    assert_clean(at)
+    files = prepared(at, "opd.rapor")
+    assert files["pdf"][0] == "rapor_2026-07_dinas-perhubungan.pdf"
+    text = pdf_text(files["pdf"][1])
+    f = Filters(period_key="2026-07", comparison="sebelumnya", department=("Dinas Perhubungan",))
+    cur, cmp = expected(demo_con, f)
+    assert "Dinas Perhubungan" in text and "Juli 2026" in text
+    assert f"Pengaduan masuk {fmt.number(cur['received'])} {fmt.number(cmp['received'])}" in text
+    assert f"Tingkat tanggapan {fmt.percent(cur['response_rate'])} {fmt.percent(cmp['response_rate'])}" in text
+    # the same predikat and rank as the page's league table
+    rating = next(r for r in rate_departments(demo_con, dt.date(2026, 7, 1), dt.date(2026, 7, 31))
+                  if r.department == "Dinas Perhubungan")
+    league = at.dataframe[0].value
+    if rating.score is not None:
+        row = league[league["OPD"] == "Dinas Perhubungan"].iloc[0]
+        assert row["Predikat"] == rating.predikat
+        assert f"peringkat {rating.rank} dari {len(league)} OPD" in text
+    assert rating.predikat in text
+    rows = xlsx_summary(files["xlsx"][1])
+    assert rows["received"][2] == cur["received"]
+    # another OPD: the prepared files are for the old one, so the button comes back
+    at.selectbox(key="opd.drill").set_value("Dinas Kesehatan").run()
+    assert at.button(key="opd.rapor.make")
+    assert not [d for d in at.download_button if d.key.startswith("opd.rapor")]
+
+
+def test_scorecard_says_which_filters_do_not_apply(app_env):
+    at = run_app(query={"kategori": "Industri dan Perdagangan"})
+    assert_clean(at)
+    caps = [c.value for c in at.caption if c.value.startswith("PDF dan Excel")]
+    assert caps == ["PDF dan Excel, pembanding: periode yang sama tahun lalu. Filter (Kategori: Industri dan "
+                    "Perdagangan) tidak berlaku untuk rapor: rapor selalu mencakup semua pengaduan kota."]
+
+
+def test_batch_page_for_an_opd_viewer_zips_its_own_and_the_city(app_env, demo_con):
+    from pipelines.scorecard import INDEX_NAME, read_index
+
+    at = run_app("unduh_rapor", scope=Scope("opd", department="Dinas Perhubungan"))
+    assert_clean(at)
+    assert "rapor **Dinas Perhubungan** (akses Anda terbatas pada OPD ini)" in " ".join(m.value for m in at.markdown)
+    # the dashboard's period (the running year) and comparison are the starting point
+    assert at.selectbox(key="rapor.period").value == "2026"
+    assert at.radio(key="rapor.cmp").value == "tahun_lalu"
+    at.selectbox(key="rapor.kind").set_value("triwulan").run()
+    at.selectbox(key="rapor.period").set_value("2026-Q3").run()
+    at.pills(key="rapor.formats").set_value(["xlsx"]).run()
+    assert any(c.value.startswith("2 rapor × 1 format = 2 berkas") for c in at.caption)
+    at.button(key="rapor.make").click().run()
+    assert_clean(at)
+    assert at.download_button(key="rapor.download").label == "Unduh ZIP"
+    z = zipfile.ZipFile(io.BytesIO(at.session_state["rapor.zip"]["blob"]))
+    assert sorted(z.namelist()) == sorted([INDEX_NAME, "rapor_2026-Q3_kota-blitar.xlsx",
+                                           "rapor_2026-Q3_dinas-perhubungan.xlsx"])
+    index = read_index(z.read(INDEX_NAME))
+    assert [(r["cakupan"], r["opd"], r["periode"]) for r in index] == [
+        ("kota", "", "2026-Q3"), ("opd", "Dinas Perhubungan", "2026-Q3")]
+    assert any(s.value.startswith("ZIP siap: 2 berkas rapor Triwulan III 2026") for s in at.success)
+
+
+def test_batch_page_counts_every_opd(app_env, demo_con):
+    at = run_app("unduh_rapor")
+    assert_clean(at)
+    n = demo_con.execute("SELECT count(*) FROM departments").fetchone()[0]
+    assert any(c.value.startswith(f"{fmt.number(n + 1)} rapor × 2 format = {fmt.number(2 * (n + 1))} berkas")
+               for c in at.caption)
+    at.pills(key="rapor.formats").set_value([]).run()
+    assert_clean(at)
+    assert any(i.value == "Pilih paling sedikit satu format." for i in at.info)
+    assert not [b for b in at.button if b.key == "rapor.make"]
+
+
+def test_scorecard_scope_is_enforced_in_the_data_layer(app_env):
+    from dashboard import data
+    from dashboard.scope import ScopeError
+
+    snap = data.snapshot()
+    opd = Scope("opd", department="Dinas Perhubungan")
+    assert data.scorecard_departments(opd, snap) == ["Dinas Perhubungan"]
+    assert data.scorecard_unit(opd, snap, None) is None
+    assert data.scorecard_unit(opd, snap, "Dishub") == "Dinas Perhubungan"  # an alias of its own OPD
+    for other in ("Dinas Kesehatan", "dinkes"):
+        with pytest.raises(ScopeError, match="terbatas pada Dinas Perhubungan"):
+            data.scorecard(opd, snap, "2026-Q3", "sebelumnya", other)
+    analis = Scope("analis")
+    with pytest.raises(ScopeError, match="mengunduh rapor"):
+        data.scorecard(analis, snap, "2026-Q3", "sebelumnya", None)
+    with pytest.raises(ScopeError, match="mengunduh rapor"):
+        data.scorecard_zip(analis, snap, "2026-Q3", "sebelumnya", ("pdf",))
+    full = Scope.full(demo=True)
+    assert len(data.scorecard_departments(full, snap)) == len(data.master(snap).departments)
 
 
 # ---------------------------------------------------------------- first run
