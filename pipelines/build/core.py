@@ -91,6 +91,7 @@ class RunResult:
     as_of: dt.date | None = None
     complaints: int = 0
     duplicates: int = 0
+    evidence: int = 0  # evidence records copied into the warehouse
     warehouse: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -521,7 +522,13 @@ def _build(
         # ---- quality tables, lineage, gate
         t = time.perf_counter()
         _write_quality(con, staged, staging_issues, file_warnings, curated_issues, settings, result, now)
-        _write_lineage(con, md, staged, result, as_of_ts, now)
+        # Evidence records (rating) enter the warehouse through the build, so the
+        # snapshot says which documents the rating of this snapshot read.
+        from pipelines.rating.evidence import copy_evidence_to_warehouse, evidence_fingerprint, load_evidence
+
+        result.evidence = copy_evidence_to_warehouse(con, paths)
+        ev_fp = evidence_fingerprint(load_evidence(con)[0])
+        _write_lineage(con, md, staged, result, as_of_ts, now, ev_fp)
         result.as_of = as_of_ts.date()
         tm["lineage"] = round(time.perf_counter() - t, 3)
         validator.write_results(paths.runs_dir / result.run_id)
@@ -687,10 +694,14 @@ def _write_quality(
     )
 
 
-def _write_lineage(con, md: MasterData, staged, result: RunResult, as_of_ts: dt.datetime, now: dt.datetime) -> None:
+def _write_lineage(
+    con, md: MasterData, staged, result: RunResult, as_of_ts: dt.datetime, now: dt.datetime, evidence_fp: str = ""
+) -> None:
+    """Snapshot, input files and run log. The input hash covers the input files, the
+    configuration, the pipeline code and the evidence register (``evidence_fp``)."""
     file_hashes = sorted(rf.file_hash for rf, _, _ in staged)
     h = hashlib.sha256()
-    for part in [*file_hashes, md.config_hash(), code_fingerprint()]:
+    for part in [*file_hashes, md.config_hash(), code_fingerprint(), f"evidence:{evidence_fp}"]:
         h.update(part.encode())
     input_hash = h.hexdigest()[:16]
     result.snapshot_id = f"{now:%Y%m%dT%H%M%S}-{input_hash[:8]}"

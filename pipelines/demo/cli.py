@@ -46,6 +46,10 @@ def demo(
         )
     except (DemoError, ConfigError) as exc:
         raise fail(str(exc)) from None
+    # Demo evidence (bukti dukung) for the rating, per evaluation year; `monev run` copies it into the warehouse.
+    from pipelines.rating.demo import seed_demo_evidence
+
+    evidence = seed_demo_evidence(paths, year_from=start.year, year_to=end.year, seed=seed)
     m = res.manifest
     typer.echo(
         f"Data demo ditulis ke {res.raw_dir} (seed {seed}, {fmt.date_long(start)} – {fmt.date_long(end)}):"
@@ -70,6 +74,12 @@ def demo(
             f"Rentang data terlalu kecil untuk sebagian baris rusak ({', '.join(m['defects_skipped'])}); "
             "perbesar rentang atau volume bila semua jenis diperlukan."
         )
+    by_status = {st: sum(r.status == st for r in evidence) for st in ("diverifikasi", "diajukan", "ditolak")}
+    typer.echo(
+        f"Bukti dukung demo: {fmt.number(len(evidence))} dokumen ({start.year}–{end.year}): "
+        + ", ".join(f"{fmt.number(n)} {st}" for st, n in by_status.items())
+        + "."
+    )
     typer.echo(f"Manifest: {res.manifest_path}")
     typer.echo(f"Langkah berikutnya: monev run --data-dir {paths.data_dir}")
 

@@ -86,7 +86,18 @@ class Validator:
         self.ctx = gx.get_context(mode="ephemeral")
         self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.runs: list[SuiteRun] = []
-        self._n = 0
+        # One data source, one asset per frame kind (rows, timestamps, ...) shared by the
+        # suites: every registration re-serialises the context's configuration.
+        self._ds = self.ctx.data_sources.add_pandas("monev")
+        self._batch_defs: dict[str, Any] = {}
+
+    def _batch_definition(self, fname: str) -> Any:
+        bd = self._batch_defs.get(fname)
+        if bd is None:
+            bd = self._batch_defs[fname] = self._ds.add_dataframe_asset(fname).add_batch_definition_whole_dataframe(
+                "all"
+            )
+        return bd
 
     def validate(self, name: str, frames: dict[str, pl.DataFrame], checks: list[Check]) -> pl.DataFrame:
         """Validate each frame against its checks; return the findings (FINDING_SCHEMA)."""
@@ -99,10 +110,8 @@ class Validator:
             fchecks = [c for c in checks if c.frame == fname]
             if not fchecks or frame.height == 0:
                 continue
-            self._n += 1
             pdf = frame.drop([c for c in ("observed", "other_observed") if c in frame.columns]).to_pandas()
-            ds = self.ctx.data_sources.add_pandas(f"ds{self._n}")
-            bd = ds.add_dataframe_asset(f"{name}.{fname}").add_batch_definition_whole_dataframe("all")
+            bd = self._batch_definition(fname)
             suite = gx.ExpectationSuite(name=f"{name}.{fname}", expectations=[c.expectation for c in fchecks])
             batch = bd.get_batch(batch_parameters={"dataframe": pdf})
             res = batch.validate(suite, result_format={"result_format": "COMPLETE"})

@@ -70,10 +70,15 @@ class Check:
     other_observed: str = "other_observed"
 
 
-def _exp(cls_name: str, cid: str, **kw: Any) -> Any:
+def _exp(cls_name: str, cid: str, meta_extra: dict[str, Any] | None = None, **kw: Any) -> Any:
     import great_expectations.expectations as gxe
 
-    return getattr(gxe, cls_name)(meta={"check": cid}, **kw)
+    return getattr(gxe, cls_name)(meta={"check": cid, **(meta_extra or {})}, **kw)
+
+
+def epoch_us(ts: dt.datetime) -> int:
+    """A naive timestamp as microseconds since 1970-01-01 (what polars stores)."""
+    return (ts - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
 
 
 def _cond(expr: str) -> dict[str, str]:
@@ -105,6 +110,7 @@ def staging_frames(df: pl.DataFrame, md: MasterData) -> dict[str, pl.DataFrame]:
                 "__row",
                 pl.lit(f).alias("field"),
                 pl.col(f).alias("value"),
+                pl.col(f).cast(pl.Int64).alias("value_us"),
                 pl.col(f"{f}__raw").alias("raw"),
                 pl.col("snapshot_end"),
                 pl.coalesce([pl.col(f"{f}__raw"), _ts_text(f)]).alias("observed"),
@@ -181,8 +187,10 @@ def staging_checks(profile: Profile, md: MasterData, earliest: dt.datetime) -> l
         **_cond('raw.notnull() and field != "reported_at"'))
     add("future_date", "timestamps", "future_date", None, "ExpectColumnPairValuesAToBeGreaterThanB",
         column_A="snapshot_end", column_B="value", or_equal=True, ignore_row_if="either_value_is_missing")
-    add("placeholder_date", "timestamps", "placeholder_date", None, "ExpectColumnValuesToBeBetween", column="value",
-        min_value=earliest)
+    # Datetime bounds are checked on microseconds since 1970 (``value_us``): Great Expectations
+    # compares datetime columns value by value in Python, integers vectorised.
+    add("placeholder_date", "timestamps", "placeholder_date", None, "ExpectColumnValuesToBeBetween",
+        column="value_us", min_value=epoch_us(earliest), meta_extra={"min_value": earliest.isoformat()})
     # Every ordered pair at once.
     add("date_order", "order", "date_order", None, "ExpectColumnPairValuesAToBeGreaterThanB", column_A="later_d",
         column_B="earlier_d", or_equal=True, ignore_row_if="either_value_is_missing")
@@ -221,7 +229,8 @@ def curated_frames(df: pl.DataFrame, status_display: dict[str, str]) -> dict[str
     ts = pl.concat(
         [
             df.filter(pl.col(f).is_not_null()).select(
-                "__row", pl.lit(f).alias("field"), pl.col(f).alias("value"), _ts_text(f).alias("observed")
+                "__row", pl.lit(f).alias("field"), pl.col(f).alias("value"), pl.col(f).cast(pl.Int64).alias("value_us"),
+                _ts_text(f).alias("observed"),
             )
             for f in TIMESTAMP_FIELDS
         ]
@@ -254,8 +263,8 @@ def curated_checks(as_of_ts: dt.datetime) -> list[Check]:
         observed="key_observed", column="complaint_key")
     add("pii_in_text", "text", "pii_in_text", None, "ExpectColumnValuesToNotMatchRegex", column="text",
         regex=ANY_PII_PATTERN)
-    add("after_as_of", "timestamps", "after_as_of", None, "ExpectColumnValuesToBeBetween", column="value",
-        max_value=as_of_ts)
+    add("after_as_of", "timestamps", "after_as_of", None, "ExpectColumnValuesToBeBetween", column="value_us",
+        max_value=epoch_us(as_of_ts), meta_extra={"max_value": as_of_ts.isoformat()})
     add("merged_date_order", "order", "merged_date_order", None, "ExpectColumnPairValuesAToBeGreaterThanB",
         column_A="later_d", column_B="earlier_d", or_equal=True, ignore_row_if="either_value_is_missing")
     add("resolved_without_date", "rows", "resolved_without_date", "resolved_at", "ExpectColumnValuesToNotBeNull",
