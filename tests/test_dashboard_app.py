@@ -196,6 +196,65 @@ def test_filter_with_no_data_says_so(app_env, demo_con, page, message):
         assert not at.metric
 
 
+def test_wilayah_without_new_complaints_says_so(app_env, demo_con):
+    # 2023: no complaint reported in the period, but the backlog (a stock at the as-of date) exists
+    cur, _ = expected(demo_con, Filters(period_key="2023"))
+    assert cur["received"] == 0 and cur["backlog_open"] > 0
+    at = run_app("wilayah", query={"periode": "2023"})
+    assert_clean(at)
+    assert any(i.value.startswith("Tidak ada pengaduan yang masuk pada periode dan filter ini") for i in at.info)
+    assert not at.get("plotly_chart")
+    at.segmented_control(key="wilayah.metric").set_value("backlog_overdue").run()
+    assert_clean(at)
+    kec = plotly_specs(at)[0]["data"][0]
+    assert sum(kec["x"]) == cur["backlog_overdue"]
+
+
+def test_an_unexpected_error_is_a_message_not_a_stack_trace(app_env, monkeypatch):
+    from dashboard import data
+
+    def broken(*_a, **_k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(data, "kpi", broken)
+    for page in ("ringkasan", "kinerja_opd", "tren_kategori", "sla_tunggakan"):
+        at = run_app(page)
+        assert not at.exception, page
+        errors = [e.value for e in at.error]
+        assert errors and all("kesalahan tak terduga (RuntimeError)" in e for e in errors), (page, errors)
+        assert not any("disk on fire" in e or "Traceback" in e for e in errors)
+
+
+def test_a_broken_warehouse_keeps_the_app_up(monkeypatch, tmp_path):
+    (tmp_path / "curated").mkdir()
+    (tmp_path / "curated" / "monev.duckdb").write_bytes(b"bukan basis data " * 200)
+    monkeypatch.setenv("MONEV_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MONEV_DASHBOARD_DEMO", "1")
+    at = run_app()
+    assert not at.exception
+    assert at.title[0].value == "Selamat datang di Monev Pengaduan"
+    assert any(e.value.startswith("Gudang data tidak dapat dibaca") and "monev run" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("role", ["opd", "evaluator", "pimpinan"])
+def test_every_page_of_a_role_opens_cleanly(app_env, role):
+    scope = Scope(role, department="Dinas Perhubungan" if role == "opd" else None)
+    at = run_app(scope=scope)
+    assert_clean(at)
+    opened = []
+    for page in PAGES:
+        try:
+            at.switch_page(f"app_pages/{page}.py")
+        except ValueError:  # not in this role's navigation
+            continue
+        at.run()
+        assert not at.exception, (role, page, [e.value for e in at.exception])
+        assert not at.error, (role, page, [e.value for e in at.error])
+        assert at.title[0].value == TITLES[page]
+        opened.append(page)
+    assert {"ringkasan", "kinerja_opd", "unduh_rapor", "glosarium"} <= set(opened)
+
+
 # ---------------------------------------------------------------- pages with lists
 
 
@@ -542,6 +601,21 @@ def test_batch_page_for_an_opd_viewer_zips_its_own_and_the_city(app_env, demo_co
     assert [(r["cakupan"], r["opd"], r["periode"]) for r in index] == [
         ("kota", "", "2026-Q3"), ("opd", "Dinas Perhubungan", "2026-Q3")]
     assert any(s.value.startswith("ZIP siap: 2 berkas rapor Triwulan III 2026") for s in at.success)
+
+
+def test_a_scorecard_that_cannot_be_made_says_why(app_env, monkeypatch):
+    import pipelines.scorecard as sc
+
+    def refuse(*_a, **_k):
+        raise sc.ScorecardError("Periode ini belum dapat dibuatkan rapor.")
+
+    monkeypatch.setattr(sc, "gather", refuse)
+    at = run_app(query={"periode": "2025-S1"})  # a period no other test prepares (nothing cached)
+    at.button(key="ringkasan.rapor.make").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Periode ini belum dapat dibuatkan rapor."]
+    assert not [d for d in at.download_button if d.key.startswith("ringkasan.rapor")]
+    assert "ringkasan.rapor.files" not in at.session_state
 
 
 def test_batch_page_counts_every_opd(app_env, demo_con):

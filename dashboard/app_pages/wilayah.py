@@ -50,6 +50,9 @@ def _bar(df: pl.DataFrame, name_col: str, colour_by: str | None, title: str, key
     if shown.height == 0:
         st.info("Tidak ada wilayah dengan data yang cukup untuk ukuran ini.", icon=":material/info:")
         return
+    if kind == "int" and not any(shown[metric].fill_null(0).to_list()):
+        st.info(f"{label} pada periode dan filter ini: 0 di setiap wilayah.", icon=":material/info:")
+        return
     values = shown[metric].to_list()
     text = [fmt.percent(v) if kind == "pct" else fmt.number(v) for v in values]
     colours = [KEC_COLOURS.get(k, "#9E9E9E") for k in shown[colour_by].to_list()] if colour_by else "#1F5A96"
@@ -70,8 +73,12 @@ def _bar(df: pl.DataFrame, name_col: str, colour_by: str | None, title: str, key
 with states.guarded():
     kec = data.breakdown(scope, snap, "kecamatan", ctx.current, filters)
     kel = data.breakdown(scope, snap, "kelurahan", ctx.current, filters)
-    if kec.height == 0:
+    if kec.height == 0 or (int(kec["received"].sum()) == 0 and int(kec["backlog_open"].sum()) == 0):
         states.no_data()
+        st.stop()
+    if int(kec["received"].sum()) == 0 and metric != "backlog_overdue":
+        st.info("Tidak ada pengaduan yang masuk pada periode dan filter ini; tunggakan per tanggal data tetap "
+                "dapat dilihat dengan ukuran 'Tunggakan lewat batas'.", icon=":material/filter_alt_off:")
         st.stop()
     left, right = st.columns([2, 3], gap="large")
     with left:
