@@ -1,0 +1,87 @@
+"""One measured step of the benchmark in its own process, so its peak memory is its own.
+
+    python -m pipelines.bench.child MODE '{"json": "arguments"}'
+
+Modes: ``run`` (``monev run`` in-process: ingest, build, validation, publish), ``stage`` (ingest only:
+read and canonicalise every raw file into the staging cache), ``read_csv`` (DuckDB's bare
+``read_csv`` of a file into a table: the physical floor). Prints one JSON line: the step's own
+figures plus ``wall_s``, ``cpu_s`` (user + system of every thread) and ``peak_rss_bytes``
+(``getrusage(RUSAGE_SELF).ru_maxrss``: the process's high-water mark, imports included).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _run(args: dict) -> dict:
+    from pipelines.build.core import run_pipeline
+    from pipelines.settings import Paths
+
+    r = run_pipeline(Paths.from_args(args["data_dir"]), validate=args.get("validate", True))
+    return {"status": r.status, "message": r.message, "timings": r.timings, "complaints": r.complaints,
+            "rows_read": sum(f.rows_read for f in r.files), "rows_loaded": sum(f.rows_loaded for f in r.files)}
+
+
+def _stage(args: dict) -> dict:
+    from pipelines.build.cache import StagingCache
+    from pipelines.build.discover import discover
+    from pipelines.ingest.profiles import load_profiles
+    from pipelines.masterdata import load_master_data
+    from pipelines.settings import Paths, pii_salt
+
+    paths = Paths.from_args(args["data_dir"])
+    md = load_master_data(paths.config_dir)
+    cache = StagingCache(paths, md, pii_salt(paths))
+    files = discover(paths.raw_dir)
+    t = time.perf_counter()
+    entries = cache.stage_all(files, load_profiles(paths.config_dir))
+    secs = time.perf_counter() - t
+    refused = [k for k, (e, _) in entries.items() if e.refused]
+    rows = sum(e.meta["rows_read"] for e, _ in entries.values() if not e.refused)
+    return {"status": "refused" if refused else "ok", "stage_s": round(secs, 3), "rows_read": rows,
+            "files": len(files)}
+
+
+def _read_csv(args: dict) -> dict:
+    import duckdb
+
+    db = Path(args["db"])
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    try:
+        t = time.perf_counter()
+        con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [args["csv"]])
+        con.execute("CHECKPOINT")
+        secs = time.perf_counter() - t
+        rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+    finally:
+        con.close()
+    size = db.stat().st_size
+    db.unlink(missing_ok=True)
+    return {"status": "ok", "read_csv_s": round(secs, 3), "rows": rows, "db_bytes": size}
+
+
+MODES = {"run": _run, "stage": _stage, "read_csv": _read_csv}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    mode, args = argv[0], json.loads(argv[1] if len(argv) > 1 else "{}")
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = MODES[mode](args)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    out.update(
+        wall_s=round(time.perf_counter() - t0, 3),
+        cpu_s=round(time.process_time() - c0, 3),
+        peak_rss_bytes=int(ru.ru_maxrss) * 1024,  # kilobytes on Linux
+    )
+    print(json.dumps(out, default=str), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,360 @@
+"""The benchmark run: per size, generate exports, ingest, build, query, compare with the baselines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+SIM_FROM = dt.date(2024, 1, 1)
+SIM_TO = dt.date(2026, 10, 31)
+SEED = 42
+QUICK_XLSX_MAX = 10_000
+QUICK_SCORECARD_MAX = 10_000
+GIB = 2**30
+
+# Targets at the largest size (issue 10).
+TARGETS = {
+    "ingest_csv_vs_read_csv": 3.0,  # ingest CSV within 3x DuckDB's bare read_csv
+    "kpi_warm_s": 2.0,  # full KPI JSON warm
+    "kpi_speedup_vs_pandas": 10.0,  # at least 10x faster than the pandas peer
+    "page_warm_ms": 300.0,  # every page's queries, warm
+    "ingest_peak_rss_gib": 4.0,  # peak memory of ingestion
+    "exponent": 1.0,  # linear or better from the smallest to the largest size
+}
+
+Say = Callable[[str], None]
+
+
+def _dir_bytes(p: Path) -> int:
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
+
+
+def _child(mode: str, args: dict, env: dict | None = None) -> dict:
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "pipelines.bench.child", mode, json.dumps(args)],
+                       capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
+    wall = time.perf_counter() - t
+    if r.returncode != 0:
+        raise RuntimeError(f"bench step {mode} failed ({r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}")
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    out["process_wall_s"] = round(wall, 3)
+    return out
+
+
+def machine() -> dict[str, Any]:
+    import duckdb
+    import pandas
+    import polars
+
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) * 1024
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu, "cpu_count": os.cpu_count(), "memory_bytes": mem, "os": platform.platform(),
+        "python": platform.python_version(), "duckdb": duckdb.__version__, "polars": polars.__version__,
+        "pandas": pandas.__version__, "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    times, last = [], None
+    for _ in range(max(1, repeat)):
+        t = time.perf_counter()
+        last = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), max(times), last
+
+
+def _kpi_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The last complete calendar year before the as-of date (the heaviest ordinary question)."""
+    y = as_of.year - 1
+    return dt.date(y, 1, 1), dt.date(y, 12, 31)
+
+
+def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, say: Say) -> dict[str, Any]:
+    import duckdb
+
+    from pipelines.bench import baselines
+    from pipelines.demo import simulate_complaints
+    from pipelines.demo.bench import write_bench_exports
+    from pipelines.kpi import compute
+
+    res: dict[str, Any] = {"rows": n}
+    base = root / f"n{n}"
+    shutil.rmtree(base, ignore_errors=True)
+    csv_dir, xlsx_dir = base / "csv", base / "xlsx"
+    env = {"MONEV_PII_SALT": os.environ.get("MONEV_PII_SALT", "bench-salt")}
+
+    # ---- generate (text included)
+    say(f"[{n:,}] simulasi pengaduan ...")
+    t = time.perf_counter()
+    df = simulate_complaints(SEED, SIM_FROM, SIM_TO, rows=n)
+    gen = {"simulate_s": round(time.perf_counter() - t, 3)}
+    t = time.perf_counter()
+    (csv_path,) = write_bench_exports(df, csv_dir / "raw" / "lapor", formats=("csv",))
+    gen["csv_write_s"] = round(time.perf_counter() - t, 3)
+    gen["csv_bytes"] = csv_path.stat().st_size
+    xlsx_path = None
+    if xlsx:
+        t = time.perf_counter()
+        (xlsx_path,) = write_bench_exports(df, xlsx_dir / "raw" / "lapor", formats=("xlsx",))
+        gen["xlsx_write_s"] = round(time.perf_counter() - t, 3)
+        gen["xlsx_bytes"] = xlsx_path.stat().st_size
+    del df
+    res["generate"] = gen
+
+    # ---- the physical floor: DuckDB read_csv of the same file into a table
+    say(f"[{n:,}] DuckDB read_csv (acuan) ...")
+    rc = _child("read_csv", {"csv": str(csv_path), "db": str(base / "read_csv.duckdb")})
+    res["read_csv"] = {"seconds": rc["read_csv_s"], "rows": rc["rows"], "peak_rss_bytes": rc["peak_rss_bytes"],
+                       "cpu_s": rc["cpu_s"]}
+
+    # ---- ingest + build + validation of the CSV (monev run, own process)
+    say(f"[{n:,}] monev run (CSV) ...")
+    run = _child("run", {"data_dir": str(csv_dir)}, env)
+    if run["status"] != "published":
+        raise RuntimeError(f"monev run did not publish: {run.get('message')}")
+    tm = run["timings"]
+    stage = tm.get("stage", 0.0)
+    res["ingest_csv"] = {
+        "seconds": stage, "rows": run["rows_read"], "rows_per_s": round(run["rows_read"] / stage) if stage else None,
+        "mib_per_s": round(gen["csv_bytes"] / 2**20 / stage, 2) if stage else None,
+    }
+    res["build"] = {
+        "seconds": round(tm["total"] - stage, 3), "validate_s": tm.get("validate"), "total_s": tm["total"],
+        "timings": tm, "complaints": run["complaints"],
+    }
+    res["ingest_run"] = {"peak_rss_bytes": run["peak_rss_bytes"], "cpu_s": run["cpu_s"],
+                         "process_wall_s": run["process_wall_s"]}
+    wh = csv_dir / "curated" / "monev.duckdb"
+    res["warehouse_bytes"] = wh.stat().st_size
+    res["staging_bytes"] = _dir_bytes(csv_dir / "staging")
+
+    # ---- XLSX ingest (reading and canonicalisation only; the build is the CSV's)
+    if xlsx_path is not None:
+        say(f"[{n:,}] ingest XLSX ...")
+        st = _child("stage", {"data_dir": str(xlsx_dir)}, env)
+        res["ingest_xlsx"] = {
+            "seconds": st["stage_s"], "rows": st["rows_read"],
+            "rows_per_s": round(st["rows_read"] / st["stage_s"]) if st["stage_s"] else None,
+            "mib_per_s": round(gen["xlsx_bytes"] / 2**20 / st["stage_s"], 2) if st["stage_s"] else None,
+            "peak_rss_bytes": st["peak_rss_bytes"], "cpu_s": st["cpu_s"],
+        }
+        shutil.rmtree(xlsx_dir, ignore_errors=True)
+    else:
+        res["ingest_xlsx"] = None
+
+    # ---- KPI: `monev kpi` (new process), then compute cold/warm on one read-only connection
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        as_of = con.execute("SELECT max(as_of) FROM snapshot").fetchone()[0]
+        d_from, d_to = _kpi_window(as_of)
+        res["period"] = {"from": d_from.isoformat(), "to": d_to.isoformat(), "as_of": as_of.isoformat()}
+        con.close()
+        say(f"[{n:,}] monev kpi {d_from.year} ...")
+        t = time.perf_counter()
+        r = subprocess.run([sys.executable, "-m", "pipelines.cli", "kpi", "--period", str(d_from.year),
+                            "--data-dir", str(csv_dir)], capture_output=True, text=True, check=False)
+        cli_s = time.perf_counter() - t
+        if r.returncode != 0:
+            raise RuntimeError(f"monev kpi failed: {r.stderr[-2000:]}")
+        cli_out = json.loads(r.stdout)
+        con = duckdb.connect(str(wh), read_only=True)
+        t = time.perf_counter()
+        out = compute(con, d_from, d_to)
+        json.dumps(out)
+        cold = time.perf_counter() - t
+        warm, warm_max, out = _median_time(lambda: _compute_json(compute, con, d_from, d_to), repeat)
+        res["kpi"] = {"cold_s": round(cold, 3), "warm_s": round(warm, 3), "warm_max_s": round(warm_max, 3),
+                      "cli_s": round(cli_s, 3), "received": out["received"]}
+        head = baselines.from_compute(out)
+
+        # ---- baselines on the same warehouse
+        say(f"[{n:,}] acuan: SQL langsung dan pandas ...")
+        p = baselines.params(con)
+        baselines.bare_sql(con, d_from, d_to, p)
+        sql_s, sql_max, sql_out = _median_time(lambda: baselines.bare_sql(con, d_from, d_to, p), repeat)
+        pd_times, pd_out = [], None
+        for _ in range(max(1, min(repeat, 3))):
+            t = time.perf_counter()
+            pd_out, parts = baselines.pandas_peer(con, d_from, d_to, p)
+            pd_times.append((time.perf_counter() - t, parts))
+        best = sorted(pd_times, key=lambda x: x[0])[len(pd_times) // 2]
+        import pandas as pd
+
+        t = time.perf_counter()
+        pd.read_csv(csv_path)
+        pd_csv_s = time.perf_counter() - t
+        res["bare_sql"] = {"warm_s": round(sql_s, 4)}
+        res["pandas"] = {"total_s": round(best[0], 3), "load_s": round(best[1]["load_s"], 3),
+                         "compute_s": round(best[1]["compute_s"], 3), "read_csv_s": round(pd_csv_s, 3)}
+        res["headline"] = {k: v for k, v in head.items() if k != "by_department"}
+        res["headline_agree"] = {"cli": baselines.from_compute(cli_out) == head, "bare_sql": sql_out == head,
+                                 "pandas": pd_out == head}
+    finally:
+        con.close()
+
+    # ---- dashboard pages' data queries
+    say(f"[{n:,}] kueri halaman dasbor ...")
+    from pipelines.bench.pages import time_pages
+
+    res["pages"] = time_pages(str(csv_dir), repeat)
+
+    # ---- scorecards: the city and one OPD (PDF and XLSX)
+    if scorecard:
+        say(f"[{n:,}] rapor (kota + 1 OPD) ...")
+        res["scorecard"] = _scorecard(wh, str(d_from.year), head)
+    else:
+        res["scorecard"] = None
+
+    # ---- ratios
+    ing, rcs = res["ingest_csv"]["seconds"], res["read_csv"]["seconds"]
+    res["ratios"] = {
+        "ingest_csv_vs_read_csv": round(ing / rcs, 2) if rcs else None,
+        "run_vs_read_csv": round(res["build"]["total_s"] / rcs, 2) if rcs else None,
+        "kpi_speedup_vs_pandas": round(res["pandas"]["total_s"] / res["kpi"]["warm_s"], 2),
+        "kpi_speedup_vs_pandas_compute_only": round(res["pandas"]["compute_s"] / res["kpi"]["warm_s"], 2),
+        "kpi_vs_bare_sql": round(res["kpi"]["warm_s"] / res["bare_sql"]["warm_s"], 2),
+        "xlsx_vs_csv_ingest": (round(res["ingest_xlsx"]["seconds"] / ing, 2) if res["ingest_xlsx"] and ing else None),
+    }
+    res["pages_warm_max_ms"] = max(v["warm_ms"] for v in res["pages"].values())
+    return res
+
+
+def _compute_json(compute: Callable, con: Any, d_from: dt.date, d_to: dt.date) -> dict:
+    out = compute(con, d_from, d_to)
+    json.dumps(out)
+    return out
+
+
+def _scorecard(wh: Path, period: str, head: dict) -> dict:
+    import duckdb
+
+    from pipelines.scorecard import generate, write_batch
+
+    dept = max(head["by_department"].items(), key=lambda kv: (kv[1][0], kv[0]))[0] if head["by_department"] else None
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        t = time.perf_counter()
+        with tempfile.TemporaryDirectory() as out:
+            rows = write_batch(out, generate(con, period, departments=[dept] if dept else [], city=True,
+                                             formats=("pdf", "xlsx"), jobs=1, warehouse=wh))
+        secs = time.perf_counter() - t
+    finally:
+        con.close()
+    return {"seconds": round(secs, 3), "units": 1 + bool(dept), "department": dept, "files": len(rows),
+            "bytes": sum(r.size for r in rows)}
+
+
+def exponent(sizes: Sequence[int], values: Sequence[float | None]) -> float | None:
+    """Least-squares slope of log(value) against log(size): 1 = linear, < 1 = better than linear."""
+    pts = [(math.log(n), math.log(v)) for n, v in zip(sizes, values, strict=True) if v and v > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    return round(sum((x - mx) * (y - my) for x, y in pts) / sxx, 3) if sxx else None
+
+
+SCALED = {
+    "ingest_csv_s": lambda r: r["ingest_csv"]["seconds"],
+    "build_s": lambda r: r["build"]["seconds"],
+    "run_total_s": lambda r: r["build"]["total_s"],
+    "read_csv_s": lambda r: r["read_csv"]["seconds"],
+    "ingest_xlsx_s": lambda r: r["ingest_xlsx"]["seconds"] if r["ingest_xlsx"] else None,
+    "kpi_warm_s": lambda r: r["kpi"]["warm_s"],
+    "bare_sql_s": lambda r: r["bare_sql"]["warm_s"],
+    "pandas_s": lambda r: r["pandas"]["total_s"],
+    "pages_warm_total_ms": lambda r: sum(v["warm_ms"] for v in r["pages"].values()),
+    "warehouse_bytes": lambda r: r["warehouse_bytes"],
+    "ingest_peak_rss_bytes": lambda r: r["ingest_run"]["peak_rss_bytes"],
+}
+
+
+def scaling(results: list[dict]) -> dict[str, Any]:
+    sizes = [r["rows"] for r in results]
+    out: dict[str, Any] = {"from": min(sizes), "to": max(sizes)}
+    for key, get in SCALED.items():
+        vals = [get(r) for r in results]
+        ok = [(n, v) for n, v in zip(sizes, vals, strict=True) if v]
+        out[key] = exponent([n for n, _ in ok], [v for _, v in ok]) if len(ok) >= 2 else None
+    return out
+
+
+def targets(results: list[dict], scale: dict) -> list[dict]:
+    """Each target of issue 10, checked at the largest size."""
+    r = max(results, key=lambda x: x["rows"])
+    rat = r["ratios"]
+    rows = [
+        ("ingest_csv_vs_read_csv", "Ingest CSV <= 3x DuckDB read_csv", rat["ingest_csv_vs_read_csv"], "<="),
+        ("kpi_warm_s", "KPI JSON lengkap (hangat) < 2 s", r["kpi"]["warm_s"], "<"),
+        ("kpi_speedup_vs_pandas", "KPI >= 10x lebih cepat dari pandas", rat["kpi_speedup_vs_pandas"], ">="),
+        ("page_warm_ms", "Kueri tiap halaman (hangat) < 300 ms", r["pages_warm_max_ms"], "<"),
+        ("ingest_peak_rss_gib", "Memori puncak ingest < 4 GiB", r["ingest_run"]["peak_rss_bytes"] / GIB, "<"),
+        ("exponent", "Eksponen skala (monev run) <= 1", scale.get("run_total_s"), "<="),
+    ]
+    out = []
+    for key, label, value, op in rows:
+        limit = TARGETS[key]
+        met = None if value is None else (value <= limit if op == "<=" else value < limit if op == "<" else value >= limit)
+        out.append({"key": key, "label": label, "rows": r["rows"], "value": value, "limit": limit, "op": op,
+                    "met": met})
+    return out
+
+
+def run_bench(sizes: Sequence[int], out_dir: str | Path, *, quick: bool = False, repeat: int | None = None,
+              xlsx_max: int | None = None, keep: bool = False, say: Say | None = None) -> dict[str, Any]:
+    """Benchmark every size (ascending) under ``out_dir``; returns the result (also for --json)."""
+    say = say or (lambda _m: None)
+    sizes = sorted({int(n) for n in sizes})
+    if not sizes or sizes[0] < 1000:
+        raise ValueError("sizes must be at least 1000 complaints each")
+    root = Path(out_dir).expanduser().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    repeat = repeat if repeat is not None else (2 if quick else 5)
+    xlsx_max = xlsx_max if xlsx_max is not None else (QUICK_XLSX_MAX if quick else 1_000_000)
+    mach = machine()
+    started = dt.datetime.now().replace(microsecond=0)
+    t0 = time.perf_counter()
+    results = []
+    for n in sizes:
+        xlsx = n <= xlsx_max
+        scorecard = not quick or n <= QUICK_SCORECARD_MAX
+        results.append(bench_size(n, root, repeat=repeat, xlsx=xlsx, scorecard=scorecard, say=say))
+        if not keep:
+            shutil.rmtree(root / f"n{n}", ignore_errors=True)
+    mach["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    scale = scaling(results)
+    return {
+        "benchmark": "monev bench", "version": 1, "started_at": started.isoformat(),
+        "seconds": round(time.perf_counter() - t0, 1),
+        "options": {"sizes": sizes, "quick": quick, "repeat": repeat, "xlsx_max_rows": xlsx_max,
+                    "simulated": {"seed": SEED, "from": SIM_FROM.isoformat(), "to": SIM_TO.isoformat()}},
+        "machine": mach, "sizes": results, "scaling": scale, "targets": targets(results, scale),
+    }

@@ -1,0 +1,98 @@
+"""The benchmark's table (Bahasa Indonesia, numbers as 1.234,5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipelines import fmt
+
+MIB = 2**20
+
+
+def _s(x: float | None, d: int = 2) -> str:
+    return "–" if x is None else f"{fmt.number(x, d)} s"
+
+
+def _ms(x: float | None) -> str:
+    return "–" if x is None else f"{fmt.number(x, 0)} ms"
+
+
+def _mib(x: float | None) -> str:
+    return "–" if x is None else f"{fmt.number(x / MIB, 0)} MiB"
+
+
+def _x(x: float | None) -> str:
+    return "–" if x is None else f"{fmt.number(x, 1)}×"
+
+
+def rows_of(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    from pipelines.bench.pages import PAGES
+
+    R = result["sizes"]
+
+    def col(fn) -> list[str]:
+        out = []
+        for r in R:
+            try:
+                out.append(fn(r))
+            except (KeyError, TypeError):
+                out.append("–")
+        return out
+
+    rows: list[tuple[str, list[str]]] = [
+        ("Berkas CSV", col(lambda r: _mib(r["generate"]["csv_bytes"]))),
+        ("Ingest CSV (baca + kanonisasi)", col(lambda r: _s(r["ingest_csv"]["seconds"]))),
+        ("  baris per detik", col(lambda r: fmt.number(r["ingest_csv"]["rows_per_s"]))),
+        ("DuckDB read_csv (acuan)", col(lambda r: _s(r["read_csv"]["seconds"]))),
+        ("  rasio ingest / read_csv", col(lambda r: _x(r["ratios"]["ingest_csv_vs_read_csv"]))),
+        ("Ingest XLSX", col(lambda r: _s(r["ingest_xlsx"]["seconds"]) if r["ingest_xlsx"] else "dilewati")),
+        ("Bangun + validasi", col(lambda r: _s(r["build"]["seconds"]))),
+        ("  di antaranya validasi (GE)", col(lambda r: _s(r["build"]["validate_s"]))),
+        ("monev run total", col(lambda r: _s(r["build"]["total_s"]))),
+        ("Memori puncak monev run", col(lambda r: _mib(r["ingest_run"]["peak_rss_bytes"]))),
+        ("Memori puncak ingest XLSX", col(lambda r: _mib(r["ingest_xlsx"]["peak_rss_bytes"]) if r["ingest_xlsx"] else "–")),
+        ("Ukuran gudang data", col(lambda r: _mib(r["warehouse_bytes"]))),
+        ("monev kpi (proses baru)", col(lambda r: _s(r["kpi"]["cli_s"]))),
+        ("KPI JSON lengkap, dingin", col(lambda r: _s(r["kpi"]["cold_s"], 3))),
+        ("KPI JSON lengkap, hangat", col(lambda r: _s(r["kpi"]["warm_s"], 3))),
+        ("SQL langsung KPI utama (acuan)", col(lambda r: _s(r["bare_sql"]["warm_s"], 3))),
+        ("pandas: muat semua baris + KPI", col(lambda r: _s(r["pandas"]["total_s"]))),
+        ("  (pandas.read_csv ekspor saja)", col(lambda r: _s(r["pandas"]["read_csv_s"]))),
+        ("  KPI lebih cepat dari pandas", col(lambda r: _x(r["ratios"]["kpi_speedup_vs_pandas"]))),
+        ("  angka KPI utama sama", col(lambda r: "ya" if all(r["headline_agree"].values()) else "TIDAK")),
+    ]
+    for p in PAGES:
+        rows.append((f"Halaman {p} (hangat)", col(lambda r, p=p: _ms(r["pages"][p]["warm_ms"]))))
+    rows.append(("Rapor kota + 1 OPD (PDF, XLSX)",
+                 col(lambda r: _s(r["scorecard"]["seconds"]) if r["scorecard"] else "dilewati")))
+    return rows
+
+
+def table(result: dict[str, Any]) -> str:
+    head = ["Ukuran", *[f"{fmt.number(r['rows'])} pengaduan" for r in result["sizes"]]]
+    body = rows_of(result)
+    widths = [max(len(head[0]), *(len(k) for k, _ in body))]
+    for i in range(len(result["sizes"])):
+        widths.append(max(len(head[i + 1]), *(len(v[i]) for _, v in body)))
+
+    def line(cells: list[str]) -> str:
+        return "  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
+
+    out = [line(head), "  ".join("-" * w for w in widths)]
+    out += [line([k, *v]) for k, v in body]
+    sc = result["scaling"]
+    out.append("")
+    out.append(f"Eksponen skala {fmt.number(sc['from'])} → {fmt.number(sc['to'])} (kemiringan log-log; 1 = linear): "
+               + ", ".join(f"{k} {fmt.number(v, 2)}" for k, v in sc.items() if k not in ("from", "to") and v is not None))
+    out.append("")
+    out.append(f"Target pada {fmt.number(max(r['rows'] for r in result['sizes']))} pengaduan:")
+    for t in result["targets"]:
+        mark = "–" if t["met"] is None else ("TERCAPAI" if t["met"] else "TIDAK")
+        v = "–" if t["value"] is None else fmt.number(t["value"], 2)
+        out.append(f"  {t['label']}: {v} ({mark})")
+    m = result["machine"]
+    out.append("")
+    out.append(f"Mesin: {m['cpu']}, {m['cpu_count']} inti, {_mib(m['memory_bytes'])} RAM; beban rata-rata "
+               f"awal {m['loadavg_start'][0]}, akhir {m.get('loadavg_end', ['?'])[0]}; "
+               f"DuckDB {m['duckdb']}, polars {m['polars']}, pandas {m['pandas']}.")
+    return "\n".join(out)
