@@ -9,6 +9,7 @@ and the glossary are offered.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -18,7 +19,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from dashboard import context, data  # noqa: E402
+from dashboard import auth_ui, context, data  # noqa: E402
 from dashboard.components import header, sidebar, states, style  # noqa: E402
 from dashboard.filters import windows as make_windows  # noqa: E402
 from dashboard.scope import SESSION_KEY, Scope  # noqa: E402
@@ -33,11 +34,16 @@ st.set_page_config(
 
 
 def resolve_scope() -> Scope:
-    """The viewer: set by the login (issue 9) in the session; demo mode has full access."""
+    """The viewer: outside demo mode the logged-in account (``auth_ui.gate`` shows the login form and
+    stops without a valid session); demo mode has full access (or a scope put in the session, marked demo)."""
+    demo = data.demo_mode()
+    account = auth_ui.gate(demo=demo)
+    if account is not None:
+        return account
     s = st.session_state.get(SESSION_KEY)
     if isinstance(s, Scope):
-        return s
-    return Scope.full(demo=data.demo_mode())
+        return s if s.demo else replace(s, demo=True)
+    return Scope.full(demo=demo)
 
 
 # pages that follow the sidebar filters (the others are city-wide or not about complaints)
@@ -55,6 +61,8 @@ def build_pages(scope: Scope, has_data: bool) -> tuple[dict[str, list], object |
     if not has_data:
         start = _page("mulai", "Mulai", ":material/rocket_launch:", default=True)
         data_pages = [upload] if scope.can("upload_data") else []
+        if scope.can("view_audit"):
+            data_pages.append(_page("log_audit", "Log Audit", ":material/policy:"))
         return {"": [start, *data_pages, glos]}, None
     ringkasan = _page("ringkasan", "Ringkasan Eksekutif", ":material/dashboard:", default=True)
     sections: dict[str, list] = {
@@ -77,6 +85,8 @@ def build_pages(scope: Scope, has_data: bool) -> tuple[dict[str, list], object |
         sections["Data"].append(upload)
     if scope.can("view_evidence"):
         sections["Data"].append(_page("bukti_dukung", "Bukti Dukung", ":material/folder_managed:"))
+    if scope.can("view_audit"):
+        sections["Data"].append(_page("log_audit", "Log Audit", ":material/policy:"))
     return {k: v for k, v in sections.items() if v}, ringkasan
 
 
@@ -112,6 +122,8 @@ def main() -> None:
             states.show_error(exc)
         if not meeting:
             st.sidebar.caption(f"Akses: {scope.label}")
+    if not meeting:
+        auth_ui.sidebar_account(scope)
     ctx = context.Context(scope, snap, master, filters, wins, model, meeting)
     context.put(ctx)
 

@@ -115,7 +115,9 @@ class Scope:
     @property
     def label(self) -> str:
         who = ROLES[self.role] + (f" – {self.department}" if self.department else "")
-        return "Demo (akses penuh)" if self.demo else who
+        if self.demo:
+            return "Demo (akses penuh)" if self.role == "koordinator" else f"{who} (demo)"
+        return who
 
     def sees_department(self, department: str | None) -> bool:
         return not self.restricted or department == self.department

@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import context, data, jobs
+from dashboard import auth_ui, context, data, jobs
 from dashboard.components import states, tables
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -106,6 +106,7 @@ if scope.can("record_evidence"):
                 st.success(f"{rec.label} tersimpan (status: diajukan). Verifikasi lalu bangun ulang gudang data agar "
                            "masuk ke penilaian.", icon=":material/check_circle:")
                 records = list_evidence(paths)
+                auth_ui.record(scope, "evidence_add", f"{rec.label} ({rec.indicator_id}, {rec.year}): {rec.file_name}")
             except EvidenceError as exc:
                 st.error(str(exc), icon=":material/error:")
 
@@ -118,9 +119,12 @@ def _decide(action: str, rec, by: str) -> None:
         if action == "verify":
             verify_evidence(paths, rec.evidence_id, by=by)
             st.session_state["bukti.msg"] = ("ok", f"{rec.label} diverifikasi.")
+            auth_ui.record(scope, "evidence_verify", rec.label)
         else:
-            reject_evidence(paths, rec.evidence_id, by=by, reason=st.session_state.get("bukti.reason", ""))
+            reason = st.session_state.get("bukti.reason", "")
+            reject_evidence(paths, rec.evidence_id, by=by, reason=reason)
             st.session_state["bukti.msg"] = ("ok", f"{rec.label} ditolak.")
+            auth_ui.record(scope, "evidence_reject", f"{rec.label}: {reason}")
         st.session_state["bukti.target"] = None
         st.session_state["bukti.reason"] = ""
     except EvidenceError as exc:
@@ -181,11 +185,16 @@ else:
             if msg:
                 (st.success if msg[0] == "ok" else st.error)(msg[1])
 
+def _rebuild() -> None:
+    jobs.start(paths, "run")
+    auth_ui.record(scope, "build", "monev run dari halaman Bukti Dukung")
+
+
 if scope.can("upload_data"):
     job = jobs.current(paths)
     running = job is not None and job.running
     st.button("Bangun ulang gudang data agar bukti masuk ke penilaian", icon=":material/refresh:",
-              disabled=running, key="bukti.rebuild", on_click=lambda: jobs.start(paths, "run"),
+              disabled=running, key="bukti.rebuild", on_click=_rebuild,
               help="Menjalankan `monev run` di proses terpisah; lihat kemajuannya di halaman Unggah Data.")
     if running:
         frac, last = job.progress()

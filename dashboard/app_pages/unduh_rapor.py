@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import context, data
+from dashboard import auth_ui, context, data
 from dashboard.components import states
 from dashboard.components.sidebar import _period_label
 from dashboard.filters import COMPARISONS, PERIOD_KINDS, default_period, period_options
@@ -101,7 +101,8 @@ if ready and formats:
     st.success(f"ZIP siap: {fmt.number(units * len(formats))} berkas rapor {label} "
                f"({fmt.number(len(blob) / 1_048_576, 1)} MB).", icon=":material/check_circle:")
     stub = period_key.replace("..", "_")
-    st.download_button("Unduh ZIP", blob, file_name=f"rapor_{stub}_{snap.snapshot_id.split('-')[0]}.zip",
+    zip_name = f"rapor_{stub}_{snap.snapshot_id.split('-')[0]}.zip"
+    st.download_button("Unduh ZIP", blob, file_name=zip_name,
                        mime="application/zip", key="rapor.download", icon=":material/download:",
-                       type="primary", on_click="ignore")
+                       type="primary", on_click=auth_ui.record, args=(scope, "scorecard_download", zip_name))
     st.caption(f"Data per {fmt.date_long(as_of)}, snapshot {snap.snapshot_id}.")

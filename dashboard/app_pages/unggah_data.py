@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import context, data, jobs
+from dashboard import auth_ui, context, data, jobs
 from dashboard.components import states, tables
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -94,6 +94,7 @@ elif job is not None:
 
 def _start_run() -> None:
     jobs.start(paths, "run")
+    auth_ui.record(scope, "build", "monev run dari halaman Unggah Data")
     st.session_state.pop("unggah.job_seen", None)
 
 
@@ -221,6 +222,7 @@ if up is not None:
             tmp_target = target.with_name("." + target.name + ".part")
             tmp_target.write_bytes(content)
             shutil.move(str(tmp_target), str(target))
+            auth_ui.record(scope, "upload", f"raw/unggahan/{target.name} ({fmt.number(len(content))} bita)")
             _start_run()
             st.rerun()
 

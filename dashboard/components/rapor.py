@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth_ui, data
 from dashboard.components import states
 from dashboard.context import Context
 from dashboard.filters import COMPARISONS
@@ -65,7 +65,8 @@ def show(ctx: Context, department: str | None, *, key: str) -> None:
                     name, blob = files[f]
                     st.download_button(
                         f"Unduh {f.upper()}", blob, file_name=name, mime=MIME[f], key=f"{key}.{f}",
-                        icon=":material/download:", on_click="ignore",
+                        icon=":material/download:", on_click=auth_ui.record,
+                        args=(ctx.scope, "scorecard_download", name),
                         type="primary" if f == "pdf" else "secondary",
                     )
 

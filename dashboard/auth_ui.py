@@ -1,0 +1,151 @@
+"""Login, logout and audit for the dashboard (issue 9).
+
+Outside demo mode the entry script calls ``gate()`` before anything else is drawn: without a valid
+session it shows the login form and stops, so no page, navigation or number is reached. The session
+is checked again on every rerun (``pipelines.auth.check_session``): idle or too old, a disabled
+account or a changed password end it. The viewer's ``Scope`` (``SESSION_KEY``) is always taken from
+the account of the session, never trusted from the session state alone.
+
+Demo mode (``monev serve --demo``) has no login and full access, marked DEMO on every page.
+
+``record(scope, action, detail)`` writes to the audit log from a page (uploads, builds, evidence
+changes, scorecard downloads).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.scope import ROLES, SESSION_KEY, Scope
+
+TOKEN_KEY = "auth.token"
+NOTICE_KEY = "auth.notice"
+FORM_KEY = "auth.login"
+log = logging.getLogger("monev.dashboard")
+
+
+def _clear_session() -> None:
+    for k in list(st.session_state.keys()):
+        del st.session_state[k]
+
+
+def gate(*, demo: bool) -> Scope | None:
+    """The logged-in viewer's scope; in demo mode None (the caller decides). Without a valid session,
+    draw the login form and stop the run."""
+    if demo:
+        return None
+    from pipelines.auth import check_session
+
+    paths = data.paths()
+    token = st.session_state.get(TOKEN_KEY)
+    if token:
+        chk = check_session(paths, token)
+        if chk.ok and chk.account is not None:
+            scope = chk.account.scope()
+            st.session_state[SESSION_KEY] = scope
+            return scope
+        _clear_session()
+        st.session_state[NOTICE_KEY] = chk.message or "Sesi berakhir; silakan masuk kembali."
+    else:
+        st.session_state.pop(SESSION_KEY, None)  # a scope without a session is never trusted
+    login_form()
+    st.stop()
+    return None  # not reached
+
+
+def _city() -> str:
+    try:
+        from pipelines.masterdata import load_master_data
+
+        return str(load_master_data(data.paths().config_dir).city.get("name", ""))
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _submit() -> None:
+    """The form's callback: check the name and password, open a session."""
+    from pipelines.auth import login
+
+    user = st.session_state.get("auth.user", "")
+    pw = st.session_state.get("auth.password", "")
+    st.session_state["auth.password"] = ""
+    if not str(user).strip() or not pw:
+        st.session_state[NOTICE_KEY] = "Isi nama pengguna dan kata sandi."
+        return
+    res = login(data.paths(), user, pw)
+    if res.ok and res.account is not None and res.token:
+        st.session_state[TOKEN_KEY] = res.token
+        st.session_state[SESSION_KEY] = res.account.scope()
+        st.session_state.pop(NOTICE_KEY, None)
+    else:
+        st.session_state[NOTICE_KEY] = res.message
+
+
+def login_form() -> None:
+    city = _city()
+    _, mid, _ = st.columns([1, 2, 1])
+    with mid:
+        st.title("Masuk")
+        st.caption(f"{city + ' · ' if city else ''}Monev Pengaduan: dasbor pemantauan pengelolaan pengaduan "
+                   "masyarakat. Hanya untuk pengguna terdaftar.")
+        notice = st.session_state.pop(NOTICE_KEY, None)
+        if notice:
+            st.error(notice, icon=":material/lock:")
+        with st.form(FORM_KEY, border=True):
+            st.text_input("Nama pengguna", key="auth.user", max_chars=80, autocomplete="username")
+            st.text_input("Kata sandi", key="auth.password", type="password", max_chars=1024,
+                          autocomplete="current-password")
+            st.form_submit_button("Masuk", type="primary", icon=":material/login:", on_click=_submit,
+                                  width="stretch")
+        if not _has_accounts():
+            st.info(
+                "Belum ada akun. Admin membuat akun di server dengan "
+                "`monev user add NAMA --role koordinator` (lihat docs/keamanan.md), atau coba dasbor dengan "
+                "data rekaan: `monev serve --demo`.",
+                icon=":material/info:",
+            )
+
+
+def _has_accounts() -> bool:
+    try:
+        from pipelines.auth import list_users
+
+        return bool(list_users(data.paths()))
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def _logout() -> None:
+    from pipelines.auth import logout
+
+    token = st.session_state.get(TOKEN_KEY)
+    try:
+        logout(data.paths(), token)
+    finally:
+        _clear_session()
+        st.session_state[NOTICE_KEY] = "Anda sudah keluar."
+
+
+def sidebar_account(scope: Scope) -> None:
+    """Who is logged in, and the logout button (not in demo mode)."""
+    if scope.demo or not st.session_state.get(TOKEN_KEY):
+        return
+    with st.sidebar:
+        st.caption(f"Masuk sebagai **{scope.user}** ({ROLES[scope.role]}"
+                   + (f", {scope.department}" if scope.department else "") + ")")
+        st.button("Keluar", key="auth.logout", icon=":material/logout:", on_click=_logout, type="tertiary")
+
+
+def record(scope: Scope, action: str, detail: object = None) -> None:
+    """Write one audit entry for the viewer (an audit failure is logged and shown, never fatal)."""
+    from pipelines.auth import audit
+
+    user = scope.user or ("Demo" if scope.demo else "(tanpa nama)")
+    try:
+        audit(data.paths(), user, action, detail)
+    except Exception as exc:  # noqa: BLE001
+        log.exception("audit failed", exc_info=exc)
+        st.toast("Catatan log audit gagal ditulis; beri tahu admin koordinator.", icon=":material/warning:")
