@@ -151,6 +151,45 @@ def test_url_parameters_reproduce_a_view(app_env, demo_con):
     assert at.multiselect(key="flt.department").value == ["Dinas Perhubungan"]
 
 
+def test_the_url_written_by_the_filters_reproduces_the_view(app_env, demo_con):
+    at = run_app()
+    at.selectbox(key="flt.kind").set_value("triwulan").run()
+    at.selectbox(key="flt.period").set_value("2026-Q2").run()
+    at.radio(key="flt.cmp").set_value("sebelumnya").run()
+    at.multiselect(key="flt.department").set_value(["Dinas Perhubungan", "Dinas Kesehatan"]).run()
+    at.multiselect(key="flt.channel").set_value(["WhatsApp"]).run()
+    assert_clean(at)
+    url = {k: at.query_params[k] for k in at.query_params}
+    assert {k: v if isinstance(v, list) else [v] for k, v in url.items()} == {
+                   "periode": ["2026-Q2"], "banding": ["sebelumnya"],
+                   "opd": ["Dinas Perhubungan", "Dinas Kesehatan"], "kanal": ["WhatsApp"]}
+    f = Filters(period_key="2026-Q2", comparison="sebelumnya", department=("Dinas Perhubungan", "Dinas Kesehatan"),
+                channel=("WhatsApp",))
+    cur, cmp = expected(demo_con, f)
+    first = {m.label: (m.value, m.delta) for m in at.metric}
+    assert first["Pengaduan masuk"][0] == fmt.number(cur["received"])
+    assert first["Tingkat penyelesaian"][1] == fmt.signed((cur["resolution_rate"] - cmp["resolution_rate"]) * 100,
+                                                          1, " poin persen")
+    # a new session opened on that link shows the same numbers and filters
+    again = run_app(query=url)
+    assert_clean(again)
+    assert {m.label: (m.value, m.delta) for m in again.metric} == first
+    assert again.multiselect(key="flt.department").value == ["Dinas Perhubungan", "Dinas Kesehatan"]
+    assert again.multiselect(key="flt.channel").value == ["WhatsApp"]
+    assert again.radio(key="flt.cmp").value == "sebelumnya"
+    # and on another page
+    from pipelines.rating import load_model, score_departments
+
+    opd = run_app("kinerja_opd", query=url)
+    assert_clean(opd)
+    rated = score_departments(load_model(config_dir=None), cur)
+    ranked = [d.department for d in rated if d.score is not None]
+    insufficient = [d.department for d in rated if d.score is None]
+    assert sorted(ranked + insufficient) == ["Dinas Kesehatan", "Dinas Perhubungan"]
+    league = [d.value for d in opd.dataframe if "Peringkat" in d.value.columns]
+    assert (list(league[0]["OPD"]) if league else []) == ranked
+
+
 def test_invalid_url_parameters_are_explained_and_ignored(app_env, demo_con):
     at = run_app(query={"opd": "Dinas Tidak Ada", "periode": "2026-Q9", "banding": "kemarin"})
     assert_clean(at)
@@ -663,3 +702,14 @@ def test_first_run_page_without_warehouse(monkeypatch, tmp_path):
     assert at.button(key="mulai.demo").disabled is False
     md = " ".join(m.value for m in at.markdown)
     assert "Belum ada data" in md and "DEMO" in md
+    assert [h.value for h in at.subheader] == ["Coba dengan data demo", "Unggah ekspor sendiri"]
+    assert not at.metric and not at.dataframe and not at.sidebar.selectbox  # no filters without data
+    # the other path: the upload page opens without a warehouse
+    at.switch_page("app_pages/unggah_data.py").run()
+    assert_clean(at)
+    assert at.title[0].value == "Unggah Data"
+    assert len(at.get("file_uploader")) == 1
+    # pages that need data are not offered yet
+    for page in ("kinerja_opd", "unduh_rapor"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"app_pages/{page}.py")
