@@ -154,6 +154,7 @@ def render(snap, master, scope: Scope) -> Filters:
         st.session_state[_wkey(dim)] = current_values
         chosen_dims[dim] = sb.multiselect(
             label, options, key=_wkey(dim), placeholder=DIM_PLACEHOLDERS[dim],
+            select_all=False,  # "Select all" is English and means the same as no filter
         )
     new = Filters(period_key, comparison, **{d: tuple(v) for d, v in chosen_dims.items()})
     _set_store(new)

@@ -1,0 +1,395 @@
+"""The dashboard end to end in headless Chromium (Playwright): the real app started with ``streamlit run``
+(the command line of ``monev serve --demo``) against the session's demo warehouse.
+
+- every page opens at a laptop (1366x768) and a projector (1920x1080) size, finishes its run, shows its
+  title, its own content and the published snapshot, and shows no exception (no Streamlit exception
+  element, no error box, no "Traceback", no Python exception name); a full-page screenshot of each is
+  saved in ``screenshots/`` (git-ignored) to be looked at;
+- Mode Rapat (toggle and ``?rapat=1``) hides the sidebar and steps through its slides;
+- while ``monev run`` publishes a new warehouse in another process the app keeps answering (health
+  endpoint and real page loads), and afterwards shows the new snapshot.
+
+Select with ``-m browser``. Uses Debian's Chromium (/usr/bin/chromium; never ``playwright install``); the
+tests are skipped when it is missing, unless MONEV_REQUIRE_BROWSER=1 (CI), which makes that a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipelines import fmt
+from pipelines.serve import DASHBOARD_DIR, serve_env, streamlit_command
+from pipelines.settings import resolve_config_dir
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "screenshots"
+CHROMIUM = os.environ.get("MONEV_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]
+VIEWPORTS = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
+RUN_TIMEOUT_MS = 90_000
+
+# url path -> (title, texts that only this page shows, CSS selector of an element it must draw)
+PAGES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "ringkasan": ("Ringkasan Eksekutif", ("OPD yang perlu perhatian", "Mode Rapat"), '[data-testid="stMetric"]'),
+    "kinerja_opd": ("Kinerja OPD", ("Peringkat OPD", "Rincian OPD"), '[data-testid="stDataFrame"]'),
+    "tren_kategori": ("Tren & Kategori", ("Tren kategori", "Komposisi kanal per bulan"),
+                      '[data-testid="stPlotlyChart"]'),
+    "wilayah": ("Wilayah", (), '[data-testid="stPlotlyChart"]'),
+    "sla_tunggakan": ("SLA & Tunggakan", ("Ketepatan waktu per langkah", "Peringatan dini"),
+                      '[data-testid="stDataFrame"]'),
+    "penilaian": ("Penilaian Kemendagri", ("Indikator, nilai dan masukannya", "Jalan ke predikat berikutnya"),
+                  '[data-testid="stPlotlyChart"]'),
+    "kualitas_data": ("Kualitas Data", ("Karantina",), '[data-testid="stTabs"]'),
+    "unggah_data": ("Unggah Data", ("1. Pilih berkas",), '[data-testid="stFileUploader"]'),
+    "bukti_dukung": ("Bukti Dukung", ("Catat bukti dukung", "Daftar bukti dukung"), '[data-testid="stForm"]'),
+    "glosarium": ("Glosarium", ("Aturan tampilan dasbor", "Rumus:"), '[data-testid="stTextInput"]'),
+}
+DEFAULT_PAGE = "ringkasan"
+EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b")
+
+
+# ---------------------------------------------------------------- the browser
+
+
+def _browser_missing(reason: str) -> None:
+    if os.environ.get("MONEV_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (MONEV_REQUIRE_BROWSER=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _browser_missing(f"Chromium tidak ada di {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_missing("paket playwright tidak terpasang (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+# ---------------------------------------------------------------- the app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def health(base: str, timeout: float = 5.0) -> str:
+    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=timeout) as r:
+        return r.read().decode()
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path, log: Path) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` in demo mode on a free port (as ``monev serve --demo`` does)."""
+    port = free_port()
+    env = serve_env(Path(data_dir), resolve_config_dir(), demo=True)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            streamlit_command(port, "127.0.0.1"), cwd=DASHBOARD_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit berhenti ({proc.returncode}):\n{log.read_text(errors='replace')}")
+            with contextlib.suppress(OSError):
+                if health(base, 2) == "ok":
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit tidak siap dalam 60 detik:\n{log.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser, demo_data_dir, tmp_path_factory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    with running_app(demo_data_dir, log) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def snapshot_info(demo_data_dir) -> tuple[str, str]:
+    import duckdb
+
+    con = duckdb.connect(str(demo_data_dir / "curated" / "monev.duckdb"), read_only=True)
+    try:
+        sid, as_of = con.execute("SELECT snapshot_id, as_of FROM snapshot").fetchone()
+    finally:
+        con.close()
+    return sid, fmt.date_long(as_of)
+
+
+# ---------------------------------------------------------------- page helpers
+
+
+def wait_idle(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until the app is connected and its script has finished running (twice, a moment apart, so
+    a rerun that starts right after a run is waited for too)."""
+    app = page.locator('[data-testid="stApp"]')
+    for _ in range(2):
+        app.and_(page.locator('[data-test-connection-state="CONNECTED"]')).wait_for(timeout=timeout_ms)
+        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout_ms)
+        page.wait_for_timeout(400)
+    # elements still marked stale (greyed) mean the run has not redrawn them yet
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms,
+    )
+
+
+def url(base: str, path: str) -> str:
+    """The page's address; the default page (Ringkasan) lives at the root (Streamlit knows no
+    /ringkasan)."""
+    return f"{base}/" if path in ("", DEFAULT_PAGE) else f"{base}/{path}"
+
+
+def open_page(browser, base: str, path: str, viewport: tuple[int, int], query: str = ""):
+    ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="id-ID")
+    page = ctx.new_page()
+    page.goto(url(base, path) + query, wait_until="domcontentloaded", timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+    return ctx, page
+
+
+def assert_no_exception(page, where: str) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, f"{where}: Streamlit exception"
+    dialogs = page.locator('[role="dialog"]')
+    assert dialogs.count() == 0, f"{where}: dialog {dialogs.all_inner_texts()}"
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, f"{where}: error box: {errors.all_inner_texts()}"
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    assert "Traceback" not in text, where
+    # Streamlit's own message for an uncaught exception when details are hidden (showErrorDetails=none)
+    assert "encountered an error" not in text, where
+    assert "kesalahan tak terduga" not in text, f"{where}: {text[:2000]}"
+    m = EXCEPTION_NAME.search(text)
+    assert m is None, f"{where}: exception name {m.group(0)!r} on the page"
+
+
+def assert_page(page, path: str, snapshot: tuple[str, str]) -> None:
+    title, texts, selector = PAGES[path]
+    main = page.locator('[data-testid="stMain"]')
+    h1 = main.locator("h1")
+    assert title in h1.all_inner_texts(), (path, h1.all_inner_texts())
+    body = main.inner_text()
+    for t in texts:
+        assert t in body, (path, t)
+    assert page.locator(selector).count() > 0, (path, selector)
+    # the header names the published snapshot and its date in Indonesian
+    sid, as_of = snapshot
+    assert f"Snapshot {sid}" in body, path
+    assert f"Data per {as_of}" in body, path
+    assert "DEMO" in body, path
+
+
+def shoot(page, name: str) -> Path:
+    SHOTS.mkdir(exist_ok=True)
+    p = SHOTS / f"{name}.png"
+    page.screenshot(path=str(p), full_page=True)
+    return p
+
+
+# ---------------------------------------------------------------- every page, two screen sizes
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_without_errors(browser, app_url, snapshot_info, path, size):
+    ctx, page = open_page(browser, app_url, path, VIEWPORTS[size])
+    try:
+        p = shoot(page, f"{size}/{path}")  # first, so a failure can be looked at
+        assert_no_exception(page, f"{path} @ {size}")
+        assert_page(page, path, snapshot_info)
+        assert p.stat().st_size > 10_000
+    finally:
+        ctx.close()
+
+
+def test_sidebar_navigation_keeps_filters(browser, app_url, snapshot_info):
+    """Moving between pages with the sidebar links: each page runs cleanly and a filter set on one page
+    is still applied (and in the URL) on the next."""
+    ctx, page = open_page(browser, app_url, "ringkasan", VIEWPORTS["1366x768"])
+    try:
+        assert_page(page, "ringkasan", snapshot_info)
+        # pick the first kanal in the sidebar filter
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        box = sidebar.get_by_role("combobox", name="Kanal", exact=True)
+        box.click()
+        if page.locator('[role="option"]').count() == 0:
+            box.press("ArrowDown")
+        options = page.locator('[role="option"]')
+        options.first.wait_for(timeout=RUN_TIMEOUT_MS)
+        assert "Select all" not in options.all_inner_texts()  # no English in the filter list
+        option = options.first
+        channel = option.inner_text().strip()
+        option.click()
+        page.keyboard.press("Escape")
+        wait_idle(page)
+        assert f"Filter: Kanal: {channel}" in page.locator('[data-testid="stMain"]').inner_text()
+        for path in ("kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan", "penilaian", "glosarium"):
+            title = PAGES[path][0]
+            page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+            page.locator('[data-testid="stMain"] h1', has_text=title).wait_for(timeout=RUN_TIMEOUT_MS)
+            wait_idle(page)
+            assert_no_exception(page, f"sidebar -> {path}")
+            assert_page(page, path, snapshot_info)
+            if path in ("kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan"):
+                assert channel in page.locator('[data-testid="stMain"]').inner_text(), path
+                assert "kanal=" in page.url, page.url
+    finally:
+        ctx.close()
+
+
+def test_mode_rapat(browser, app_url, snapshot_info):
+    """The Mode Rapat toggle: no sidebar, large type, one idea per screen, stepping through the slides."""
+    ctx, page = open_page(browser, app_url, "ringkasan", VIEWPORTS["1920x1080"])
+    try:
+        assert page.locator('[data-testid="stSidebar"]').is_visible()
+        page.locator('[data-testid="stMain"]').get_by_text("Mode Rapat").click()
+        page.get_by_text("1 / 5 · Kinerja utama").wait_for(timeout=RUN_TIMEOUT_MS)
+        wait_idle(page)
+        assert_no_exception(page, "rapat 1")
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert "rapat=1" in page.url
+        assert page.locator('[data-testid="stMetric"]').count() >= 3
+        size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+        assert size == "21px", size
+        shoot(page, "1920x1080/rapat-1")
+        slides = ["Tren bulanan", "Tunggakan", "OPD yang perlu perhatian", "Kategori yang naik"]
+        for n, name in enumerate(slides, start=2):
+            page.get_by_role("button", name="Berikutnya ▶").click()
+            page.get_by_text(f"{n} / 5 · {name}").wait_for(timeout=RUN_TIMEOUT_MS)
+            wait_idle(page)
+            assert_no_exception(page, f"rapat {n}")
+            assert page.locator('[data-testid="stMain"] h2', has_text=name).count() == 1
+            shoot(page, f"1920x1080/rapat-{n}")
+        assert page.get_by_role("button", name="Berikutnya ▶").is_disabled()
+    finally:
+        ctx.close()
+    # a link with ?rapat=1 opens straight into the meeting view (at a laptop size too)
+    ctx, page = open_page(browser, app_url, "ringkasan", VIEWPORTS["1366x768"], query="?rapat=1")
+    try:
+        page.get_by_text("1 / 5 · Kinerja utama").wait_for(timeout=RUN_TIMEOUT_MS)
+        assert_no_exception(page, "rapat via URL")
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        shoot(page, "1366x768/rapat-1")
+    finally:
+        ctx.close()
+
+
+# ---------------------------------------------------------------- publishing while serving
+
+
+def _copy_demo(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.wal", "*.tmp"))
+    return dst
+
+
+def test_app_keeps_answering_while_a_new_warehouse_is_published(browser, demo_data_dir, tmp_path):
+    """`monev run` in another process rebuilds and publishes while the app is asked for pages: every
+    health check and every page load succeeds and shows a snapshot, and after the publish the app shows
+    the new snapshot."""
+    import duckdb
+
+    data = _copy_demo(demo_data_dir, tmp_path / "data")
+    wh = data / "curated" / "monev.duckdb"
+
+    def snap_id() -> str:
+        con = duckdb.connect(str(wh), read_only=True)
+        try:
+            return con.execute("SELECT snapshot_id FROM snapshot").fetchone()[0]
+        finally:
+            con.close()
+
+    old = snap_id()
+    # `monev run` rebuilds and publishes every time (the snapshot id carries the build time)
+    with running_app(data, tmp_path / "streamlit.log") as base:
+        ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = ctx.new_page()
+        try:
+            page.goto(f"{base}/kinerja_opd", timeout=RUN_TIMEOUT_MS)
+            wait_idle(page)
+            assert f"Snapshot {old}" in page.locator('[data-testid="stMain"]').inner_text()
+
+            env = {**os.environ, "MONEV_PII_SALT": os.environ.get("MONEV_PII_SALT", "test-salt")}
+            build = subprocess.Popen(
+                [sys.executable, "-m", "pipelines.cli", "run", "--data-dir", str(data), "-q"],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            )
+            health_results: list[str] = []
+            stop = threading.Event()
+
+            def poll_health() -> None:
+                while not stop.is_set():
+                    try:
+                        health_results.append(health(base, 10))
+                    except OSError as exc:
+                        health_results.append(f"{type(exc).__name__}: {exc}")
+                    time.sleep(0.2)
+
+            poller = threading.Thread(target=poll_health, daemon=True)
+            poller.start()
+            loads: list[str] = []
+            paths = ["ringkasan", "kinerja_opd", "sla_tunggakan", "tren_kategori", "wilayah"]
+            i = 0
+            while build.poll() is None:
+                path = paths[i % len(paths)]
+                i += 1
+                page.goto(url(base, path), timeout=RUN_TIMEOUT_MS)
+                wait_idle(page)
+                assert_no_exception(page, f"{path} during the build")
+                body = page.locator('[data-testid="stMain"]').inner_text()
+                assert PAGES[path][0] in body, path
+                found = re.search(r"Snapshot (\S+)", body)
+                assert found, body[:500]
+                loads.append(found.group(1))
+            out = build.stdout.read().decode(errors="replace")
+            stop.set()
+            poller.join(timeout=15)
+            assert build.returncode == 0, out
+            new = snap_id()
+            assert new != old, "monev run did not publish a new snapshot"
+            assert health_results and all(r == "ok" for r in health_results), health_results
+            assert len(loads) >= 2, loads
+            assert set(loads) <= {old, new}, loads
+
+            page.goto(url(base, "ringkasan"), timeout=RUN_TIMEOUT_MS)
+            wait_idle(page)
+            assert_no_exception(page, "after the publish")
+            assert f"Snapshot {new}" in page.locator('[data-testid="stMain"]').inner_text()
+        finally:
+            ctx.close()
+
