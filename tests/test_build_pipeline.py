@@ -258,3 +258,76 @@ def test_a_killed_build_leaves_the_old_warehouse(tmp_path):
     r = run_pipeline(p)
     assert r.published and r.complaints == 399
     assert not list(p.curated_dir.glob(".build-*"))
+
+
+# ---------------------------------------------------------------- broken files, end to end
+def _xlsx_bytes(tmp_path: Path) -> bytes:
+    import xlsxwriter
+
+    p = tmp_path / "tmp.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADER.split(";"))
+    for i in range(1, 40):
+        ws.write_row(i, 0, row(100 + i))
+    wb.close()
+    return p.read_bytes()
+
+
+BROKEN = {
+    # name -> (content maker, words of the "what to do" sentence)
+    "empty": ("lapor_2025-03-01.csv", lambda tmp: b"", "Ekspor ulang"),
+    "header_only": ("lapor_2025-03-01.csv", lambda tmp: (HEADER + "\n").encode(), "Ekspor ulang"),
+    "truncated_xlsx": ("lapor_2025-03-01.xlsx", lambda tmp: _xlsx_bytes(tmp)[:2000], "simpan ulang sebagai XLSX"),
+    "pdf_renamed_xlsx": ("lapor_2025-03-01.xlsx", lambda tmp: b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n",
+                         "Unduh ekspor dalam format Excel"),
+    "wrong_columns": ("lapor_2025-03-01.csv", lambda tmp: b"Nomor;Tanggal Laporan;Catatan\n1;08/03/2025;x\n",
+                      "config/profiles"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_a_broken_file_is_refused_with_one_paragraph_and_the_warehouse_stays(tmp_path, kind):
+    name, make, todo = BROKEN[kind]
+    p = paths_for(tmp_path)
+    lapor(p.raw_dir / "lapor_2025-02-01.csv", [row(i) for i in range(1, 6)])
+    assert run_pipeline(p).published
+    before = p.warehouse.read_bytes()
+    (p.raw_dir / name).write_bytes(make(tmp_path))
+    res = CliRunner().invoke(app, ["run", "--data-dir", str(p.data_dir)])
+    assert res.exit_code == 1, res.output
+    paragraphs = [line for line in res.output.splitlines() if line.startswith(f"Berkas {name} ditolak: ")]
+    assert len(paragraphs) == 1, res.output  # one paragraph naming the file ...
+    msg = paragraphs[0]
+    assert todo in msg and msg.endswith(".")  # ... saying what to do
+    assert "gudang data tidak diperbarui" in res.output
+    assert p.warehouse.read_bytes() == before
+    con = wh(p)
+    assert con.execute("SELECT count(*), sum(files) FROM snapshot").fetchone() == (1, 1)
+    assert con.execute("SELECT count(*) FROM complaints").fetchone()[0] == 5
+    con.close()
+
+
+def test_no_personal_data_in_any_string_column_of_the_demo_warehouse(demo_con):
+    """The scan over every VARCHAR column of every table and view, on the full demo
+    (whose raw files carry reporters' names, phones, emails and NIK)."""
+    import re
+
+    from pipelines.demo.vocab import FIRST_NAMES, LAST_NAMES
+
+    first, last = "|".join(FIRST_NAMES), "|".join(LAST_NAMES)
+    full_name = re.compile(rf"\b(?:{first})\s+(?:{last})\b", re.IGNORECASE)
+    cols = demo_con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE data_type = 'VARCHAR' AND table_schema = 'main'"
+    ).fetchall()
+    tables = {t for t, _ in cols}
+    assert {"complaints", "complaint_status_history", "quarantine", "warnings", "evidence"} <= tables
+    checked = 0
+    for table, col in cols:
+        for (v,) in demo_con.execute(f'SELECT DISTINCT "{col}" FROM "{table}" WHERE "{col}" IS NOT NULL').fetchall():
+            checked += 1
+            assert not contains_pii(v), (table, col, v)
+            assert not full_name.search(v), (table, col, v)
+    assert checked > 5000
+    assert demo_con.execute("SELECT count(*) FROM complaints WHERE reporter_hash IS NOT NULL").fetchone()[0] > 100

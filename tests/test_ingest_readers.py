@@ -356,3 +356,28 @@ def test_forced_profile(tmp_path):
     assert sf.profile.name == "rekap" and sf.channel == "Radio"
     assert sf.rows["complaint_key"][0].startswith("rekap:radio:")
     assert isinstance(sf.rows, pl.DataFrame)
+
+
+def test_trailing_empty_columns_and_separators_are_ignored(tmp_path):
+    # Excel leaves empty columns (and their separators) to the right of the data.
+    header = [*LAPOR_HEADER, "", "", ""]
+    rows = [[*lapor_row(1), "", "", ""], [*lapor_row(2), "", "", ""]]
+    sf = stage(write_csv(tmp_path / "lapor.csv", header, rows, sep=";"))
+    assert sf.profile.name == "lapor" and sf.rows.height == 2 and sf.rows_read == 2
+    assert [f for _, f in sf.columns if f] == [
+        "source_id", "reported_at", "title", "body", "category", "channel", "department", "status",
+        "verified_at", "dispatched_at", "first_response_at", "resolved_at", "kelurahan",
+    ]
+    assert sf.rows["kelurahan"].to_list() == ["Sentul", "Sentul"]
+
+
+def test_latin1_file_with_a_semicolon_title_block(tmp_path):
+    # Windows-1252 bytes that are not valid UTF-8 (é, ±), a kop above the header.
+    rows = [lapor_row(1, **{"Judul": "Café di Jl. Ciliwung", "Isi Laporan": "bising ±2 jam"})]
+    p = write_csv(tmp_path / "lapor_2024-07-20.csv", LAPOR_HEADER, rows, sep=";", encoding="cp1252",
+                  lead=["PEMERINTAH KOTA BLITAR;;;", "Ekspor SP4N-LAPOR!;;;"])
+    sf = stage(p)
+    assert sf.encoding and sf.encoding.lower().replace("-", "").replace("_", "") in {"cp1252", "windows1252", "latin1",
+                                                                                      "iso88591"}
+    assert sf.header_rows == [3]
+    assert (sf.rows["title"][0], sf.rows["body"][0]) == ("Café di Jl. Ciliwung", "bising ±2 jam")
