@@ -669,6 +669,17 @@ def test_batch_page_counts_every_opd(app_env, demo_con):
     assert not [b for b in at.button if b.key == "rapor.make"]
 
 
+def test_batch_page_after_a_custom_range_starts_on_the_year(app_env):
+    at = run_app(query={"periode": "2026-03-01..2026-04-15", "banding": "sebelumnya"})
+    assert_clean(at)
+    at.switch_page("app_pages/unduh_rapor.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="rapor.kind").options == ["Bulan", "Triwulan", "Semester", "Tahun"]
+    assert at.selectbox(key="rapor.kind").value == "tahun"
+    assert at.selectbox(key="rapor.period").value == "2026"
+    assert at.radio(key="rapor.cmp").value == "sebelumnya"  # the dashboard's comparison carries over
+
+
 def test_scorecard_scope_is_enforced_in_the_data_layer(app_env):
     from dashboard import data
     from dashboard.scope import ScopeError
