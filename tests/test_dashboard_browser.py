@@ -215,10 +215,23 @@ def assert_page(page, path: str, snapshot: tuple[str, str]) -> None:
     assert "DEMO" in body, path
 
 
-def shoot(page, name: str) -> Path:
-    SHOTS.mkdir(exist_ok=True)
+def shoot(page, name: str, *, full: bool = True) -> Path:
+    """Save what the screen shows (``<name>.png``) and, with ``full``, the whole page
+    (``<name>-full.png``). Streamlit scrolls inside its main container, not the document, so the
+    whole page is taken by making the window as tall as the content for a moment."""
     p = SHOTS / f"{name}.png"
-    page.screenshot(path=str(p), full_page=True)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(p))
+    if full:
+        size = page.viewport_size
+        height = page.evaluate(
+            "() => Math.max(...Array.from(document.querySelectorAll("
+            "'[data-testid=\"stMain\"], [data-testid=\"stSidebarContent\"]')).map(e => e.scrollHeight))"
+        )
+        page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 12_000))})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(p.with_name(f"{p.stem}-full.png")))
+        page.set_viewport_size(size)
     return p
 
 
@@ -287,7 +300,7 @@ def test_mode_rapat(browser, app_url, snapshot_info):
         assert page.locator('[data-testid="stMetric"]').count() >= 3
         size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
         assert size == "21px", size
-        shoot(page, "1920x1080/rapat-1")
+        shoot(page, "1920x1080/rapat-1", full=False)
         slides = ["Tren bulanan", "Tunggakan", "OPD yang perlu perhatian", "Kategori yang naik"]
         for n, name in enumerate(slides, start=2):
             page.get_by_role("button", name="Berikutnya ▶").click()
@@ -295,7 +308,7 @@ def test_mode_rapat(browser, app_url, snapshot_info):
             wait_idle(page)
             assert_no_exception(page, f"rapat {n}")
             assert page.locator('[data-testid="stMain"] h2', has_text=name).count() == 1
-            shoot(page, f"1920x1080/rapat-{n}")
+            shoot(page, f"1920x1080/rapat-{n}", full=False)
         assert page.get_by_role("button", name="Berikutnya ▶").is_disabled()
     finally:
         ctx.close()
@@ -305,7 +318,7 @@ def test_mode_rapat(browser, app_url, snapshot_info):
         page.get_by_text("1 / 5 · Kinerja utama").wait_for(timeout=RUN_TIMEOUT_MS)
         assert_no_exception(page, "rapat via URL")
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
-        shoot(page, "1366x768/rapat-1")
+        shoot(page, "1366x768/rapat-1", full=False)
     finally:
         ctx.close()
 
@@ -385,6 +398,7 @@ def test_app_keeps_answering_while_a_new_warehouse_is_published(browser, demo_da
             assert health_results and all(r == "ok" for r in health_results), health_results
             assert len(loads) >= 2, loads
             assert set(loads) <= {old, new}, loads
+            print(f"during the build: {len(health_results)} health checks, {len(loads)} page loads {loads}")
 
             page.goto(url(base, "ringkasan"), timeout=RUN_TIMEOUT_MS)
             wait_idle(page)
