@@ -139,7 +139,7 @@ def visit_every_page(data_dir: Path, monkeypatch):
     monkeypatch.setenv("MONEV_DATA_DIR", str(data_dir))
     monkeypatch.setenv("MONEV_DASHBOARD_DEMO", "1")
     at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params.update({"periode": "2024..2026"})  # the whole demo range: every complaint can appear
+    at.query_params.update({"periode": "2024-01-01..2026-10-31"})  # the whole demo range: every complaint can appear
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     for page in PAGES:
@@ -163,8 +163,12 @@ def text_cell(c: str) -> bool:
     return not DECIMAL.match(c)
 
 
-def test_every_dashboard_download(demo_data_dir, monkeypatch, captured):
-    visit_every_page(demo_data_dir, monkeypatch)
+def test_every_dashboard_download(demo_data_dir, tmp_path, monkeypatch, captured):
+    d = tmp_path / "data"  # the demo's warehouse and runs, its own app-state store (the demo stays untouched)
+    d.mkdir()
+    for sub in ("curated", "runs"):
+        (d / sub).symlink_to(demo_data_dir / sub, target_is_directory=True)
+    visit_every_page(d, monkeypatch)
     names = [n for n, _ in captured]
     assert sum(n.endswith(".csv") for n in names) >= 10 and sum(n.endswith(".xlsx") for n in names) >= 10
     with_titles = 0
