@@ -88,7 +88,7 @@ if ctx.meeting:
         elif i == 1:
             summary.show_trend(ctx, trend_df, trend_title, key="ringkasan.trend")
         elif i == 2:
-            summary.show_aging(ctx, cur, key="ringkasan.aging", height=460)
+            summary.show_aging(ctx, cur, key="ringkasan.aging", height=420)
         elif i == 3:
             summary.show_attention(ctx, ratings, cur, horizontal=True)
         else:

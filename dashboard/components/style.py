@@ -50,7 +50,7 @@ def _band_rules() -> str:
 
 
 BASE_CSS = """
-.block-container { padding-top: 3.2rem; padding-bottom: 2rem; }
+.block-container { padding-top: 4rem; padding-bottom: 2rem; }
 div[class*="st-key-card-"] { border-radius: 0.6rem; padding: 0.55rem 0.9rem 1.1rem 0.9rem;
   border: 1px solid #D5DDE6; min-height: 11.5rem; }
 div[class*="st-key-card-"] [data-testid="stMetricLabel"] p { font-size: 1.0rem; font-weight: 600; color: #33414F; }
@@ -64,10 +64,14 @@ div[class*="st-key-attention-"] { border-radius: 0.6rem; border: 1px solid #E3B8
 """
 
 MEETING_CSS = """
-html { font-size: 21px; }
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
-  display: none !important; }
-.block-container { max-width: 100% !important; padding-left: 3rem; padding-right: 3rem; }
+/* large type that still fits one slide on the screen: 21px on a 1080-line projector, less on a laptop */
+html { font-size: clamp(16px, 1.95vh, 21px); }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"] { display: none !important; }
+.block-container { max-width: 100% !important; padding: 1rem 3rem 1rem 3rem !important; }
+/* one idea per screen: the frame around the slide stays small */
+.block-container h1 { font-size: 1.9rem; padding: 0.2rem 0; }
+.block-container h2 { font-size: 1.6rem; padding: 0.2rem 0 0.4rem 0; }
 [data-testid="stMetricValue"] { font-size: 3.6rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.25rem !important; }
 """
