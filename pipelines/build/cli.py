@@ -79,10 +79,11 @@ def _report(result, paths) -> None:
             typer.secho("\n" + f.message, err=True, fg=typer.colors.RED)
     if result.published:
         dup = f", {fmt.number(result.duplicates)} kemungkinan duplikat lintas kanal" if result.duplicates else ""
+        ev = f", {fmt.number(result.evidence)} bukti dukung" if result.evidence else ""
         typer.echo(
             f"\nGudang data diterbitkan: {paths.warehouse}\n"
             f"Snapshot {result.snapshot_id}, data per {fmt.date_long(result.as_of)}, "
-            f"{fmt.number(result.complaints)} pengaduan{dup}. "
+            f"{fmt.number(result.complaints)} pengaduan{dup}{ev}. "
             f"Waktu {fmt.number(result.timings.get('total', 0), 1)} detik."
         )
         held = sum(f.rows_quarantined - f.rows_released for f in result.files if f.status == "ok")

@@ -178,7 +178,7 @@ def run_pipeline(
     """Stage (or reuse) every raw file, build a new warehouse, publish it if every check passed.
 
     ``from_staging``: rebuild from the files staged by the last ``monev run`` without reading raw/.
-    ``validate=False`` only measures what validation costs (docs/validasi.md): no rule but
+    ``validate=False`` only measures what validation costs (docs/pipeline.md): no rule but
     the warehouse's own constraints is checked; never use it for a real warehouse.
     Never raises for bad input: the result's status and message say what happened.
     """

@@ -132,7 +132,7 @@ def _no_profile(file_name: str, info: FileInfo, profiles: list[Profile], closest
             file_name,
             "no_profile",
             f"tidak ada profil pemetaan untuk berkas {info.kind.upper()}",
-            "Tambahkan format ini ke 'formats' sebuah profil di config/profiles (lihat docs/profil-pemetaan.md)",
+            "Tambahkan format ini ke 'formats' sebuah profil di config/profiles (lihat docs/pipeline.md, bagian 5)",
         )
     if closest is None:
         seen = [c for c in (info.grids[0].head[0] if info.grids and info.grids[0].head else []) if c][:8]
@@ -143,7 +143,7 @@ def _no_profile(file_name: str, info: FileInfo, profiles: list[Profile], closest
             + (f" (baris pertama berisi: {', '.join(seen)})" if seen else ""),
             "Pastikan berkas memuat baris judul kolom seperti \"Tanggal Laporan\", \"Isi Laporan\", \"Status\"; "
             "untuk format baru salin salah satu berkas di config/profiles menjadi profil baru dan tambahkan "
-            "ejaan judul kolom Anda di 'aliases' (lihat docs/profil-pemetaan.md)",
+            "ejaan judul kolom Anda di 'aliases' (lihat docs/pipeline.md, bagian 5)",
         )
     p = closest.profile
     miss = "; ".join(f"{FIELD_LABELS.get(f, f)} (mis. {p.aliases_text(f, 3)})" for f in closest.missing_required)
@@ -155,5 +155,5 @@ def _no_profile(file_name: str, info: FileInfo, profiles: list[Profile], closest
         f"tidak cocok dengan profil pemetaan mana pun. Paling mirip profil '{p.label}' (judul kolom{where}: {seen}), "
         f"tetapi kolom wajib berikut tidak ditemukan: {miss}",
         f"Ubah judul kolom di berkas agar memakai salah satu ejaan itu, atau salin config/profiles/{p.path.name} "
-        "menjadi profil baru dan tambahkan ejaan judul kolom Anda di 'aliases' (lihat docs/profil-pemetaan.md)",
+        "menjadi profil baru dan tambahkan ejaan judul kolom Anda di 'aliases' (lihat docs/pipeline.md, bagian 5)",
     )

@@ -2,7 +2,7 @@
 the columns of one kind of export map to the canonical complaint fields.
 
 A user makes a profile for an unfamiliar file by copying one (no code); the
-format is documented in docs/profil-pemetaan.md.
+format is documented in docs/pipeline.md, bagian 5.
 """
 
 from __future__ import annotations

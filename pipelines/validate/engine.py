@@ -292,7 +292,7 @@ def issues_from(
 class MinimalChecks:
     """Not validation: only what the warehouse's constraints need (a row without a
     key, date, status or channel cannot load). Used to measure what validation
-    costs (docs/validasi.md); never for a real build."""
+    costs (docs/pipeline.md); never for a real build."""
 
     runs: list[SuiteRun]
 
