@@ -381,3 +381,15 @@ def test_latin1_file_with_a_semicolon_title_block(tmp_path):
                                                                                       "iso88591"}
     assert sf.header_rows == [3]
     assert (sf.rows["title"][0], sf.rows["body"][0]) == ("Café di Jl. Ciliwung", "bising ±2 jam")
+
+
+def test_a_large_file_with_a_very_long_cell(tmp_path):
+    # "a huge file": many rows and one cell far longer than any spreadsheet shows; nothing is cut or lost.
+    n = 50_000
+    long_body = "Jalan rusak parah. " * 10_000  # 190.000 characters
+    rows = [lapor_row(i) for i in range(n)]
+    rows[123] = lapor_row(123, **{"Isi Laporan": long_body})
+    sf = stage(write_csv(tmp_path / "lapor_2024-07-20.csv", LAPOR_HEADER, rows, sep=";"))
+    assert sf.rows_read == n and sf.rows.height == n and sf.rows_skipped == 0
+    assert sf.rows["complaint_key"].n_unique() == n
+    assert sf.rows.filter(pl.col("source_row") == 125)["body"][0] == long_body.strip()
