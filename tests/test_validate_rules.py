@@ -197,6 +197,7 @@ def test_a_corrected_file_releases_quarantined_rows(tmp_path):
     _write(p.raw_dir / "lapor_2025-02-01.csv", COLS, [*rows, {**GOOD, "Tracking ID": "X1", "Status": "Dibaca"}])
     r = run_pipeline(p)
     assert r.published
+    first_run = r.run_id
     con = duckdb.connect(str(p.warehouse), read_only=True)
     assert con.execute("SELECT rule, status FROM quarantine").fetchall() == [("status_unknown", "held")]
     assert con.execute("SELECT count(*) FROM complaints WHERE complaint_key = 'lapor:X1'").fetchone()[0] == 0
@@ -213,6 +214,11 @@ def test_a_corrected_file_releases_quarantined_rows(tmp_path):
     assert con.execute("SELECT status FROM complaints WHERE complaint_key = 'lapor:X1'").fetchone() == ("in_progress",)
     f = [x for x in r.files if x.rel_path == "lapor_2025-02-01.csv"][0]
     assert (f.rows_quarantined, f.rows_released, f.blocking_share) == (1, 1, 0.0)
+    # Great Expectations' results are kept per run: the first run's (one failure) beside the second's.
+    ge = {rid: json.loads((p.runs_dir / rid / "great_expectations.json").read_text()) for rid in (first_run, r.run_id)}
+    assert first_run != r.run_id
+    assert [s["failed"] for s in ge[first_run]["suites"] if s["name"] == "staging_lapor"] == [1]
+    assert [s["failed"] for s in ge[r.run_id]["suites"] if s["name"] == "staging_lapor"] == [1]  # the old file stays
     con.close()
     # Removing the broken file removes its quarantine entry altogether.
     (p.raw_dir / "lapor_2025-02-01.csv").unlink()
