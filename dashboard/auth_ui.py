@@ -15,6 +15,7 @@ changes, scorecard downloads).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -51,9 +52,18 @@ def gate(*, demo: bool) -> Scope | None:
         st.session_state[NOTICE_KEY] = chk.message or "Sesi berakhir; silakan masuk kembali."
     else:
         st.session_state.pop(SESSION_KEY, None)  # a scope without a session is never trusted
-    login_form()
+    # the login form under every page address (a link to a page opens the form, then that page), hidden
+    # navigation: it also replaces the menu of a session that just ended
+    pages = [st.Page(login_form, title="Masuk", icon=":material/login:", default=True)]
+    pages += [st.Page(login_form, title="Masuk", url_path=name) for name in page_names()]
+    st.navigation(pages, position="hidden").run()
     st.stop()
     return None  # not reached
+
+
+def page_names() -> list[str]:
+    """The url paths of the dashboard's pages (``app_pages/<name>.py``)."""
+    return sorted(p.stem for p in (Path(__file__).parent / "app_pages").glob("*.py") if not p.stem.startswith("_"))
 
 
 def _city() -> str:
