@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> dict:
     env = {**os.environ, "MONEV_PII_SALT": os.environ.get("MONEV_PII_SALT", "bench-salt")}
     py = sys.executable
     monev = [py, "-m", "pipelines.cli"]
+    if d.exists() and any(d.iterdir()) and not (d / "demo_manifest.json").exists():
+        raise SystemExit(f"{d} is not empty and holds no demo; the benchmark replaces its data dir. Give an empty one.")
     shutil.rmtree(d, ignore_errors=True)
     t_demo = _timed([*monev, "demo", "--data-dir", str(d), "--force"], env)
     t_run = _timed([*monev, "run", "--data-dir", str(d)], env)
