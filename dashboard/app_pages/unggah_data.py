@@ -122,26 +122,15 @@ with c1:
     )
 
 
-def _check_upload(name: str, size: int) -> str | None:
-    """Server-side checks (the widget's own limits can be bypassed)."""
-    ext = Path(name).suffix.lower().lstrip(".")
-    if ext not in TYPES:
-        return f"Berkas {name} berjenis .{ext or '?'}; yang diterima: {', '.join('.' + t for t in TYPES)}."
-    if size > MAX_UPLOAD_MB * 1024 * 1024:
-        return (f"Berkas {name} berukuran {fmt.number(size / 1024 / 1024, 1)} MB, melebihi batas {MAX_UPLOAD_MB} MB. "
-                "Pecah per bulan atau per kanal, lalu unggah satu per satu.")
-    if size == 0:
-        return f"Berkas {name} kosong (0 bita). Ekspor ulang dari sumbernya."
-    return None
-
-
 if up is not None:
-    from pipelines.rating.evidence import sanitize_filename
+    # server-side checks (the widget's own limits can be bypassed): type, size, a bare file name
+    from pipelines.auth.uploads import UploadRejected, check_upload
 
-    safe_name = sanitize_filename(up.name, default="ekspor")
-    problem = _check_upload(safe_name, up.size)
-    if problem:
-        st.error(problem, icon=":material/block:")
+    try:
+        safe_name = check_upload(up.name, up.size, types=TYPES, max_bytes=MAX_UPLOAD_MB * 1024 * 1024,
+                                 default="ekspor")
+    except UploadRejected as exc:
+        st.error(str(exc), icon=":material/block:")
         st.stop()
     content = up.getvalue()
     with states.guarded():
