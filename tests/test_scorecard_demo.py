@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from dashboard.filters import comparison_window
 from pipelines import fmt
 from pipelines.cli import app
 from pipelines.ingest.pii import ANY_PII_PATTERN
@@ -32,7 +33,6 @@ from pipelines.scorecard import (
     render_xlsx,
     zip_batch,
 )
-from dashboard.filters import comparison_window
 from pipelines.scorecard.content import generated_text
 from pipelines.scorecard.pdf import build_pdf
 from pipelines.scorecard.xlsx import build_xlsx
