@@ -33,8 +33,8 @@ def version() -> None:
 
 # --- command registration (one line per feature module) -------------------
 # (feature modules add `from pipelines.<module> import register as _r; _r(app)` lines here)
-from pipelines.bench.cli import register as _r_bench; _r_bench(app)  # noqa: E402, E702, I001
 from pipelines.auth.cli import register as _r_auth; _r_auth(app)  # noqa: E402, E702, I001
+from pipelines.bench.cli import register as _r_bench; _r_bench(app)  # noqa: E402, E702, I001
 from pipelines.build.cli import register as _r_build; _r_build(app)  # noqa: E402, E702, I001
 from pipelines.demo.cli import register as _r_demo; _r_demo(app)  # noqa: E402, E702, I001
 from pipelines.export import register as _r_export; _r_export(app)  # noqa: E402, E702, I001
