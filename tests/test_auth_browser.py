@@ -20,6 +20,7 @@ from pipelines.auth import add_user, list_audit
 from pipelines.serve import DASHBOARD_DIR, serve_env, streamlit_command
 from pipelines.settings import Paths, resolve_config_dir
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = os.environ.get("MONEV_CHROMIUM", "/usr/bin/chromium")
 PW = "kalimat-sandi-panjang-1"
 

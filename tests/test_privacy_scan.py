@@ -95,6 +95,7 @@ def test_the_parquet_export(demo_con, tmp_path):
     assert scanned > 50
 
 
+@pytest.mark.slow
 def test_every_scorecard(demo_con):
     from pipelines.scorecard import all_departments, generate
 
