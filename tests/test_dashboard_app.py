@@ -211,6 +211,19 @@ def test_custom_range(app_env, demo_con):
     assert at.query_params["periode"] in ("2026-03-01..2026-04-15", ["2026-03-01..2026-04-15"])
 
 
+def test_link_with_a_range_beyond_the_data_opens(app_env, demo_con):
+    """A shared link whose custom range starts before the first report (and ends after the data date)."""
+    first = demo_con.execute("SELECT min(reported_at)::DATE FROM complaints").fetchone()[0]
+    start = first - dt.timedelta(days=10)
+    end = as_of(demo_con) + dt.timedelta(days=5)
+    key = f"{start.isoformat()}..{end.isoformat()}"
+    at = run_app(query={"periode": key})
+    assert_clean(at)
+    assert at.date_input(key="flt.range").value == (start, end)
+    cur, _ = expected(demo_con, Filters(period_key=key))
+    assert metrics(at)["Pengaduan masuk"].value == fmt.number(cur["received"])
+
+
 NO_DATA = {"periode": "2026-10", "kelurahan": "Gedog", "kategori": "Pertanahan"}  # no complaint, no backlog
 
 

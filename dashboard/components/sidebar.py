@@ -115,8 +115,13 @@ def render(snap, master, scope: Scope) -> Filters:
     )
     period_key = f.period_key
     if kind == "kustom":
+        # A range from a link may start before the first report or end after the data date: widen the
+        # picker's bounds to it instead of failing (the KPI engine handles any range).
+        rng = st.session_state.get(W_RANGE)
+        picked = [d for d in rng if isinstance(d, dt.date)] if isinstance(rng, tuple | list) else []
         value = sb.date_input(
-            "Rentang tanggal", key=W_RANGE, min_value=min(first, as_of), max_value=as_of, format="DD/MM/YYYY",
+            "Rentang tanggal", key=W_RANGE, min_value=min([first, as_of, *picked]), max_value=max([as_of, *picked]),
+            format="DD/MM/YYYY",
             help="Tanggal laporan, awal dan akhir termasuk.",
         )
         if isinstance(value, tuple | list) and len(value) == 2:
