@@ -75,6 +75,14 @@ def test_evidence_commands_and_rating(paths, tmp_path):
     assert out["predikat"] == live["predikat"] and out["total"] == pytest.approx(live["total"])
     assert not any("Register bukti dukung berubah" in n for n in out["notes"])
 
+    # every change made on the command line is in the audit log, with who made it
+    from pipelines.auth.audit import list_audit
+
+    log = [(e.username, e.action, e.source) for e in list_audit(paths)]
+    assert ("Admin", "evidence_add", "cli") in log
+    assert ("Evaluator", "evidence_verify", "cli") in log
+    assert sum(1 for _, a, _ in log if a == "evidence_add") == 1  # the refused add is not logged
+
     res = run("evidence", "completeness", "--year", 2025, "--data-dir", d)
     assert res.exit_code == 0 and "sk_tim_pengaduan" in res.output and "lengkap" in res.output
     assert "Kurang 4 kegiatan sosialisasi" in res.output

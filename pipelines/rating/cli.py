@@ -205,6 +205,13 @@ def render_table(result: Any, plan: Any = None, depts: list | None = None) -> st
 # ----------------------------------------------------------------- monev evidence
 
 
+def _audit(paths, user: str, action: str, detail: str) -> None:
+    """Evidence changes made on the command line go into the same audit log as the dashboard's."""
+    from pipelines.auth.audit import audit
+
+    audit(paths, user, action, detail, source="cli")
+
+
 @evidence_app.command("add")
 def evidence_add(
     indicator: Annotated[str, typer.Option("--indicator", help="Id indikator bukti dukung (lihat `monev evidence completeness`).")],
@@ -229,6 +236,7 @@ def evidence_add(
                            file=file, recorded_by=by or _default_user(), note=note, model=model)
     except EvidenceError as exc:
         raise fail(str(exc)) from None
+    _audit(paths, rec.recorded_by, "evidence_add", f"{rec.label}: {rec.title} ({rec.indicator_id}, {rec.year})")
     typer.echo(f"{rec.label} dicatat: {rec.title} ({rec.doc_type}, {fmt.date_long(rec.doc_date)}) untuk "
                f"'{rec.indicator_id}' tahun {rec.year}. Status: {rec.status}; berkas {rec.file_name} "
                f"(sha256 {rec.sha256[:12]}…).")
@@ -289,6 +297,8 @@ def evidence_verify(
             rec = verify_evidence(paths, evidence_id, by=who)
     except EvidenceError as exc:
         raise fail(str(exc)) from None
+    _audit(paths, who, "evidence_reject" if reject else "evidence_verify",
+           f"{rec.label}: {reason}" if reject else rec.label)
     typer.echo(f"{rec.label} sekarang berstatus '{rec.status}'" + (f": {rec.status_reason}" if rec.status_reason else "")
                + ". Jalankan `monev run` agar masuk ke penilaian.")
 
