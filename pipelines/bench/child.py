@@ -2,8 +2,9 @@
 
     python -m pipelines.bench.child MODE '{"json": "arguments"}'
 
-Modes: ``run`` (``monev run`` in-process: ingest, build, validation, publish), ``stage`` (ingest only:
-read and canonicalise every raw file into the staging cache), ``read_csv`` (DuckDB's bare
+Modes: ``run`` (``monev run`` in-process: ingest, build, validation, publish; files already in the
+staging cache are not read again), ``stage`` (ingest only: read and canonicalise every raw file into
+the staging cache), ``read_csv`` (DuckDB's bare
 ``read_csv`` of a file into a table: the physical floor). Prints one JSON line: the step's own
 figures plus ``wall_s``, ``cpu_s`` (user + system of every thread) and ``peak_rss_bytes``
 (``getrusage(RUSAGE_SELF).ru_maxrss``: the process's high-water mark, imports included).
@@ -38,13 +39,14 @@ def _stage(args: dict) -> dict:
     md = load_master_data(paths.config_dir)
     cache = StagingCache(paths, md, pii_salt(paths))
     files = discover(paths.raw_dir)
-    t = time.perf_counter()
-    entries = cache.stage_all(files, load_profiles(paths.config_dir))
-    secs = time.perf_counter() - t
+    profiles = load_profiles(paths.config_dir)
+    t, c = time.perf_counter(), time.process_time()
+    entries = cache.stage_all(files, profiles)
+    secs, cpu = time.perf_counter() - t, time.process_time() - c
     refused = [k for k, (e, _) in entries.items() if e.refused]
     rows = sum(e.meta["rows_read"] for e, _ in entries.values() if not e.refused)
-    return {"status": "refused" if refused else "ok", "stage_s": round(secs, 3), "rows_read": rows,
-            "files": len(files)}
+    return {"status": "refused" if refused else "ok", "stage_s": round(secs, 3), "stage_cpu_s": round(cpu, 3),
+            "rows_read": rows, "files": len(files)}
 
 
 def _read_csv(args: dict) -> dict:
@@ -54,16 +56,17 @@ def _read_csv(args: dict) -> dict:
     db.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
     try:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [args["csv"]])
         con.execute("CHECKPOINT")
-        secs = time.perf_counter() - t
+        secs, cpu = time.perf_counter() - t, time.process_time() - c
         rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
     finally:
         con.close()
     size = db.stat().st_size
     db.unlink(missing_ok=True)
-    return {"status": "ok", "read_csv_s": round(secs, 3), "rows": rows, "db_bytes": size}
+    return {"status": "ok", "read_csv_s": round(secs, 3), "read_csv_cpu_s": round(cpu, 3), "rows": rows,
+            "db_bytes": size}
 
 
 MODES = {"run": _run, "stage": _stage, "read_csv": _read_csv}

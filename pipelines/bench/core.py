@@ -30,7 +30,8 @@ TARGETS = {
     "kpi_warm_s": 2.0,  # full KPI JSON warm
     "kpi_speedup_vs_pandas": 10.0,  # at least 10x faster than the pandas peer
     "page_warm_ms": 300.0,  # every page's queries, warm
-    "ingest_peak_rss_gib": 4.0,  # peak memory of ingestion
+    "ingest_peak_rss_gib": 4.0,  # peak memory of ingestion (reading the file)
+    "run_peak_rss_gib": 4.0,  # ... and of the whole monev run (build and validation included)
     "exponent": 1.0,  # linear or better from the smallest to the largest size
 }
 
@@ -131,26 +132,36 @@ def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, 
     # ---- the physical floor: DuckDB read_csv of the same file into a table
     say(f"[{n:,}] DuckDB read_csv (acuan) ...")
     rc = _child("read_csv", {"csv": str(csv_path), "db": str(base / "read_csv.duckdb")})
-    res["read_csv"] = {"seconds": rc["read_csv_s"], "rows": rc["rows"], "peak_rss_bytes": rc["peak_rss_bytes"],
-                       "cpu_s": rc["cpu_s"]}
+    res["read_csv"] = {"seconds": rc["read_csv_s"], "cpu_s": rc["read_csv_cpu_s"], "rows": rc["rows"],
+                       "peak_rss_bytes": rc["peak_rss_bytes"]}
 
-    # ---- ingest + build + validation of the CSV (monev run, own process)
-    say(f"[{n:,}] monev run (CSV) ...")
+    # ---- ingest of the CSV (reading, canonicalisation, staging cache), own process
+    say(f"[{n:,}] ingest CSV ...")
+    st = _child("stage", {"data_dir": str(csv_dir)}, env)
+    if st["status"] != "ok":
+        raise RuntimeError("the bench CSV was refused by ingestion")
+    stage = st["stage_s"]
+    res["ingest_csv"] = {
+        "seconds": stage, "cpu_s": st["stage_cpu_s"], "rows": st["rows_read"],
+        "rows_per_s": round(st["rows_read"] / stage) if stage else None,
+        "mib_per_s": round(gen["csv_bytes"] / 2**20 / stage, 2) if stage else None,
+        "peak_rss_bytes": st["peak_rss_bytes"],
+    }
+
+    # ---- build + validation + publish (monev run on the staged file), own process
+    say(f"[{n:,}] monev run (bangun + validasi) ...")
     run = _child("run", {"data_dir": str(csv_dir)}, env)
     if run["status"] != "published":
         raise RuntimeError(f"monev run did not publish: {run.get('message')}")
     tm = run["timings"]
-    stage = tm.get("stage", 0.0)
-    res["ingest_csv"] = {
-        "seconds": stage, "rows": run["rows_read"], "rows_per_s": round(run["rows_read"] / stage) if stage else None,
-        "mib_per_s": round(gen["csv_bytes"] / 2**20 / stage, 2) if stage else None,
-    }
     res["build"] = {
-        "seconds": round(tm["total"] - stage, 3), "validate_s": tm.get("validate"), "total_s": tm["total"],
+        "seconds": round(tm["total"] - tm.get("stage", 0.0), 3), "validate_s": tm.get("validate"),
+        "run_s": tm["total"], "total_s": round(stage + tm["total"] - tm.get("stage", 0.0), 3),
         "timings": tm, "complaints": run["complaints"],
     }
-    res["ingest_run"] = {"peak_rss_bytes": run["peak_rss_bytes"], "cpu_s": run["cpu_s"],
-                         "process_wall_s": run["process_wall_s"]}
+    res["build_run"] = {"peak_rss_bytes": run["peak_rss_bytes"], "cpu_s": run["cpu_s"],
+                        "process_wall_s": run["process_wall_s"]}
+    res["ingest_run"] = {"peak_rss_bytes": max(st["peak_rss_bytes"], run["peak_rss_bytes"])}
     wh = csv_dir / "curated" / "monev.duckdb"
     res["warehouse_bytes"] = wh.stat().st_size
     res["staging_bytes"] = _dir_bytes(csv_dir / "staging")
@@ -160,10 +171,10 @@ def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, 
         say(f"[{n:,}] ingest XLSX ...")
         st = _child("stage", {"data_dir": str(xlsx_dir)}, env)
         res["ingest_xlsx"] = {
-            "seconds": st["stage_s"], "rows": st["rows_read"],
+            "seconds": st["stage_s"], "cpu_s": st["stage_cpu_s"], "rows": st["rows_read"],
             "rows_per_s": round(st["rows_read"] / st["stage_s"]) if st["stage_s"] else None,
             "mib_per_s": round(gen["xlsx_bytes"] / 2**20 / st["stage_s"], 2) if st["stage_s"] else None,
-            "peak_rss_bytes": st["peak_rss_bytes"], "cpu_s": st["cpu_s"],
+            "peak_rss_bytes": st["peak_rss_bytes"],
         }
         shutil.rmtree(xlsx_dir, ignore_errors=True)
     else:
@@ -236,10 +247,13 @@ def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, 
     ing, rcs = res["ingest_csv"]["seconds"], res["read_csv"]["seconds"]
     res["ratios"] = {
         "ingest_csv_vs_read_csv": round(ing / rcs, 2) if rcs else None,
+        "ingest_csv_vs_read_csv_cpu": (round(res["ingest_csv"]["cpu_s"] / res["read_csv"]["cpu_s"], 2)
+                                       if res["read_csv"]["cpu_s"] else None),
         "run_vs_read_csv": round(res["build"]["total_s"] / rcs, 2) if rcs else None,
         "kpi_speedup_vs_pandas": round(res["pandas"]["total_s"] / res["kpi"]["warm_s"], 2),
         "kpi_speedup_vs_pandas_compute_only": round(res["pandas"]["compute_s"] / res["kpi"]["warm_s"], 2),
         "kpi_vs_bare_sql": round(res["kpi"]["warm_s"] / res["bare_sql"]["warm_s"], 2),
+        "bare_sql_speedup_vs_pandas": round(res["pandas"]["total_s"] / res["bare_sql"]["warm_s"], 2),
         "xlsx_vs_csv_ingest": (round(res["ingest_xlsx"]["seconds"] / ing, 2) if res["ingest_xlsx"] and ing else None),
     }
     res["pages_warm_max_ms"] = max(v["warm_ms"] for v in res["pages"].values())
@@ -293,7 +307,8 @@ SCALED = {
     "pandas_s": lambda r: r["pandas"]["total_s"],
     "pages_warm_total_ms": lambda r: sum(v["warm_ms"] for v in r["pages"].values()),
     "warehouse_bytes": lambda r: r["warehouse_bytes"],
-    "ingest_peak_rss_bytes": lambda r: r["ingest_run"]["peak_rss_bytes"],
+    "ingest_peak_rss_bytes": lambda r: r["ingest_csv"]["peak_rss_bytes"],
+    "run_peak_rss_bytes": lambda r: r["ingest_run"]["peak_rss_bytes"],
 }
 
 
@@ -316,7 +331,9 @@ def targets(results: list[dict], scale: dict) -> list[dict]:
         ("kpi_warm_s", "KPI JSON lengkap (hangat) < 2 s", r["kpi"]["warm_s"], "<"),
         ("kpi_speedup_vs_pandas", "KPI >= 10x lebih cepat dari pandas", rat["kpi_speedup_vs_pandas"], ">="),
         ("page_warm_ms", "Kueri tiap halaman (hangat) < 300 ms", r["pages_warm_max_ms"], "<"),
-        ("ingest_peak_rss_gib", "Memori puncak ingest < 4 GiB", r["ingest_run"]["peak_rss_bytes"] / GIB, "<"),
+        ("ingest_peak_rss_gib", "Memori puncak ingest < 4 GiB", r["ingest_csv"]["peak_rss_bytes"] / GIB, "<"),
+        ("run_peak_rss_gib", "Memori puncak monev run (ingest + bangun + validasi) < 4 GiB",
+         r["ingest_run"]["peak_rss_bytes"] / GIB, "<"),
         ("exponent", "Eksponen skala (monev run) <= 1", scale.get("run_total_s"), "<="),
     ]
     out = []

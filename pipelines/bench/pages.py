@@ -125,12 +125,13 @@ def _clear(d: Any) -> None:
 def time_pages(data_dir: str, repeat: int = 3) -> dict[str, dict[str, float]]:
     """{page: {"first_ms", "warm_ms" (median), "warm_max_ms"}} for the warehouse in ``data_dir``."""
     os.environ["MONEV_DATA_DIR"] = str(data_dir)
-    import dashboard.data as d
+    import streamlit  # noqa: F401 - creates its loggers
 
-    # outside `streamlit run` every cached call warns "No runtime found"; the memory cache is what we want
+    # outside `streamlit run` every cached function warns "No runtime found"; the memory cache is what we want
     for name in list(logging.root.manager.loggerDict):
         if name.startswith("streamlit"):
             logging.getLogger(name).setLevel(logging.ERROR)
+    import dashboard.data as d
 
     _clear(d)
     out: dict[str, dict[str, float]] = {}
