@@ -86,7 +86,7 @@ else:
     st.subheader(f"Peringkat OPD · {ctx.current.label}")
     if ranked.height:
         tables.show(ranked, LEAGUE_COLS, key=TABLE_KEY, selectable=True, on_select=_select_from_table,
-                    height=tables.fit_height(ranked.height, 720))
+                    height=tables.fit_height(ranked.height, 800))
         st.caption("Klik satu baris untuk membuka rincian pengaduan OPD itu di bawah.")
         if scope.can("download_data"):
             tables.downloads(ranked, LEAGUE_COLS, file_stub=ctx.file_stub("peringkat-opd"), key="opd.dl",
@@ -152,7 +152,7 @@ if dept:
     f1, f2 = st.columns([3, 1.4], vertical_alignment="bottom")
     with f1:
         statuses = st.multiselect("Status", list(statuses_all), format_func=lambda s: statuses_all.get(s, s),
-                                  key=STATUS_KEY, placeholder="Semua status",
+                                  key=STATUS_KEY, placeholder="Semua status", select_all=False,
                                   on_change=complaints.reset_page, args=(LIST_KEY,))
     with f2:
         overdue_only = st.toggle("Hanya yang lewat batas", key=OVERDUE_KEY,
