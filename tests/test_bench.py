@@ -126,3 +126,15 @@ def test_monev_bench_smoke(tmp_path):
     assert [t["key"] for t in res["targets"]] == list(TARGETS)
     assert all(isinstance(t["met"], bool) for t in res["targets"])
     assert res["machine"]["cpu_count"] >= 1
+
+
+def test_child_peak_memory_is_its_own(tmp_path):
+    """A step's peak RSS must not include the benchmark process's memory (ru_maxrss would)."""
+    from pipelines.bench.core import _child
+
+    csv = tmp_path / "x.csv"
+    csv.write_text("a,b\n" + "".join(f"{i},teks {i}\n" for i in range(1000)), encoding="utf-8")
+    ballast = b"x" * (700 * 2**20)  # resident in this process while the child runs
+    out = _child("read_csv", {"csv": str(csv), "db": str(tmp_path / "x.duckdb")})
+    assert len(ballast) == 700 * 2**20
+    assert out["rows"] == 1000 and 0 < out["peak_rss_bytes"] < 500 * 2**20

@@ -7,7 +7,7 @@ staging cache are not read again), ``stage`` (ingest only: read and canonicalise
 the staging cache), ``read_csv`` (DuckDB's bare
 ``read_csv`` of a file into a table: the physical floor). Prints one JSON line: the step's own
 figures plus ``wall_s``, ``cpu_s`` (user + system of every thread) and ``peak_rss_bytes``
-(``getrusage(RUSAGE_SELF).ru_maxrss``: the process's high-water mark, imports included).
+(``VmHWM``: the process's high-water mark, imports included).
 """
 
 from __future__ import annotations
@@ -69,6 +69,18 @@ def _read_csv(args: dict) -> dict:
             "db_bytes": size}
 
 
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes: ``VmHWM`` (reset by exec, so it is the step's own).
+    ``ru_maxrss`` is not: Linux carries it over from the parent across fork and exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # kilobytes on Linux
+
+
 MODES = {"run": _run, "stage": _stage, "read_csv": _read_csv}
 
 
@@ -77,11 +89,10 @@ def main(argv: list[str] | None = None) -> None:
     mode, args = argv[0], json.loads(argv[1] if len(argv) > 1 else "{}")
     t0, c0 = time.perf_counter(), time.process_time()
     out = MODES[mode](args)
-    ru = resource.getrusage(resource.RUSAGE_SELF)
     out.update(
         wall_s=round(time.perf_counter() - t0, 3),
         cpu_s=round(time.process_time() - c0, 3),
-        peak_rss_bytes=int(ru.ru_maxrss) * 1024,  # kilobytes on Linux
+        peak_rss_bytes=peak_rss(),
     )
     print(json.dumps(out, default=str), flush=True)
 
