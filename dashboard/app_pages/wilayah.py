@@ -60,7 +60,8 @@ def _bar(df: pl.DataFrame, name_col: str, colour_by: str | None, title: str, key
         x=values, y=shown[name_col].to_list(), orientation="h", marker_color=colours, text=text,
         textposition="outside", cliponaxis=False,
         customdata=shown[colour_by].to_list() if colour_by else None,
-        hovertemplate=("%{y} (%{customdata}): %{text}<extra></extra>" if colour_by else "%{y}: %{text}<extra></extra>"),
+        hovertemplate=("%{y} (%{customdata}): %{text}<extra></extra>" if colour_by not in (None, name_col)
+                       else "%{y}: %{text}<extra></extra>"),
     ))
     if kind == "pct":
         fig.update_xaxes(range=[0, 1.12], tickformat=".0%")
@@ -82,7 +83,8 @@ with states.guarded():
         st.stop()
     left, right = st.columns([2, 3], gap="large")
     with left:
-        _bar(kec, "kecamatan", None, f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
+        # coloured like the kelurahan bars, so this chart is also their legend
+        _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
         missing = kec.filter(pl.col("kecamatan").is_null())
         if missing.height:
             st.caption(

@@ -60,7 +60,8 @@ def style(fig: go.Figure, ctx: Context, title: str, *, height: int = 380, legend
         # at the bottom edge of the figure (below the axis labels), inside the bottom margin; right-aligned
         # with the plot area, so a narrow plot (long bar labels on the left) does not cut it off
         fig.add_annotation(text=source, xref="paper", yref="paper", x=1, y=0, yshift=-(m["b"] - 4),
-                           showarrow=False, xanchor="right", yanchor="bottom", font={"size": 11, "color": "#6B7785"})
+                           showarrow=False, xanchor="right", yanchor="bottom",
+                           font={"size": 14 if big else 10, "color": "#6B7785"})
     return fig
 
 
