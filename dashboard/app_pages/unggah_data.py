@@ -251,8 +251,8 @@ if run:
             f"{fmt.number(int(ok['rows_quarantined'].sum() or 0))} + dilewati "
             f"{fmt.number(int(ok['rows_skipped'].sum() or 0))} baris."
         )
-        cols = [Col("file", "Berkas", width="medium"), Col("profile", "Profil"), Col("status", "Status"),
+        cols = [Col("file", "Berkas", width=280), Col("profile", "Profil"), Col("status", "Status"),
                 Col("rows_read", "Dibaca", "int"), Col("rows_loaded", "Dimuat", "int"),
                 Col("rows_quarantined", "Karantina", "int"), Col("rows_skipped", "Dilewati", "int"),
-                Col("warnings", "Peringatan", "int"), Col("message", "Keterangan", width="large")]
+                Col("warnings", "Peringatan", "int"), Col("message", "Keterangan", width="medium")]
         tables.show(files, cols, key="unggah.recon", height=tables.fit_height(files.height, 420))

@@ -112,7 +112,9 @@ def show(
 ) -> Any:
     """Show ``df`` (polars) with ``cols``; returns the selection state when ``selectable``."""
     present = [c for c in cols if c.field in df.columns]
-    pdf = df.select([c.field for c in present]).to_pandas()
+    # an empty text cell shows '–' (st.dataframe draws a missing value as a grey 'None')
+    texts = [c.field for c in present if df.schema[c.field] == pl.String]
+    pdf = df.select([c.field for c in present]).with_columns(pl.col(texts).fill_null(fmt.EMPTY)).to_pandas()
     pdf.columns = [c.label for c in present]
     styler = pdf.style.format({c.label: FORMATTERS[c.kind] for c in present}, na_rep=fmt.EMPTY)
     pred = [c.label for c in present if c.kind == "predikat"]
