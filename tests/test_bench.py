@@ -70,6 +70,9 @@ def test_targets_are_checked_at_the_largest_size():
     res = [_fake(10_000, 1.0), _fake(1_000_000, 100.0)]
     sc = scaling(res)
     assert sc["run_total_s"] == 1.0 and sc["ingest_xlsx_s"] is None and sc["warehouse_bytes"] == 1.0
+    assert sc["upper"]["run_total_s"] is None  # needs three sizes
+    sc3 = scaling([_fake(10_000, 1.0), _fake(100_000, 1.0), _fake(1_000_000, 10.0)])
+    assert sc3["upper"]["run_total_s"] == 1.0 and sc3["run_total_s"] == 0.5
     t = {x["key"]: x for x in targets(res, sc)}
     assert set(t) == set(TARGETS)
     assert all(x["rows"] == 1_000_000 for x in t.values())

@@ -315,10 +315,14 @@ SCALED = {
 def scaling(results: list[dict]) -> dict[str, Any]:
     sizes = [r["rows"] for r in results]
     out: dict[str, Any] = {"from": min(sizes), "to": max(sizes)}
+    upper: dict[str, float | None] = {}
     for key, get in SCALED.items():
         vals = [get(r) for r in results]
         ok = [(n, v) for n, v in zip(sizes, vals, strict=True) if v]
         out[key] = exponent([n for n, _ in ok], [v for _, v in ok]) if len(ok) >= 2 else None
+        # between the two largest sizes: fixed costs weigh less there than over the whole range
+        upper[key] = exponent([n for n, _ in ok[-2:]], [v for _, v in ok[-2:]]) if len(ok) >= 3 else None
+    out["upper"] = upper
     return out
 
 

@@ -86,7 +86,11 @@ def table(result: dict[str, Any]) -> str:
     sc = result["scaling"]
     out.append("")
     out.append(f"Eksponen skala {fmt.number(sc['from'])} → {fmt.number(sc['to'])} (kemiringan log-log; 1 = linear): "
-               + ", ".join(f"{k} {fmt.number(v, 2)}" for k, v in sc.items() if k not in ("from", "to") and v is not None))
+               + ", ".join(f"{k} {fmt.number(v, 2)}" for k, v in sc.items()
+                           if k not in ("from", "to", "upper") and v is not None))
+    up = {k: v for k, v in sc.get("upper", {}).items() if v is not None}
+    if up:
+        out.append("Eksponen antara dua ukuran terbesar: " + ", ".join(f"{k} {fmt.number(v, 2)}" for k, v in up.items()))
     out.append("")
     out.append(f"Target pada {fmt.number(max(r['rows'] for r in result['sizes']))} pengaduan:")
     for t in result["targets"]:
