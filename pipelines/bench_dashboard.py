@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
 PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan", "penilaian",
-         "kualitas_data", "unggah_data", "bukti_dukung", "glosarium")
+         "kualitas_data", "unggah_data", "bukti_dukung", "glosarium", "unduh_rapor", "log_audit")
 FILTER_PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan")
 FIRST_TARGET_S = 2.0
 FILTER_TARGET_S = 1.0
@@ -283,7 +283,7 @@ def _channels(data_dir: Path) -> list[str]:
 TITLES = {"ringkasan": "Ringkasan Eksekutif", "kinerja_opd": "Kinerja OPD", "tren_kategori": "Tren & Kategori",
           "wilayah": "Wilayah", "sla_tunggakan": "SLA & Tunggakan", "penilaian": "Penilaian Kemendagri",
           "kualitas_data": "Kualitas Data", "unggah_data": "Unggah Data", "bukti_dukung": "Bukti Dukung",
-          "glosarium": "Glosarium"}
+          "glosarium": "Glosarium", "unduh_rapor": "Unduh Rapor", "log_audit": "Log Audit"}
 
 
 def _years(data_dir: Path) -> list[str]:

@@ -61,6 +61,8 @@ PAGES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "unggah_data": ("Unggah Data", ("1. Pilih berkas",), '[data-testid="stFileUploader"]'),
     "bukti_dukung": ("Bukti Dukung", ("Catat bukti dukung", "Daftar bukti dukung"), '[data-testid="stForm"]'),
     "glosarium": ("Glosarium", ("Aturan tampilan dasbor", "Rumus:"), '[data-testid="stTextInput"]'),
+    "unduh_rapor": ("Unduh Rapor", ("Buat ZIP",), '[data-testid="stButton"]'),
+    "log_audit": ("Log Audit", ("Siapa melakukan apa",), '[data-testid="stSelectbox"]'),
 }
 DEFAULT_PAGE = "ringkasan"
 EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b")
