@@ -113,3 +113,22 @@ def test_refuses_to_overwrite_without_force_and_never_foreign_folders(demo_con, 
     assert (foreign / "notes.txt").read_text() == "x"
     with pytest.raises(ExportError, match="bukan ekspor"):
         attach_parquet(duckdb.connect(), foreign)
+
+
+def test_an_empty_warehouse_exports_readable_empty_tables(tmp_path):
+    from pipelines.masterdata import load_master_data
+    from pipelines.warehouse import create_schema, load_master_tables
+
+    con = duckdb.connect()
+    create_schema(con)
+    load_master_tables(con, load_master_data())
+    manifest = export_parquet(con, tmp_path / "empty")
+    assert manifest["snapshot"] is None
+    assert next(t["rows"] for t in manifest["tables"] if t["name"] == "complaints") == 0
+    back = duckdb.connect()
+    attach_parquet(back, tmp_path / "empty")
+    assert back.execute("SELECT count(*) FROM complaints").fetchone()[0] == 0
+    assert [r[0] for r in back.execute("DESCRIBE complaints").fetchall()] == [
+        r[0] for r in con.execute("DESCRIBE complaints").fetchall()]
+    assert back.execute("SELECT count(*) FROM departments").fetchone() == con.execute(
+        "SELECT count(*) FROM departments").fetchone()
