@@ -315,10 +315,19 @@ def _change_channel(page, current: str, new: str) -> float:
     widget = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
         has=page.get_by_role("combobox", name="Kanal", exact=True))
     widget.get_by_role("button", name=f"Remove {current}").click()
+    # the rerun of the removal must be over before typing (a rerun redraws the widget)
+    page.locator('[data-testid="stMain"]').get_by_text(f"Kanal: {current}").first.wait_for(
+        state="detached", timeout=120_000)
     _wait_done(page)
-    box.click()
-    box.fill(new)  # narrows the list, so the option is drawn
     option = page.get_by_role("option", name=new, exact=True)
+    for _ in range(3):
+        box.click()
+        box.fill(new)  # narrows the list, so the option is drawn
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - the list was redrawn; type again
+            box.press("Escape")
     t0 = time.perf_counter()
     option.click()
     page.locator('[data-testid="stMain"]').get_by_text(f"Kanal: {new}").first.wait_for(timeout=120_000)
