@@ -28,7 +28,7 @@ from pipelines.ingest.matching import (
     match_values,
     status_map,
 )
-from pipelines.ingest.pii import contact_key_expr, redact_expr, redact_text
+from pipelines.ingest.pii import contact_key_expr, redact_expr, redact_series, redact_text
 from pipelines.ingest.profiles import PII_FIELDS, TIMESTAMP_FIELDS, Profile, header_keys
 from pipelines.ingest.readers import ROW, FileInfo, load_csv_body, read_file
 from pipelines.masterdata import MasterData
@@ -122,8 +122,13 @@ class StagedFile:
 # ---------------------------------------------------------------- helpers
 def trim_str(expr: pl.Expr) -> pl.Expr:
     """Trim, Windows line ends to \\n, '' -> null."""
-    s = expr.str.replace_all("\r\n", "\n", literal=True).str.strip_chars()
-    return pl.when(s.str.len_chars() == 0).then(None).otherwise(s)
+    return _trim(expr, crlf=True)
+
+
+def _trim(expr: pl.Expr, *, crlf: bool) -> pl.Expr:
+    s = expr.str.replace_all("\r\n", "\n", literal=True) if crlf else expr
+    s = s.str.strip_chars()
+    return pl.when(s.str.len_bytes() == 0).then(None).otherwise(s)
 
 
 def unwrap_formula(expr: pl.Expr) -> pl.Expr:
@@ -147,7 +152,11 @@ def clean_str(expr: pl.Expr) -> pl.Expr:
 
 def _clean_columns(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
     """Trim every column; unwrap formulas only in the columns that hold one (rare, and costly to look for)."""
-    df = df.with_columns([trim_str(pl.col(c)).alias(c) for c in cols])
+    if not cols:
+        return df
+    # "\r\n" -> "\n" only where a column holds a "\r" at all (a cheap byte search).
+    crlf = df.select([pl.col(c).str.contains("\r", literal=True).any() for c in cols]).row(0)
+    df = df.with_columns([_trim(pl.col(c), crlf=bool(cr)).alias(c) for c, cr in zip(cols, crlf, strict=True)])
     with_formula = [c for c in cols if df.get_column(c).str.starts_with("=").any()]
     if with_formula:
         df = df.with_columns([unwrap_formula(pl.col(c)).alias(c) for c in with_formula])
@@ -532,8 +541,11 @@ def _to_canonical(
     ]
 
     # --- text, with personal-data patterns redacted
+    text = [f for f in ("title", "body", "location") if f in df.columns]
+    if text:
+        df = df.with_columns([redact_series(df.get_column(f)) for f in text])
     for f in ("title", "body", "location"):
-        exprs.append(redact_expr(_col(df, f)).alias(f))
+        exprs.append(_col(df, f).alias(f))
 
     # --- flags and satisfaction
     for f in ("is_anonymous", "is_confidential"):
@@ -655,8 +667,14 @@ def _finish_in_duckdb(df: pl.DataFrame, p: Profile, salt: bytes) -> pl.DataFrame
     lname = _squash(pl.col("__name").str.strip_chars())
     lname = pl.when(lname.str.len_chars() >= 4).then(lname)
     text_cols = ("title", "body", "location")
-    # Cheap literal test first, then the whole-word test on those few rows only.
-    cand = df.filter(
+    # Cheap literal tests first, then the whole-word test on those few rows only. The
+    # first word of the squashed name must appear in the lower-cased text if the whole
+    # squashed name does (it holds no whitespace, so it cannot span two columns joined
+    # by a newline either): one pass over all rows, the squashed test on what is left.
+    first_word = lname.str.extract(r"^([^ ]+)", 1)
+    joined = pl.concat_str([pl.col(c) for c in text_cols], separator="\n", ignore_nulls=True).str.to_lowercase()
+    cand = df.filter(joined.str.contains(first_word, literal=True).fill_null(False))
+    cand = cand.filter(
         pl.any_horizontal([_squash(pl.col(c)).str.contains(lname, literal=True) for c in text_cols]).fill_null(False)
     ).with_columns(name_pattern(pl.col("__name"), r"(?-u:\b)").alias("__pat"))
     hits = cand.filter(
@@ -701,10 +719,13 @@ def _finish_in_duckdb(df: pl.DataFrame, p: Profile, salt: bytes) -> pl.DataFrame
     else:
         key0 = pl.when(pl.col("source_id").is_not_null()).then(pl.lit(f"{p.source_system}:") + pl.col("source_id"))
     df = df.sort(["sheet", "source_row"], nulls_last=False).with_columns(key0.alias("__key0"))
-    occurrence = (pl.int_range(pl.len()).over("__key0") + 1).cast(pl.String)
-    key = (
-        pl.when(pl.col("id_derived") & pl.col("__key0").is_not_null() & (occurrence != "1"))
-        .then(pl.concat_str([pl.col("__key0"), pl.lit("~"), occurrence]))
-        .otherwise(pl.col("__key0"))
-    )
+    if df.get_column("id_derived").any():
+        occurrence = (pl.int_range(pl.len()).over("__key0") + 1).cast(pl.String)
+        key = (
+            pl.when(pl.col("id_derived") & pl.col("__key0").is_not_null() & (occurrence != "1"))
+            .then(pl.concat_str([pl.col("__key0"), pl.lit("~"), occurrence]))
+            .otherwise(pl.col("__key0"))
+        )
+    else:  # no derived id: the key is __key0 (the occurrence suffix is only for derived ids)
+        key = pl.col("__key0")
     return df.with_columns(key.alias("complaint_key")).drop("__i", "__key0", "__text", "__contact", "__name")

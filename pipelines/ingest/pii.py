@@ -69,6 +69,25 @@ def redact_expr(expr: pl.Expr) -> pl.Expr:
     return expr
 
 
+# A necessary condition for any of the patterns above: an '@' (email), or nine digits
+# separated by at most two of ' .()+-' (every NIK and phone number has at least nine
+# digits: 16 for a NIK, 0/62 + 8x + six more for a mobile, 0xx(x) + 3 + 3 for a
+# landline, with at most ")" and one of ' .-' between two of them). A text without it
+# is left unchanged by redact_expr, so only the rows that pass need the three patterns.
+PII_PREFILTER = r"@|[0-9](?:[ .()+-]{0,2}[0-9]){8}"
+
+
+def redact_series(s: pl.Series) -> pl.Series:
+    """redact_expr on a string Series, byte for byte, but the three patterns run only on
+    the rows that pass the cheap PII_PREFILTER test (a few percent of free text)."""
+    mask = s.str.contains(PII_PREFILTER).fill_null(False)
+    if not mask.any():
+        return s
+    idx = mask.arg_true()
+    fixed = pl.select(redact_expr(pl.lit(s.gather(idx)))).to_series()
+    return s.clone().scatter(idx, fixed)
+
+
 def phone_key_expr(expr: pl.Expr) -> pl.Expr:
     """Normalise a phone number for hashing: digits only, +62/62 prefix -> 0."""
     digits = expr.str.replace_all(r"[^0-9]", "")
