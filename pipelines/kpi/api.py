@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pipelines.kpi.engine import Scope, build_query, fetch_dicts, model_sql, read_settings, run
+from pipelines.kpi.engine import (
+    Scope,
+    build_query,
+    facts_table_usable,
+    fetch_dicts,
+    model_sql,
+    read_settings,
+    run,
+)
 from pipelines.kpi.filters import normalize_filters
 from pipelines.periods import Period
 
@@ -150,6 +158,7 @@ def make_scope(
         prev_from=prev.start if prev else None,
         prev_to=prev.end if prev else None,
         filters=normalize_filters(con, filters),
+        facts_table=facts_table_usable(con, a, settings),
     )
 
 
@@ -202,7 +211,8 @@ def compute(
     settings = scope.settings
     # complaint_facts is computed once and kept: cheaper than streaming it into the grouping sets
     sql = build_query(
-        model_sql("compute"), ("breakdown", "by_month"), COMPUTE_DIMENSIONS, ("complaint_facts", "breakdown")
+        model_sql("compute"), ("breakdown", "by_month"), COMPUTE_DIMENSIONS, ("complaint_facts", "breakdown"),
+        scope.facts_table,
     )
     rows = fetch_dicts(run(con, sql, {**scope.params(), "dimension": "month"}))
 
@@ -292,7 +302,7 @@ def _frame_query(
     extra: Mapping[str, Any] | None = None,
     materialized: tuple[str, ...] = ("complaint_facts", "breakdown"),
 ) -> pl.DataFrame:
-    sql = build_query(final_sql, models, dimensions, materialized)
+    sql = build_query(final_sql, models, dimensions, materialized, scope.facts_table)
     return run(con, sql, {**scope.params(), **(extra or {})}).pl()
 
 

@@ -1,8 +1,11 @@
 """Composes the SQL models under ``pipelines/kpi/sql`` into one statement and runs it.
 
 Each ``.sql`` file is one model (a SELECT, dbt style). A query is the chain
-``kpi_settings -> repeat_flags -> complaint_facts -> group_metrics -> breakdown
--> by_month`` as CTEs, followed by a final SELECT. Values are always bound
+``kpi_settings -> repeat_flags -> complaint_facts_all -> complaint_facts ->
+group_metrics -> breakdown -> by_month`` as CTEs, followed by a final SELECT.
+At the published snapshot's as-of date, ``complaint_facts_all`` is read from the
+table ``kpi_complaint_facts`` the build filled with the same model
+(``materialize_facts``), when the settings it was filled with are the stored ones. Values are always bound
 parameters; the only text filled into SQL is taken from the fixed ``DIMENSIONS``
 table below (grouping sets), never from user input.
 """
@@ -10,6 +13,8 @@ table below (grouping sets), never from user input.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -40,7 +45,8 @@ GROUP_COLUMNS = ("department", "category", "channel", "kecamatan", "kelurahan", 
 MODELS: dict[str, tuple[str, ...]] = {
     "kpi_settings": (),  # run first on its own; its row is bound into the others as values
     "repeat_flags": (),
-    "complaint_facts": ("repeat_flags",),
+    "complaint_facts_all": ("repeat_flags",),
+    "complaint_facts": ("complaint_facts_all",),
     "group_metrics": ("complaint_facts",),
     "breakdown": ("group_metrics",),
     "by_month": ("breakdown",),
@@ -49,6 +55,12 @@ MODELS: dict[str, tuple[str, ...]] = {
     "complaint_list": ("complaint_facts",),
     "early_warning": ("complaint_facts",),
 }
+
+# The build's copy of complaint_facts_all at the snapshot's as-of date, and what it was filled with.
+FACTS_TABLE = "kpi_complaint_facts"
+FACTS_META_TABLE = "kpi_facts_meta"
+# "0" makes every query compute complaint_facts_all from complaints (tests compare both ways)
+FACTS_TABLE_ENV = "MONEV_KPI_FACTS_TABLE"
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _LEADING_COMMENTS = re.compile(r"\A(?:\s*--[^\n]*\n|\s+)*")
@@ -88,11 +100,11 @@ def _grouping_parts(dimensions: tuple[str, ...]) -> dict[str, str]:
     }
 
 
-def _needed(models: tuple[str, ...]) -> list[str]:
+def _needed(models: tuple[str, ...], facts_table: bool = False) -> list[str]:
     out: list[str] = []
 
     def visit(m: str) -> None:
-        for dep in MODELS[m]:
+        for dep in () if (facts_table and m == "complaint_facts_all") else MODELS[m]:
             visit(dep)
         if m not in out:
             out.append(m)
@@ -107,13 +119,16 @@ def build_query(
     models: tuple[str, ...],
     dimensions: tuple[str, ...] = ("total",),
     materialized: tuple[str, ...] = ("breakdown",),
+    facts_table: bool = False,
 ) -> str:
     """``WITH <models in dependency order> <final_sql>``; ``models`` are those the final SELECT reads,
-    ``materialized`` those computed once because several branches read them."""
+    ``materialized`` those computed once because several branches read them. ``facts_table``: read
+    complaint_facts_all from the build's table (only valid at its as-of date and settings)."""
     parts = _grouping_parts(dimensions)
     ctes = []
-    for m in _needed(models):
-        body = model_sql(m)
+    for m in _needed(models, facts_table):
+        from_table = facts_table and m == "complaint_facts_all"
+        body = f"SELECT * FROM {FACTS_TABLE}" if from_table else model_sql(m)  # noqa: S608 - a fixed table name
         if m == "group_metrics":
             for placeholder, text in parts.items():
                 body = body.replace(placeholder, text)
@@ -141,6 +156,8 @@ class Scope:
     prev_from: dt.date | None = None
     prev_to: dt.date | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
+    # complaint_facts_all may be read from the build's table (see facts_table_usable)
+    facts_table: bool = False
 
     @property
     def aging_labels(self) -> list[str]:
@@ -183,6 +200,58 @@ def read_settings(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, A
     """The kpi_settings row for ``as_of``: limits and settings as stored in the warehouse."""
     cur = run(con, model_sql("kpi_settings"), {"as_of": as_of})
     return fetch_dicts(cur)[0]
+
+
+def _settings_key(settings: dict[str, Any]) -> str:
+    return json.dumps(settings, sort_keys=True, default=str)
+
+
+def materialize_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, snapshot_id: str) -> int:
+    """Store complaint_facts_all at ``as_of`` (no scope filter, repeats flagged over the whole
+    history) as ``kpi_complaint_facts``, with the settings row and snapshot it was computed from in
+    ``kpi_facts_meta``. The same SQL model fills it, so no rule is written twice. Returns its rows."""
+    settings = read_settings(con, as_of)
+    scope = Scope(as_of=as_of, settings=settings)  # date_from None: every complaint gets its repeat flag
+    sql = build_query(
+        "SELECT * FROM complaint_facts_all ORDER BY reported_at, complaint_key", ("complaint_facts_all",),
+        materialized=(),
+    )
+    cur = con.cursor()
+    cur.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
+    cur.execute(f"DROP TABLE IF EXISTS {FACTS_META_TABLE}")
+    run(cur, f"CREATE TABLE {FACTS_TABLE} AS\n{sql}", scope.params())
+    rows = cur.execute(f"SELECT count(*) FROM {FACTS_TABLE}").fetchone()[0]  # noqa: S608 - fixed name
+    complaints = cur.execute("SELECT count(*) FROM complaints").fetchone()[0]
+    cur.execute(
+        f"CREATE TABLE {FACTS_META_TABLE} (as_of DATE, snapshot_id VARCHAR, complaints BIGINT, facts BIGINT,"
+        " settings VARCHAR)"
+    )
+    cur.execute(
+        f"INSERT INTO {FACTS_META_TABLE} VALUES (?, ?, ?, ?, ?)",  # noqa: S608 - fixed name
+        [as_of, snapshot_id, complaints, rows, _settings_key(settings)],
+    )
+    return rows
+
+
+def facts_table_usable(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: dict[str, Any]) -> bool:
+    """True when ``kpi_complaint_facts`` holds complaint_facts_all for ``as_of`` with exactly these
+    settings, filled for the published snapshot from its complaints (else the model is computed)."""
+    if os.environ.get(FACTS_TABLE_ENV, "1").strip() == "0":
+        return False
+    cur = con.cursor()
+    try:
+        row = cur.execute(
+            f"""
+            SELECT m.as_of, m.settings,
+                   m.snapshot_id = (SELECT snapshot_id FROM snapshot ORDER BY built_at DESC, snapshot_id DESC LIMIT 1)
+                   AND m.complaints = (SELECT count(*) FROM complaints)
+                   AND m.facts = (SELECT count(*) FROM {FACTS_TABLE})
+            FROM {FACTS_META_TABLE} AS m
+            """  # noqa: S608 - fixed names
+        ).fetchone()
+    except duckdb.CatalogException:  # a warehouse built before the table existed, or a test warehouse
+        return False
+    return row is not None and row[0] == as_of and row[1] == _settings_key(settings) and bool(row[2])
 
 
 def run(

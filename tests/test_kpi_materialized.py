@@ -1,0 +1,208 @@
+"""The build's kpi_complaint_facts table gives exactly the numbers of the on-the-fly model.
+
+At the published snapshot's as-of date the engine reads complaint_facts_all from the table the
+build filled (pipelines.kpi.engine.materialize_facts); MONEV_KPI_FACTS_TABLE=0 makes it compute the
+model from complaints. Every API function must return identical results both ways, and the table
+must be left alone when it does not fit (another as-of date, changed settings, changed data).
+"""
+
+import datetime as dt
+import shutil
+
+import duckdb
+import pytest
+from polars.testing import assert_frame_equal
+
+from pipelines import kpi
+from pipelines.kpi.api import make_scope
+from pipelines.kpi.engine import (
+    FACTS_TABLE,
+    FACTS_TABLE_ENV,
+    build_query,
+    facts_table_usable,
+    materialize_facts,
+    read_settings,
+    run,
+)
+
+D = dt.date
+
+
+@pytest.fixture()
+def con(demo_con):
+    return demo_con
+
+
+def _snapshot_as_of(con) -> dt.date:
+    return con.execute("SELECT as_of FROM snapshot ORDER BY built_at DESC LIMIT 1").fetchone()[0]
+
+
+def _values(con, column: str, n: int) -> list[str]:
+    """The n most frequent values of a complaints column (so filters select real complaints)."""
+    return [r[0] for r in con.execute(
+        f"SELECT {column} FROM complaints WHERE {column} IS NOT NULL "  # noqa: S608 - fixed column names
+        f"GROUP BY ALL ORDER BY count(*) DESC, {column} LIMIT {int(n)}"
+    ).fetchall()]
+
+
+def both_ways(monkeypatch, fn, *args, **kwargs):
+    """(result reading the table, result computing the model) of one API call."""
+    monkeypatch.delenv(FACTS_TABLE_ENV, raising=False)
+    with_table = fn(*args, **kwargs)
+    monkeypatch.setenv(FACTS_TABLE_ENV, "0")
+    without = fn(*args, **kwargs)
+    monkeypatch.delenv(FACTS_TABLE_ENV, raising=False)
+    return with_table, without
+
+
+def _cases(con):
+    a = _snapshot_as_of(con)
+    dept = _values(con, "department", 2)
+    cat = _values(con, "category", 2)
+    chan = _values(con, "channel", 1)
+    kec = _values(con, "kecamatan", 1)
+    kel = con.execute("SELECT kelurahan FROM complaints WHERE kecamatan = ? AND kelurahan IS NOT NULL "
+                      "GROUP BY ALL ORDER BY count(*) DESC, kelurahan LIMIT 1", kec).fetchone()[0]
+    cls = _values(con, "classification", 1)
+    windows = [
+        (D(a.year, 1, 1), a),  # the running year
+        (D(a.year, a.month, 1), a),  # the running month
+        (D(a.year - 1, 1, 1), D(a.year - 1, 12, 31)),  # last year
+        (D(2024, 1, 1), a),  # everything
+    ]
+    filters = [
+        None,
+        {"department": dept[0]},
+        {"department": dept, "category": cat[0]},
+        {"channel": chan, "classification": cls},
+        {"kecamatan": kec, "kelurahan": [kel]},
+    ]
+    return a, windows, filters
+
+
+def test_the_build_stores_the_facts_and_the_engine_uses_them(con, monkeypatch):
+    a = _snapshot_as_of(con)
+    settings = read_settings(con, a)
+    n = con.execute(f"SELECT count(*) FROM {FACTS_TABLE}").fetchone()[0]  # noqa: S608 - fixed name
+    assert n == con.execute(
+        "SELECT count(*) FROM complaints WHERE reported_at < ? AND NOT is_duplicate", [a + dt.timedelta(days=1)]
+    ).fetchone()[0] > 1000  # count_duplicates_once is the demo's setting
+    monkeypatch.delenv(FACTS_TABLE_ENV, raising=False)
+    assert facts_table_usable(con, a, settings)
+    assert make_scope(con, None, None).facts_table
+    assert make_scope(con, D(a.year, 1, 1), a, filters={"department": _values(con, "department", 1)}).facts_table
+    # another as-of date, or the switch off: the model is computed
+    assert not make_scope(con, None, None, as_of=a - dt.timedelta(days=30)).facts_table
+    monkeypatch.setenv(FACTS_TABLE_ENV, "0")
+    assert not make_scope(con, None, None).facts_table
+    # the query reading the table does not compute repeats or read complaints for the facts
+    sql = build_query("SELECT * FROM complaint_facts", ("complaint_facts",), facts_table=True)
+    assert FACTS_TABLE in sql and "repeat_flags" not in sql and "FROM complaints" not in sql
+
+
+def test_the_table_equals_the_model_row_for_row(con):
+    """Every column of every row, repeats over the whole history included."""
+    a = _snapshot_as_of(con)
+    scope = make_scope(con, None, None, as_of=a)
+    model = build_query("SELECT * FROM complaint_facts_all", ("complaint_facts_all",), materialized=())
+    params = scope.params()
+    diff = [
+        run(con, f"SELECT count(*) FROM (({model}) EXCEPT ALL SELECT * FROM {FACTS_TABLE})", params).fetchone()[0],
+        run(con, f"SELECT count(*) FROM (SELECT * FROM {FACTS_TABLE} EXCEPT ALL ({model}))", params).fetchone()[0],
+    ]
+    assert diff == [0, 0]
+    assert con.execute(f"SELECT count_if(is_repeat), count_if(is_overdue) FROM {FACTS_TABLE}").fetchone() > (0, 0)  # noqa: S608
+
+
+def test_compute_is_identical_with_and_without_the_table(con, monkeypatch):
+    a, windows, filters = _cases(con)
+    checked = 0
+    for date_from, date_to in windows:
+        for f in filters:
+            with_table, without = both_ways(monkeypatch, kpi.compute, con, date_from, date_to, filters=f)
+            assert with_table == without, (date_from, date_to, f)
+            checked += with_table["received"] > 0
+    assert checked >= len(windows) * len(filters) - 2
+    # another as-of date (both ways compute the model), and a chosen comparison period
+    earlier = D(a.year, 3, 31)
+    w, wo = both_ways(monkeypatch, kpi.compute, con, D(a.year, 1, 1), earlier, as_of=earlier)
+    assert w == wo and w["period"]["as_of"] == earlier.isoformat()
+    w, wo = both_ways(monkeypatch, kpi.compute, con, D(a.year, 1, 1), a, previous=(D(2024, 1, 1), D(2024, 6, 30)))
+    assert w == wo and w["repeat_complaints"] > 0 and w["backlog_overdue"] > 0
+
+
+def test_frames_and_lists_are_identical_with_and_without_the_table(con, monkeypatch):
+    a, windows, filters = _cases(con)
+    frames = 0
+    for f in filters:
+        for date_from, date_to in windows[:3]:
+            for fn in (kpi.by_month_frame, kpi.category_trend, kpi.category_by_month, kpi.channel_by_month,
+                       kpi.department_by_month):
+                w, wo = both_ways(monkeypatch, fn, con, date_from, date_to, filters=f)
+                assert_frame_equal(w, wo, check_exact=True)
+                frames += w.height > 0
+            for dim in kpi.api.BREAKDOWN_DIMENSIONS:
+                w, wo = both_ways(monkeypatch, kpi.breakdown_frame, con, dim, date_from, date_to, filters=f)
+                assert_frame_equal(w, wo, check_exact=True)
+            w, wo = both_ways(monkeypatch, kpi.complaint_list, con, date_from, date_to, filters=f, limit=50)
+            assert_frame_equal(w, wo, check_exact=True)
+        for fn in (kpi.aging_by_department, kpi.early_warning):
+            w, wo = both_ways(monkeypatch, fn, con, filters=f)
+            assert_frame_equal(w, wo, check_exact=True)
+        w, wo = both_ways(monkeypatch, kpi.overdue_list, con, filters=f, limit=40, offset=5)
+        assert_frame_equal(w, wo, check_exact=True)
+        w, wo = both_ways(monkeypatch, kpi.complaint_list, con, filters=f, overdue_only=True, limit=1000)
+        assert_frame_equal(w, wo, check_exact=True)
+    assert frames > 50
+    # lists that are not empty, so the comparisons above compared rows
+    assert kpi.overdue_list(con, limit=10).height == 10
+    assert kpi.early_warning(con).height > 0
+    assert kpi.complaint_list(con, None, None, limit=5000)["is_repeat"].sum() > 0
+    # another as-of date
+    earlier = a - dt.timedelta(days=45)
+    w, wo = both_ways(monkeypatch, kpi.overdue_list, con, as_of=earlier, limit=200)
+    assert_frame_equal(w, wo, check_exact=True)
+
+
+@pytest.fixture()
+def copy_con(demo_data_dir, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_data_dir / "curated" / "monev.duckdb", db)
+    c = duckdb.connect(str(db))
+    yield c
+    c.close()
+
+
+def test_the_table_is_left_alone_when_it_no_longer_fits(copy_con, monkeypatch):
+    con = copy_con
+    monkeypatch.delenv(FACTS_TABLE_ENV, raising=False)
+    a = _snapshot_as_of(con)
+    assert make_scope(con, None, None).facts_table
+    # a limit changed after the build: facts would differ, so they are computed
+    con.execute("UPDATE sla_limits SET limit_days = limit_days + 3 WHERE step = 'resolution'")
+    assert not make_scope(con, None, None).facts_table
+    w, wo = both_ways(monkeypatch, kpi.compute, con, D(a.year, 1, 1), a)
+    assert w == wo
+    # filled again for these settings it is used, and agrees
+    snap = con.execute("SELECT snapshot_id FROM snapshot ORDER BY built_at DESC LIMIT 1").fetchone()[0]
+    materialize_facts(con, a, snap)
+    assert make_scope(con, None, None).facts_table
+    w2, _ = both_ways(monkeypatch, kpi.compute, con, D(a.year, 1, 1), a)
+    assert w2 == w
+    # complaints deleted after the build: the counts no longer match
+    con.execute("DELETE FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM complaints LIMIT 3)")
+    assert not make_scope(con, None, None).facts_table
+    # a newer snapshot than the one the table was filled for
+    materialize_facts(con, a, snap)
+    assert make_scope(con, None, None).facts_table
+    con.execute("INSERT INTO snapshot SELECT * REPLACE ('newer' AS snapshot_id, built_at + INTERVAL 1 HOUR AS built_at)"
+                " FROM snapshot WHERE snapshot_id = ?", [snap])
+    assert not make_scope(con, None, None).facts_table
+
+
+def test_test_warehouses_have_no_table_and_compute_the_model():
+    from pipelines.testing import make_warehouse
+
+    con = make_warehouse([{"reported_at": "2025-03-03 09:00", "status": "in_progress"}])
+    assert not make_scope(con, None, None).facts_table
+    assert kpi.compute(con, D(2025, 3, 1), D(2025, 3, 31))["received"] == 1
