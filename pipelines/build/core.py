@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -368,6 +369,9 @@ def _build(
     con = duckdb.connect(str(tmp))
     try:
         con.execute("SET preserve_insertion_order = false")
+        # A bounded buffer pool (spilling to <warehouse>.tmp beyond it), so DuckDB's share
+        # of the build's memory does not grow with the data (config/ingest.yaml build.memory_limit).
+        con.execute(f"SET memory_limit = '{settings.memory_limit_bytes() // 2**20}MiB'")
         create_schema(con)
         load_master_tables(con, md)
 
@@ -421,11 +425,14 @@ def _build(
         earliest = dt.datetime.combine(settings.earliest_plausible_date, dt.time())
         all_rows: list[pl.DataFrame] = []
         offset = 0
-        for pname, dfs in frames.items():
+        frame: pl.DataFrame | None = None
+        for pname in list(frames):
+            dfs = frames.pop(pname)  # the per-file frames go once concatenated
             prof = prof_by_name.get(pname)
             if prof is None:
                 raise BuildError(f"Profil {pname!r} tidak ada lagi di config/profiles; jalankan `monev run` ulang.")
             frame = pl.concat(dfs, how="vertical_relaxed")
+            del dfs
             frame = frame.with_row_index("__row", offset=offset).with_columns(pl.col("__row").cast(pl.Int64))
             offset += frame.height
             all_rows.append(frame)
@@ -463,6 +470,9 @@ def _build(
         con.register("stg_src", loaded.select(stg_cols))
         con.execute("CREATE TEMP TABLE stg_rows AS SELECT * FROM stg_src")
         con.unregister("stg_src")
+        # The staged rows live in DuckDB from here on: release the frames (no other reference is kept).
+        del loaded, rows, all_rows, frame, fframes, summ
+        gc.collect()
         con.register("q_src", blocking.with_columns(
             pl.col("file_hash").replace_strict(file_order, return_dtype=pl.Int32).alias("file_order")
         ))
