@@ -465,19 +465,26 @@ def early_warning(scope: Scope, snap: Snapshot, as_of: dt.date, filters) -> pl.D
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def _department_ratings(path: str, token: str, d_from: str, d_to: str, as_of: str, fkey: tuple) -> list[dict]:
+def _department_ratings(path: str, token: str, d_from: str, d_to: str, as_of: str, fkey: tuple,
+                        prev: tuple[str, str] | None = None) -> list[dict]:
     from pipelines.rating import load_model, score_departments
 
-    kpi_all = _compute(path, token, d_from, d_to, as_of, fkey)
+    # the ratings read only by_department and the period, which the comparison period does not
+    # change: with the page's comparison this is the compute the page's kpi() already cached
+    kpi_all = _compute(path, token, d_from, d_to, as_of, fkey, prev)
     model = load_model(config_dir=paths().config_dir)
     return [r.to_dict() for r in score_departments(model, kpi_all)]
 
 
-def department_ratings(scope: Scope, snap: Snapshot, window: Window, filters) -> list[dict]:
-    """Per-OPD score, predikat and rank (rating ``opd_model``) with the indicators behind them."""
+def department_ratings(scope: Scope, snap: Snapshot, window: Window, filters,
+                       previous: Window | None = None) -> list[dict]:
+    """Per-OPD score, predikat and rank (rating ``opd_model``) with the indicators behind them.
+    ``previous``: the comparison window the page passed to ``kpi`` (the same ratings either way; with
+    it the page's cached KPI result is reused instead of computing the period again)."""
     scope.require("view_aggregates")
     f = scope.aggregate_filters(_canonical(snap, filters))
-    rows = _department_ratings(snap.path, snap.token, *window.key, _fkey(f))
+    prev = (previous.date_from.isoformat(), previous.date_to.isoformat()) if previous else None
+    rows = _department_ratings(snap.path, snap.token, *window.key, _fkey(f), prev)
     return scope.visible_rows(rows)
 
 

@@ -206,3 +206,29 @@ def test_test_warehouses_have_no_table_and_compute_the_model():
     con = make_warehouse([{"reported_at": "2025-03-03 09:00", "status": "in_progress"}])
     assert not make_scope(con, None, None).facts_table
     assert kpi.compute(con, D(2025, 3, 1), D(2025, 3, 31))["received"] == 1
+
+
+def test_ringkasan_ratings_reuse_the_pages_kpi_result(demo_data_dir, monkeypatch):
+    """Ringkasan passes its comparison window to department_ratings: the same ratings as without it,
+    from the compute its kpi() call already made (one compute for both, not two)."""
+    from dashboard import data
+    from dashboard.filters import Filters, windows
+    from dashboard.scope import Scope
+
+    monkeypatch.setenv("MONEV_DATA_DIR", str(demo_data_dir))
+    snap = data.snapshot()
+    ws = windows(Filters(period_key=str(snap.as_of.year)), snap.as_of)
+    assert ws.comparison is not None
+    scope = Scope("koordinator", user="k")
+    data.clear_caches()
+    calls = []
+    real = kpi.compute
+    monkeypatch.setattr(kpi, "compute", lambda *a, **k: calls.append(k.get("previous")) or real(*a, **k))
+    cur = data.kpi(scope, snap, ws.current, {}, previous=ws.comparison)
+    with_prev = data.department_ratings(scope, snap, ws.current, {}, previous=ws.comparison)
+    assert len(calls) == 1 and calls[0] == (ws.comparison.date_from, ws.comparison.date_to)
+    without = data.department_ratings(scope, snap, ws.current, {})
+    assert len(calls) == 2 and calls[1] is None
+    assert with_prev == without and len(with_prev) == len(cur["by_department"]) > 3
+    assert any(r["score"] is not None for r in with_prev)
+    data.clear_caches()

@@ -54,7 +54,7 @@ if trend_df.height < 6:
 
 ratings: list = []
 with states.guarded():
-    ratings = data.department_ratings(scope, snap, ctx.current, filters)
+    ratings = data.department_ratings(scope, snap, ctx.current, filters, previous=ctx.comparison)
 
 
 def _step(delta: int) -> None:

@@ -52,7 +52,7 @@ def _ringkasan(c: _Ctx) -> None:
         end = min(c.cur.period.end, c.as_of)
         start = dt.date(end.year - 1 + (end.month == 12), end.month % 12 + 1, 1)
         d.by_month(c.scope, c.snap, start, end, c.as_of, c.filters)
-    d.department_ratings(c.scope, c.snap, c.cur, c.filters)
+    d.department_ratings(c.scope, c.snap, c.cur, c.filters, previous=c.cmp)
 
 
 def _kinerja_opd(c: _Ctx) -> None:

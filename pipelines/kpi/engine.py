@@ -125,6 +125,8 @@ def build_query(
     ``materialized`` those computed once because several branches read them. ``facts_table``: read
     complaint_facts_all from the build's table (only valid at its as-of date and settings)."""
     parts = _grouping_parts(dimensions)
+    if facts_table:  # already stored: a filtered scan of the table is cheaper than a copy of it
+        materialized = tuple(m for m in materialized if m not in ("complaint_facts_all", "complaint_facts"))
     ctes = []
     for m in _needed(models, facts_table):
         from_table = facts_table and m == "complaint_facts_all"
@@ -132,7 +134,12 @@ def build_query(
         if m == "group_metrics":
             for placeholder, text in parts.items():
                 body = body.replace(placeholder, text)
-        materialize = " MATERIALIZED" if m in materialized else ""
+        if m in materialized:
+            materialize = " MATERIALIZED"
+        elif from_table or (facts_table and m == "complaint_facts"):
+            materialize = " NOT MATERIALIZED"  # DuckDB would copy a CTE that several branches read
+        else:
+            materialize = ""
         ctes.append(f"{m} AS{materialize} (\n{body.rstrip().rstrip(';')}\n)")
     # a final model with its own CTEs continues the WITH list
     body = _LEADING_COMMENTS.sub("", final_sql)
