@@ -1,8 +1,8 @@
 """The build's kpi_complaint_facts table gives exactly the numbers of the on-the-fly model.
 
 At the published snapshot's as-of date the engine reads complaint_facts_all from the table the
-build filled (pipelines.kpi.engine.materialize_facts); MONEV_KPI_FACTS_TABLE=0 makes it compute the
-model from complaints. Every API function must return identical results both ways, and the table
+build filled (pipelines.kpi.engine.materialize_facts), at other as-of dates repeat_flags from
+kpi_repeat_flags; MONEV_KPI_FACTS_TABLE=0 makes it compute both models from complaints. Every API function must return identical results both ways, and the table
 must be left alone when it does not fit (another as-of date, changed settings, changed data).
 """
 
@@ -18,6 +18,7 @@ from pipelines.kpi.api import make_scope
 from pipelines.kpi.engine import (
     FACTS_TABLE,
     FACTS_TABLE_ENV,
+    REPEAT_TABLE,
     build_query,
     facts_table_usable,
     materialize_facts,
@@ -91,10 +92,14 @@ def test_the_build_stores_the_facts_and_the_engine_uses_them(con, monkeypatch):
     assert facts_table_usable(con, a, settings)
     assert make_scope(con, None, None).facts_table
     assert make_scope(con, D(a.year, 1, 1), a, filters={"department": _values(con, "department", 1)}).facts_table
-    # another as-of date, or the switch off: the model is computed
-    assert not make_scope(con, None, None, as_of=a - dt.timedelta(days=30)).facts_table
+    # another as-of date: the facts are computed, with the stored repeat flags; the switch off: nothing stored
+    other = make_scope(con, None, None, as_of=a - dt.timedelta(days=30))
+    assert not other.facts_table and other.repeat_table
     monkeypatch.setenv(FACTS_TABLE_ENV, "0")
-    assert not make_scope(con, None, None).facts_table
+    off = make_scope(con, None, None)
+    assert not off.facts_table and not off.repeat_table
+    sql = build_query("SELECT * FROM complaint_facts", ("complaint_facts",), repeat_table=True)
+    assert f"FROM {REPEAT_TABLE}" in sql and "lag(" not in sql and f"FROM {FACTS_TABLE}" not in sql
     # the query reading the table does not compute repeats or read complaints for the facts
     sql = build_query("SELECT * FROM complaint_facts", ("complaint_facts",), facts_table=True)
     assert FACTS_TABLE in sql and "repeat_flags" not in sql and "FROM complaints" not in sql
@@ -111,6 +116,12 @@ def test_the_table_equals_the_model_row_for_row(con):
         run(con, f"SELECT count(*) FROM (SELECT * FROM {FACTS_TABLE} EXCEPT ALL ({model}))", params).fetchone()[0],
     ]
     assert diff == [0, 0]
+    flags = "SELECT complaint_key, is_repeat FROM repeat_flags"
+    model = build_query(flags, ("repeat_flags",), materialized=())
+    stored = f"SELECT complaint_key, is_repeat FROM {REPEAT_TABLE}"  # noqa: S608 - fixed name
+    diff = [run(con, f"SELECT count(*) FROM (({model}) EXCEPT ALL {stored})", {"repeat_from": None}).fetchone()[0],
+            run(con, f"SELECT count(*) FROM ({stored} EXCEPT ALL ({model}))", {"repeat_from": None}).fetchone()[0]]
+    assert diff == [0, 0]
     assert con.execute(f"SELECT count_if(is_repeat), count_if(is_overdue) FROM {FACTS_TABLE}").fetchone() > (0, 0)  # noqa: S608
 
 
@@ -122,6 +133,10 @@ def test_compute_is_identical_with_and_without_the_table(con, monkeypatch):
             with_table, without = both_ways(monkeypatch, kpi.compute, con, date_from, date_to, filters=f)
             assert with_table == without, (date_from, date_to, f)
             checked += with_table["received"] > 0
+            # the same period a year earlier, as of then (stored repeat flags, facts computed)
+            y0, y1 = D(date_from.year - 1, date_from.month, 1), D(date_to.year - 1, date_to.month, 28)
+            with_table, without = both_ways(monkeypatch, kpi.compute, con, y0, y1, as_of=y1, filters=f)
+            assert with_table == without, (y0, y1, f)
     assert checked >= len(windows) * len(filters) - 2
     # another as-of date (both ways compute the model), and a chosen comparison period
     earlier = D(a.year, 3, 31)
@@ -158,10 +173,20 @@ def test_frames_and_lists_are_identical_with_and_without_the_table(con, monkeypa
     assert kpi.overdue_list(con, limit=10).height == 10
     assert kpi.early_warning(con).height > 0
     assert kpi.complaint_list(con, None, None, limit=5000)["is_repeat"].sum() > 0
-    # another as-of date
-    earlier = a - dt.timedelta(days=45)
-    w, wo = both_ways(monkeypatch, kpi.overdue_list, con, as_of=earlier, limit=200)
-    assert_frame_equal(w, wo, check_exact=True)
+    # another as-of date: stored repeat flags against the repeat_flags model
+    for earlier in (a - dt.timedelta(days=45), D(a.year - 1, a.month, min(a.day, 28))):
+        assert make_scope(con, None, None, as_of=earlier).repeat_table
+        for f in filters[:3]:
+            w, wo = both_ways(monkeypatch, kpi.overdue_list, con, as_of=earlier, filters=f, limit=200)
+            assert_frame_equal(w, wo, check_exact=True)
+            for date_from, date_to in ((D(earlier.year, 1, 1), earlier), (D(2024, 1, 1), earlier)):
+                for fn in (kpi.by_month_frame, kpi.category_trend):
+                    w, wo = both_ways(monkeypatch, fn, con, date_from, date_to, as_of=earlier, filters=f)
+                    assert_frame_equal(w, wo, check_exact=True)
+                w, wo = both_ways(monkeypatch, kpi.complaint_list, con, date_from, date_to, as_of=earlier,
+                                  filters=f, limit=3000)
+                assert_frame_equal(w, wo, check_exact=True)
+                assert w["is_repeat"].sum() > 0 or f is not None
 
 
 @pytest.fixture()
@@ -192,6 +217,7 @@ def test_the_table_is_left_alone_when_it_no_longer_fits(copy_con, monkeypatch):
     # complaints deleted after the build: the counts no longer match
     con.execute("DELETE FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM complaints LIMIT 3)")
     assert not make_scope(con, None, None).facts_table
+    assert not make_scope(con, None, None, as_of=a - dt.timedelta(days=10)).repeat_table
     # a newer snapshot than the one the table was filled for
     materialize_facts(con, a, snap)
     assert make_scope(con, None, None).facts_table
@@ -204,7 +230,7 @@ def test_test_warehouses_have_no_table_and_compute_the_model():
     from pipelines.testing import make_warehouse
 
     con = make_warehouse([{"reported_at": "2025-03-03 09:00", "status": "in_progress"}])
-    assert not make_scope(con, None, None).facts_table
+    assert not make_scope(con, None, None).facts_table and not make_scope(con, None, None).repeat_table
     assert kpi.compute(con, D(2025, 3, 1), D(2025, 3, 31))["received"] == 1
 
 

@@ -15,11 +15,11 @@ import duckdb
 from pipelines.kpi.engine import (
     Scope,
     build_query,
-    facts_table_usable,
     fetch_dicts,
     model_sql,
     read_settings,
     run,
+    stored_tables,
 )
 from pipelines.kpi.filters import normalize_filters
 from pipelines.periods import Period
@@ -144,6 +144,7 @@ def make_scope(
             "Kelompok umur tunggakan (backlog_aging_buckets di sla.yaml) harus 1 sampai 8 kelompok "
             "dengan batas atas yang naik; hanya kelompok terakhir yang tanpa batas."
         )
+    facts_table, repeat_table = stored_tables(con, a, settings)
     prev = Period.from_dates(d_from, d_to).previous() if d_from and d_to else None
     if previous is not None:
         p_from, p_to = _to_date(previous[0], "awal pembanding"), _to_date(previous[1], "akhir pembanding")
@@ -158,7 +159,8 @@ def make_scope(
         prev_from=prev.start if prev else None,
         prev_to=prev.end if prev else None,
         filters=normalize_filters(con, filters),
-        facts_table=facts_table_usable(con, a, settings),
+        facts_table=facts_table,
+        repeat_table=repeat_table,
     )
 
 
@@ -212,7 +214,7 @@ def compute(
     # complaint_facts is computed once and kept: cheaper than streaming it into the grouping sets
     sql = build_query(
         model_sql("compute"), ("breakdown", "by_month"), COMPUTE_DIMENSIONS, ("complaint_facts", "breakdown"),
-        scope.facts_table,
+        scope.facts_table, scope.repeat_table,
     )
     rows = fetch_dicts(run(con, sql, {**scope.params(), "dimension": "month"}))
 
@@ -302,7 +304,7 @@ def _frame_query(
     extra: Mapping[str, Any] | None = None,
     materialized: tuple[str, ...] = ("complaint_facts", "breakdown"),
 ) -> pl.DataFrame:
-    sql = build_query(final_sql, models, dimensions, materialized, scope.facts_table)
+    sql = build_query(final_sql, models, dimensions, materialized, scope.facts_table, scope.repeat_table)
     return run(con, sql, {**scope.params(), **(extra or {})}).pl()
 
 

@@ -5,7 +5,9 @@ Each ``.sql`` file is one model (a SELECT, dbt style). A query is the chain
 group_metrics -> breakdown -> by_month`` as CTEs, followed by a final SELECT.
 At the published snapshot's as-of date, ``complaint_facts_all`` is read from the
 table ``kpi_complaint_facts`` the build filled with the same model
-(``materialize_facts``), when the settings it was filled with are the stored ones. Values are always bound
+(``materialize_facts``), when the settings it was filled with are the stored ones;
+at any other as-of date ``repeat_flags`` (which does not depend on the as-of date
+or the settings) is read from the table ``kpi_repeat_flags``. Values are always bound
 parameters; the only text filled into SQL is taken from the fixed ``DIMENSIONS``
 table below (grouping sets), never from user input.
 """
@@ -59,7 +61,8 @@ MODELS: dict[str, tuple[str, ...]] = {
 # The build's copy of complaint_facts_all at the snapshot's as-of date, and what it was filled with.
 FACTS_TABLE = "kpi_complaint_facts"
 FACTS_META_TABLE = "kpi_facts_meta"
-# "0" makes every query compute complaint_facts_all from complaints (tests compare both ways)
+REPEAT_TABLE = "kpi_repeat_flags"
+# "0" makes every query compute complaint_facts_all and repeat_flags from complaints (tests compare both ways)
 FACTS_TABLE_ENV = "MONEV_KPI_FACTS_TABLE"
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -120,17 +123,25 @@ def build_query(
     dimensions: tuple[str, ...] = ("total",),
     materialized: tuple[str, ...] = ("breakdown",),
     facts_table: bool = False,
+    repeat_table: bool = False,
 ) -> str:
     """``WITH <models in dependency order> <final_sql>``; ``models`` are those the final SELECT reads,
     ``materialized`` those computed once because several branches read them. ``facts_table``: read
-    complaint_facts_all from the build's table (only valid at its as-of date and settings)."""
+    complaint_facts_all from the build's table (only valid at its as-of date and settings);
+    ``repeat_table``: read repeat_flags from the build's table (valid at every as-of date)."""
     parts = _grouping_parts(dimensions)
     if facts_table:  # already stored: a filtered scan of the table is cheaper than a copy of it
         materialized = tuple(m for m in materialized if m not in ("complaint_facts_all", "complaint_facts"))
     ctes = []
     for m in _needed(models, facts_table):
         from_table = facts_table and m == "complaint_facts_all"
-        body = f"SELECT * FROM {FACTS_TABLE}" if from_table else model_sql(m)  # noqa: S608 - a fixed table name
+        if from_table:
+            body = f"SELECT * FROM {FACTS_TABLE}"  # noqa: S608 - a fixed table name
+        elif repeat_table and m == "repeat_flags":
+            # every complaint's flag; the model flags only those from $repeat_from on, the only ones read
+            body = f"SELECT complaint_key, is_repeat FROM {REPEAT_TABLE}"  # noqa: S608 - a fixed table name
+        else:
+            body = model_sql(m)
         if m == "group_metrics":
             for placeholder, text in parts.items():
                 body = body.replace(placeholder, text)
@@ -165,6 +176,8 @@ class Scope:
     filters: dict[str, list[str]] = field(default_factory=dict)
     # complaint_facts_all may be read from the build's table (see facts_table_usable)
     facts_table: bool = False
+    # repeat_flags may be read from the build's table
+    repeat_table: bool = False
 
     @property
     def aging_labels(self) -> list[str]:
@@ -215,8 +228,9 @@ def _settings_key(settings: dict[str, Any]) -> str:
 
 def materialize_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, snapshot_id: str) -> int:
     """Store complaint_facts_all at ``as_of`` (no scope filter, repeats flagged over the whole
-    history) as ``kpi_complaint_facts``, with the settings row and snapshot it was computed from in
-    ``kpi_facts_meta``. The same SQL model fills it, so no rule is written twice. Returns its rows."""
+    history) as ``kpi_complaint_facts`` and repeat_flags as ``kpi_repeat_flags``, with the settings
+    row and snapshot they were computed from in ``kpi_facts_meta``. The same SQL models fill them,
+    so no rule is written twice. Returns the rows of kpi_complaint_facts."""
     settings = read_settings(con, as_of)
     scope = Scope(as_of=as_of, settings=settings)  # date_from None: every complaint gets its repeat flag
     sql = build_query(
@@ -226,7 +240,10 @@ def materialize_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, snapshot_i
     cur = con.cursor()
     cur.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
     cur.execute(f"DROP TABLE IF EXISTS {FACTS_META_TABLE}")
+    cur.execute(f"DROP TABLE IF EXISTS {REPEAT_TABLE}")
     run(cur, f"CREATE TABLE {FACTS_TABLE} AS\n{sql}", scope.params())
+    # repeats do not depend on the as-of date or the settings: every complaint's flag, for any as-of
+    run(cur, f"CREATE TABLE {REPEAT_TABLE} AS\n{model_sql('repeat_flags')}", {"repeat_from": None})
     rows = cur.execute(f"SELECT count(*) FROM {FACTS_TABLE}").fetchone()[0]  # noqa: S608 - fixed name
     complaints = cur.execute("SELECT count(*) FROM complaints").fetchone()[0]
     cur.execute(
@@ -240,11 +257,14 @@ def materialize_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, snapshot_i
     return rows
 
 
-def facts_table_usable(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: dict[str, Any]) -> bool:
-    """True when ``kpi_complaint_facts`` holds complaint_facts_all for ``as_of`` with exactly these
-    settings, filled for the published snapshot from its complaints (else the model is computed)."""
+def stored_tables(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: dict[str, Any]
+) -> tuple[bool, bool]:
+    """(facts, repeats): whether ``kpi_complaint_facts`` holds complaint_facts_all for ``as_of`` with
+    exactly these settings, and whether ``kpi_repeat_flags`` may be read; both only when they were
+    filled for the published snapshot from its complaints (else the models are computed)."""
     if os.environ.get(FACTS_TABLE_ENV, "1").strip() == "0":
-        return False
+        return False, False
     cur = con.cursor()
     try:
         row = cur.execute(
@@ -253,12 +273,20 @@ def facts_table_usable(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings:
                    m.snapshot_id = (SELECT snapshot_id FROM snapshot ORDER BY built_at DESC, snapshot_id DESC LIMIT 1)
                    AND m.complaints = (SELECT count(*) FROM complaints)
                    AND m.facts = (SELECT count(*) FROM {FACTS_TABLE})
+                   AND (SELECT count(*) FROM {REPEAT_TABLE}) >= 0
             FROM {FACTS_META_TABLE} AS m
             """  # noqa: S608 - fixed names
         ).fetchone()
-    except duckdb.CatalogException:  # a warehouse built before the table existed, or a test warehouse
-        return False
-    return row is not None and row[0] == as_of and row[1] == _settings_key(settings) and bool(row[2])
+    except duckdb.CatalogException:  # a warehouse built before the tables existed, or a test warehouse
+        return False, False
+    if row is None or not row[2]:
+        return False, False
+    return row[0] == as_of and row[1] == _settings_key(settings), True
+
+
+def facts_table_usable(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: dict[str, Any]) -> bool:
+    """True when ``kpi_complaint_facts`` may stand for complaint_facts_all at ``as_of`` (stored_tables)."""
+    return stored_tables(con, as_of, settings)[0]
 
 
 def run(
