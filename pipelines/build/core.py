@@ -463,7 +463,12 @@ def _build(
         t = time.perf_counter()
         blocking = staging_issues.filter(pl.col("severity") == BLOCKING)
         held_rows = blocking.select("file_hash", "sheet", "source_row").unique()
-        loaded = rows.join(held_rows, on=["file_hash", "sheet", "source_row"], how="anti", nulls_equal=True)
+        # (no copy of every row when nothing is held, the usual case)
+        loaded = (
+            rows.join(held_rows, on=["file_hash", "sheet", "source_row"], how="anti", nulls_equal=True)
+            if held_rows.height
+            else rows
+        )
         stg_cols = [
             c for c in loaded.columns if not c.endswith("__raw") and c not in ("channel__col", "snapshot_end", "__row")
         ]

@@ -110,7 +110,7 @@ class Validator:
             fchecks = [c for c in checks if c.frame == fname]
             if not fchecks or frame.height == 0:
                 continue
-            pdf = frame.drop([c for c in ("observed", "other_observed") if c in frame.columns]).to_pandas()
+            pdf = _for_gx(frame, fchecks).to_pandas()
             bd = self._batch_definition(fname)
             suite = gx.ExpectationSuite(name=f"{name}.{fname}", expectations=[c.expectation for c in fchecks])
             batch = bd.get_batch(batch_parameters={"dataframe": pdf})
@@ -155,6 +155,37 @@ class Validator:
     @property
     def seconds(self) -> float:
         return sum(r.seconds for r in self.runs)
+
+
+def _for_gx(frame: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
+    """The part of ``frame`` Great Expectations reads, for the same results on less memory:
+    only the columns an expectation names (column, column_A/B, column_list, row_condition),
+    and a text column that is only tested for nulls becomes '' where it holds a value (its
+    unexpected values are the nulls either way). Rows and their order are unchanged, so the
+    unexpected row indices are the same."""
+    uses: dict[str, set[str]] = {}
+    conditions = []
+    for c in checks:
+        e = c.expectation
+        col = getattr(e, "column", None)
+        if col:
+            uses.setdefault(col, set()).add(type(e).__name__)
+        for other in (getattr(e, "column_A", None), getattr(e, "column_B", None), *(getattr(e, "column_list", None) or ())):
+            if other:
+                uses.setdefault(other, set()).add("other")
+        rc = getattr(e, "row_condition", None)
+        if rc is not None:
+            conditions.append(str(getattr(rc, "pass_through_filter", None) or rc))
+    for name in frame.columns:
+        if any(re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", cond) for cond in conditions):
+            uses.setdefault(name, set()).add("condition")
+    keep = [n for n in frame.columns if n in uses]
+    placeholder = [
+        n for n in keep if uses[n] == {"ExpectColumnValuesToNotBeNull"} and frame.schema[n] == pl.String
+    ]
+    return frame.select(
+        [pl.when(pl.col(n).is_not_null()).then(pl.lit("")).alias(n) if n in placeholder else pl.col(n) for n in keep]
+    )
 
 
 def _findings(rows: pl.DataFrame, chk: Check) -> pl.DataFrame:
