@@ -1,8 +1,8 @@
 """The build's kpi_complaint_facts table gives exactly the numbers of the on-the-fly model.
 
-At the published snapshot's as-of date the engine reads complaint_facts_all from the table the
-build filled (pipelines.kpi.engine.materialize_facts), at other as-of dates repeat_flags from
-kpi_repeat_flags; MONEV_KPI_FACTS_TABLE=0 makes it compute both models from complaints. Every API function must return identical results both ways, and the table
+At the published snapshot's as-of date (and the same day a year earlier) the engine reads
+complaint_facts_all from the table the build filled (pipelines.kpi.engine.materialize_facts), at
+other as-of dates repeat_flags from kpi_repeat_flags; MONEV_KPI_FACTS_TABLE=0 makes it compute both models from complaints. Every API function must return identical results both ways, and the table
 must be left alone when it does not fit (another as-of date, changed settings, changed data).
 """
 
@@ -18,12 +18,14 @@ from pipelines.kpi.api import make_scope
 from pipelines.kpi.engine import (
     FACTS_TABLE,
     FACTS_TABLE_ENV,
+    FACTS_TABLE_PREVIOUS_YEAR,
     REPEAT_TABLE,
     build_query,
     facts_table_usable,
     materialize_facts,
     read_settings,
     run,
+    same_day_last_year,
 )
 
 D = dt.date
@@ -90,7 +92,9 @@ def test_the_build_stores_the_facts_and_the_engine_uses_them(con, monkeypatch):
     ).fetchone()[0] > 1000  # count_duplicates_once is the demo's setting
     monkeypatch.delenv(FACTS_TABLE_ENV, raising=False)
     assert facts_table_usable(con, a, settings)
-    assert make_scope(con, None, None).facts_table
+    assert make_scope(con, None, None).facts_table == FACTS_TABLE
+    py = same_day_last_year(a)
+    assert make_scope(con, D(py.year, 1, 1), py, as_of=py).facts_table == FACTS_TABLE_PREVIOUS_YEAR
     assert make_scope(con, D(a.year, 1, 1), a, filters={"department": _values(con, "department", 1)}).facts_table
     # another as-of date: the facts are computed, with the stored repeat flags; the switch off: nothing stored
     other = make_scope(con, None, None, as_of=a - dt.timedelta(days=30))
@@ -105,17 +109,20 @@ def test_the_build_stores_the_facts_and_the_engine_uses_them(con, monkeypatch):
     assert FACTS_TABLE in sql and "repeat_flags" not in sql and "FROM complaints" not in sql
 
 
-def test_the_table_equals_the_model_row_for_row(con):
+@pytest.mark.parametrize("table", [FACTS_TABLE, FACTS_TABLE_PREVIOUS_YEAR])
+def test_the_table_equals_the_model_row_for_row(con, table):
     """Every column of every row, repeats over the whole history included."""
     a = _snapshot_as_of(con)
+    a = a if table == FACTS_TABLE else same_day_last_year(a)
     scope = make_scope(con, None, None, as_of=a)
     model = build_query("SELECT * FROM complaint_facts_all", ("complaint_facts_all",), materialized=())
     params = scope.params()
     diff = [
-        run(con, f"SELECT count(*) FROM (({model}) EXCEPT ALL SELECT * FROM {FACTS_TABLE})", params).fetchone()[0],
-        run(con, f"SELECT count(*) FROM (SELECT * FROM {FACTS_TABLE} EXCEPT ALL ({model}))", params).fetchone()[0],
+        run(con, f"SELECT count(*) FROM (({model}) EXCEPT ALL SELECT * FROM {table})", params).fetchone()[0],
+        run(con, f"SELECT count(*) FROM (SELECT * FROM {table} EXCEPT ALL ({model}))", params).fetchone()[0],
     ]
     assert diff == [0, 0]
+    assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 500  # noqa: S608 - fixed names
     flags = "SELECT complaint_key, is_repeat FROM repeat_flags"
     model = build_query(flags, ("repeat_flags",), materialized=())
     stored = f"SELECT complaint_key, is_repeat FROM {REPEAT_TABLE}"  # noqa: S608 - fixed name
@@ -142,6 +149,11 @@ def test_compute_is_identical_with_and_without_the_table(con, monkeypatch):
     earlier = D(a.year, 3, 31)
     w, wo = both_ways(monkeypatch, kpi.compute, con, D(a.year, 1, 1), earlier, as_of=earlier)
     assert w == wo and w["period"]["as_of"] == earlier.isoformat()
+    py = same_day_last_year(a)
+    for f in filters:
+        w, wo = both_ways(monkeypatch, kpi.compute, con, D(py.year, 1, 1), py, as_of=py, filters=f)
+        assert w == wo and w["period"]["as_of"] == py.isoformat()
+    assert w["received"] > 0
     w, wo = both_ways(monkeypatch, kpi.compute, con, D(a.year, 1, 1), a, previous=(D(2024, 1, 1), D(2024, 6, 30)))
     assert w == wo and w["repeat_complaints"] > 0 and w["backlog_overdue"] > 0
 
@@ -173,8 +185,8 @@ def test_frames_and_lists_are_identical_with_and_without_the_table(con, monkeypa
     assert kpi.overdue_list(con, limit=10).height == 10
     assert kpi.early_warning(con).height > 0
     assert kpi.complaint_list(con, None, None, limit=5000)["is_repeat"].sum() > 0
-    # another as-of date: stored repeat flags against the repeat_flags model
-    for earlier in (a - dt.timedelta(days=45), D(a.year - 1, a.month, min(a.day, 28))):
+    # another as-of date (stored repeat flags), and the same day a year earlier (its stored facts)
+    for earlier in (a - dt.timedelta(days=45), D(a.year - 1, a.month, min(a.day, 28)), same_day_last_year(a)):
         assert make_scope(con, None, None, as_of=earlier).repeat_table
         for f in filters[:3]:
             w, wo = both_ways(monkeypatch, kpi.overdue_list, con, as_of=earlier, filters=f, limit=200)

@@ -159,7 +159,7 @@ def make_scope(
         prev_from=prev.start if prev else None,
         prev_to=prev.end if prev else None,
         filters=normalize_filters(con, filters),
-        facts_table=facts_table,
+        facts_table=facts_table or False,
         repeat_table=repeat_table,
     )
 

@@ -60,6 +60,9 @@ MODELS: dict[str, tuple[str, ...]] = {
 
 # The build's copy of complaint_facts_all at the snapshot's as-of date, and what it was filled with.
 FACTS_TABLE = "kpi_complaint_facts"
+# the same one year earlier (the as-of date of the comparisons the dashboard and the rating open on)
+FACTS_TABLE_PREVIOUS_YEAR = "kpi_complaint_facts_previous_year"
+FACTS_TABLES = (FACTS_TABLE, FACTS_TABLE_PREVIOUS_YEAR)
 FACTS_META_TABLE = "kpi_facts_meta"
 REPEAT_TABLE = "kpi_repeat_flags"
 # "0" makes every query compute complaint_facts_all and repeat_flags from complaints (tests compare both ways)
@@ -103,7 +106,7 @@ def _grouping_parts(dimensions: tuple[str, ...]) -> dict[str, str]:
     }
 
 
-def _needed(models: tuple[str, ...], facts_table: bool = False) -> list[str]:
+def _needed(models: tuple[str, ...], facts_table: bool | str = False) -> list[str]:
     out: list[str] = []
 
     def visit(m: str) -> None:
@@ -122,21 +125,25 @@ def build_query(
     models: tuple[str, ...],
     dimensions: tuple[str, ...] = ("total",),
     materialized: tuple[str, ...] = ("breakdown",),
-    facts_table: bool = False,
+    facts_table: bool | str = False,
     repeat_table: bool = False,
 ) -> str:
     """``WITH <models in dependency order> <final_sql>``; ``models`` are those the final SELECT reads,
     ``materialized`` those computed once because several branches read them. ``facts_table``: read
-    complaint_facts_all from the build's table (only valid at its as-of date and settings);
+    complaint_facts_all from the build's table (True: kpi_complaint_facts, or one of FACTS_TABLES by name;
+    only valid at its as-of date and settings);
     ``repeat_table``: read repeat_flags from the build's table (valid at every as-of date)."""
     parts = _grouping_parts(dimensions)
+    table = FACTS_TABLE if facts_table is True else facts_table
+    if table and table not in FACTS_TABLES:
+        raise ValueError(f"unknown KPI facts table: {table!r}")
     if facts_table:  # already stored: a filtered scan of the table is cheaper than a copy of it
         materialized = tuple(m for m in materialized if m not in ("complaint_facts_all", "complaint_facts"))
     ctes = []
     for m in _needed(models, facts_table):
         from_table = facts_table and m == "complaint_facts_all"
         if from_table:
-            body = f"SELECT * FROM {FACTS_TABLE}"  # noqa: S608 - a fixed table name
+            body = f"SELECT * FROM {table}"  # noqa: S608 - a fixed table name (FACTS_TABLES)
         elif repeat_table and m == "repeat_flags":
             # every complaint's flag; the model flags only those from $repeat_from on, the only ones read
             body = f"SELECT complaint_key, is_repeat FROM {REPEAT_TABLE}"  # noqa: S608 - a fixed table name
@@ -174,8 +181,8 @@ class Scope:
     prev_from: dt.date | None = None
     prev_to: dt.date | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
-    # complaint_facts_all may be read from the build's table (see facts_table_usable)
-    facts_table: bool = False
+    # complaint_facts_all may be read from this table of the build (see stored_tables), else False
+    facts_table: bool | str = False
     # repeat_flags may be read from the build's table
     repeat_table: bool = False
 
@@ -226,67 +233,83 @@ def _settings_key(settings: dict[str, Any]) -> str:
     return json.dumps(settings, sort_keys=True, default=str)
 
 
+def same_day_last_year(d: dt.date) -> dt.date:
+    """``d`` one year earlier (29 February: the 28th)."""
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return d.replace(year=d.year - 1, day=28)
+
+
 def materialize_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, snapshot_id: str) -> int:
-    """Store complaint_facts_all at ``as_of`` (no scope filter, repeats flagged over the whole
-    history) as ``kpi_complaint_facts`` and repeat_flags as ``kpi_repeat_flags``, with the settings
-    row and snapshot they were computed from in ``kpi_facts_meta``. The same SQL models fill them,
-    so no rule is written twice. Returns the rows of kpi_complaint_facts."""
-    settings = read_settings(con, as_of)
-    scope = Scope(as_of=as_of, settings=settings)  # date_from None: every complaint gets its repeat flag
+    """Store complaint_facts_all (no scope filter, repeats flagged over the whole history) at ``as_of``
+    as ``kpi_complaint_facts`` and at the same day a year earlier as
+    ``kpi_complaint_facts_previous_year``, and repeat_flags as ``kpi_repeat_flags``, with the settings
+    row and snapshot each was computed from in ``kpi_facts_meta``. The same SQL models fill them, so
+    no rule is written twice. Returns the rows of kpi_complaint_facts."""
+    cur = con.cursor()
+    for t in (*FACTS_TABLES, FACTS_META_TABLE, REPEAT_TABLE):
+        cur.execute(f"DROP TABLE IF EXISTS {t}")
+    cur.execute(
+        f"CREATE TABLE {FACTS_META_TABLE} (as_of DATE, table_name VARCHAR, snapshot_id VARCHAR,"
+        " complaints BIGINT, facts BIGINT, settings VARCHAR)"
+    )
+    complaints = cur.execute("SELECT count(*) FROM complaints").fetchone()[0]
     sql = build_query(
         "SELECT * FROM complaint_facts_all ORDER BY reported_at, complaint_key", ("complaint_facts_all",),
         materialized=(),
     )
-    cur = con.cursor()
-    cur.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
-    cur.execute(f"DROP TABLE IF EXISTS {FACTS_META_TABLE}")
-    cur.execute(f"DROP TABLE IF EXISTS {REPEAT_TABLE}")
-    run(cur, f"CREATE TABLE {FACTS_TABLE} AS\n{sql}", scope.params())
+    out = 0
+    for table, day in ((FACTS_TABLE, as_of), (FACTS_TABLE_PREVIOUS_YEAR, same_day_last_year(as_of))):
+        settings = read_settings(con, day)
+        scope = Scope(as_of=day, settings=settings)  # date_from None: every complaint gets its repeat flag
+        run(cur, f"CREATE TABLE {table} AS\n{sql}", scope.params())
+        rows = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed name
+        cur.execute(
+            f"INSERT INTO {FACTS_META_TABLE} VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed name
+            [day, table, snapshot_id, complaints, rows, _settings_key(settings)],
+        )
+        out = out or rows
     # repeats do not depend on the as-of date or the settings: every complaint's flag, for any as-of
     run(cur, f"CREATE TABLE {REPEAT_TABLE} AS\n{model_sql('repeat_flags')}", {"repeat_from": None})
-    rows = cur.execute(f"SELECT count(*) FROM {FACTS_TABLE}").fetchone()[0]  # noqa: S608 - fixed name
-    complaints = cur.execute("SELECT count(*) FROM complaints").fetchone()[0]
-    cur.execute(
-        f"CREATE TABLE {FACTS_META_TABLE} (as_of DATE, snapshot_id VARCHAR, complaints BIGINT, facts BIGINT,"
-        " settings VARCHAR)"
-    )
-    cur.execute(
-        f"INSERT INTO {FACTS_META_TABLE} VALUES (?, ?, ?, ?, ?)",  # noqa: S608 - fixed name
-        [as_of, snapshot_id, complaints, rows, _settings_key(settings)],
-    )
-    return rows
+    return out
 
 
 def stored_tables(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: dict[str, Any]
-) -> tuple[bool, bool]:
-    """(facts, repeats): whether ``kpi_complaint_facts`` holds complaint_facts_all for ``as_of`` with
-    exactly these settings, and whether ``kpi_repeat_flags`` may be read; both only when they were
-    filled for the published snapshot from its complaints (else the models are computed)."""
+) -> tuple[str | None, bool]:
+    """(facts table, repeats): the table of FACTS_TABLES that holds complaint_facts_all for ``as_of``
+    with exactly these settings (None: none does), and whether ``kpi_repeat_flags`` may be read; only
+    tables filled for the published snapshot from its complaints count (else the models are computed)."""
     if os.environ.get(FACTS_TABLE_ENV, "1").strip() == "0":
-        return False, False
+        return None, False
     cur = con.cursor()
     try:
-        row = cur.execute(
+        rows = cur.execute(
             f"""
-            SELECT m.as_of, m.settings,
+            SELECT m.as_of, m.table_name, m.settings,
                    m.snapshot_id = (SELECT snapshot_id FROM snapshot ORDER BY built_at DESC, snapshot_id DESC LIMIT 1)
                    AND m.complaints = (SELECT count(*) FROM complaints)
-                   AND m.facts = (SELECT count(*) FROM {FACTS_TABLE})
+                   AND m.facts = CASE m.table_name
+                       WHEN '{FACTS_TABLE}' THEN (SELECT count(*) FROM {FACTS_TABLE})
+                       WHEN '{FACTS_TABLE_PREVIOUS_YEAR}' THEN (SELECT count(*) FROM {FACTS_TABLE_PREVIOUS_YEAR})
+                   END
                    AND (SELECT count(*) FROM {REPEAT_TABLE}) >= 0
             FROM {FACTS_META_TABLE} AS m
             """  # noqa: S608 - fixed names
-        ).fetchone()
+        ).fetchall()
     except duckdb.CatalogException:  # a warehouse built before the tables existed, or a test warehouse
-        return False, False
-    if row is None or not row[2]:
-        return False, False
-    return row[0] == as_of and row[1] == _settings_key(settings), True
+        return None, False
+    if not rows or not all(r[3] for r in rows):
+        return None, False
+    key = _settings_key(settings)
+    table = next((r[1] for r in rows if r[0] == as_of and r[2] == key and r[1] in FACTS_TABLES), None)
+    return table, True
 
 
 def facts_table_usable(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: dict[str, Any]) -> bool:
-    """True when ``kpi_complaint_facts`` may stand for complaint_facts_all at ``as_of`` (stored_tables)."""
-    return stored_tables(con, as_of, settings)[0]
+    """True when a stored table may stand for complaint_facts_all at ``as_of`` (stored_tables)."""
+    return stored_tables(con, as_of, settings)[0] is not None
 
 
 def run(
