@@ -340,6 +340,16 @@ def test_parallel_batch_equals_serial(demo_data_dir, con, silent, busiest):
         assert a == b and blob_a == blob_b, a.name
 
 
+def test_parallel_batch_fails_fast_when_a_worker_cannot_start(con, busiest, silent, tmp_path):
+    """A worker whose start fails (here: no warehouse at that path) ends the batch with an error, not a hang."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    missing = tmp_path / "tidak-ada.duckdb"
+    with pytest.raises(BrokenProcessPool):
+        list(generate(con, PERIOD, departments=[busiest, silent], formats=("xlsx",), generated_at=GEN,
+                      jobs=2, warehouse=missing))
+
+
 runner = CliRunner()
 
 

@@ -205,23 +205,24 @@ def _generate_parallel(
     comparison: str,
 ) -> Iterator[tuple[Produced, bytes]]:
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the parent holds a DuckDB connection and library threads
-    pool = mp.get_context("spawn").Pool(
-        processes=min(jobs, len(units)), initializer=_worker_init,
+    # spawn, not fork: the parent holds a DuckDB connection and library threads. A worker that cannot
+    # start (its initializer raises) breaks the executor, which raises here instead of waiting forever
+    # (multiprocessing.Pool would respawn the failing worker again and again).
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(units)), mp_context=mp.get_context("spawn"), initializer=_worker_init,
         initargs=(str(warehouse), ctx.period, ctx.as_of, None if config_dir is None else str(config_dir),
                   comparison),
     )
     try:
-        results = pool.imap(_worker_unit, [(u, tuple(formats), t) for u in units])
+        results = pool.map(_worker_unit, [(u, tuple(formats), t) for u in units])
         for name, produced in zip(names, results, strict=True):
             if on_unit is not None:
                 on_unit(name)
             yield from produced
-        pool.close()
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def index_csv(rows: Iterable[Produced]) -> bytes:
