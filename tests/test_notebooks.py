@@ -129,7 +129,9 @@ def executed(demo_data_dir, tmp_path_factory):
     """Every notebook executed top to bottom (two at a time) with MONEV_DATA_DIR = the demo warehouse:
     name -> (returncode, stderr, executed notebook)."""
     out_dir = tmp_path_factory.mktemp("notebooks")
-    env = {**os.environ, "MONEV_DATA_DIR": str(demo_data_dir)}
+    # Importing streamlit (other tests do) sets MPLBACKEND=Agg in this process; a kernel inheriting it
+    # would show no figures. Kernels get the notebook's own inline backend.
+    env = {**{k: v for k, v in os.environ.items() if k != "MPLBACKEND"}, "MONEV_DATA_DIR": str(demo_data_dir)}
 
     def run(path: Path):
         dst = out_dir / path.name

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import sys
 import zipfile
 
 import duckdb
@@ -338,6 +339,21 @@ def test_parallel_batch_equals_serial(demo_data_dir, con, silent, busiest):
     assert len(serial) == 6
     for (a, blob_a), (b, blob_b) in zip(serial, parallel, strict=True):
         assert a == b and blob_a == blob_b, a.name
+
+
+def test_parallel_batch_under_a_script_main(demo_data_dir, con, silent, busiest, monkeypatch, tmp_path):
+    """Inside Streamlit (or AppTest) ``__main__`` is the dashboard script; workers must not re-run it."""
+    import types
+
+    script = tmp_path / "app.py"
+    script.write_text("raise SystemExit('the dashboard script ran in a worker')\n")
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    kw = dict(departments=[busiest, silent], formats=("xlsx",), generated_at=GEN)
+    parallel = list(generate(con, PERIOD, **kw, jobs=2, warehouse=demo_data_dir / "curated" / "monev.duckdb"))
+    assert sys.modules["__main__"] is fake
+    assert [r.name for r, _ in parallel] == [r.name for r, _ in generate(con, PERIOD, **kw)]
 
 
 def test_parallel_batch_fails_fast_when_a_worker_cannot_start(con, busiest, silent, tmp_path):

@@ -7,9 +7,12 @@ import datetime as dt
 import hashlib
 import io
 import re
+import sys
+import types
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,6 +202,22 @@ def _worker_unit(args: tuple[str | None, tuple[str, ...], dt.datetime]) -> list[
     return _produced(gather(con, ctx.period, unit, generated_at=t, context=ctx), formats)
 
 
+@contextmanager
+def _no_main_script() -> Iterator[None]:
+    """Spawned workers re-run the parent's ``__main__`` script by path before they start. Under
+    Streamlit (or its AppTest) that is the dashboard script, which must not run in a worker; the
+    workers need nothing from it (their functions live in this module), so hide it while they start."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__file__", None) is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def _generate_parallel(
     warehouse: Path, ctx: CityContext, units: list[str | None], names: list[str], formats: Sequence[str],
     t: dt.datetime, config_dir: str | Path | None, jobs: int, on_unit: Callable[[str], None] | None,
@@ -216,7 +235,8 @@ def _generate_parallel(
                   comparison),
     )
     try:
-        results = pool.map(_worker_unit, [(u, tuple(formats), t) for u in units])
+        with _no_main_script():
+            results = pool.map(_worker_unit, [(u, tuple(formats), t) for u in units])
         for name, produced in zip(names, results, strict=True):
             if on_unit is not None:
                 on_unit(name)
