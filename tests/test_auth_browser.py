@@ -5,80 +5,22 @@ Playwright is missing, unless MONEV_REQUIRE_BROWSER=1."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from browser_support import chromium, running_app
 
 from pipelines.auth import add_user, list_audit
-from pipelines.serve import DASHBOARD_DIR, serve_env, streamlit_command
-from pipelines.settings import Paths, resolve_config_dir
+from pipelines.settings import Paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = os.environ.get("MONEV_CHROMIUM", "/usr/bin/chromium")
 PW = "kalimat-sandi-panjang-1"
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("MONEV_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (MONEV_REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        _missing(f"Chromium tidak ada di {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("paket playwright tidak terpasang")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                               args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+    with chromium() as b:
         yield b
-        b.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _server(data_dir: Path, log: Path) -> Iterator[str]:
-    port = _free_port()
-    env = serve_env(data_dir, resolve_config_dir(), demo=False)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(streamlit_command(port, "127.0.0.1"), cwd=DASHBOARD_DIR, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text(errors="replace"))
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit tidak siap dalam 60 detik:\n" + log.read_text(errors="replace"))
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +31,7 @@ def server(browser, demo_data_dir, tmp_path_factory) -> Iterator[tuple[str, Path
         (d / sub).symlink_to(demo_data_dir / sub, target_is_directory=True)
     paths = Paths.from_args(d)
     add_user(paths, "dishub", "opd", PW, department="Dinas Perhubungan")
-    with _server(d, d.parent / "streamlit.log") as base:
+    with running_app(d, d.parent / "streamlit.log", demo=False) as base:
         yield base, paths
 
 

@@ -15,34 +15,25 @@ tests are skipped when it is missing, unless MONEV_REQUIRE_BROWSER=1 (CI), which
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import chromium, health, running_app
 
 from pipelines import fmt
-from pipelines.serve import DASHBOARD_DIR, serve_env, streamlit_command
-from pipelines.settings import resolve_config_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "screenshots"
-CHROMIUM = os.environ.get("MONEV_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-]
 VIEWPORTS = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 RUN_TIMEOUT_MS = 90_000
 
@@ -68,72 +59,13 @@ DEFAULT_PAGE = "ringkasan"
 EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b")
 
 
-# ---------------------------------------------------------------- the browser
-
-
-def _browser_missing(reason: str) -> None:
-    if os.environ.get("MONEV_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (MONEV_REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
+# ---------------------------------------------------------------- the browser and the app
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        _browser_missing(f"Chromium tidak ada di {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _browser_missing("paket playwright tidak terpasang (pip install -e '.[test]')")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-# ---------------------------------------------------------------- the app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def health(base: str, timeout: float = 5.0) -> str:
-    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=timeout) as r:
-        return r.read().decode()
-
-
-@contextlib.contextmanager
-def running_app(data_dir: Path, log: Path) -> Iterator[str]:
-    """``streamlit run dashboard/app.py`` in demo mode on a free port (as ``monev serve --demo`` does)."""
-    port = free_port()
-    env = serve_env(Path(data_dir), resolve_config_dir(), demo=True)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            streamlit_command(port, "127.0.0.1"), cwd=DASHBOARD_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit berhenti ({proc.returncode}):\n{log.read_text(errors='replace')}")
-            with contextlib.suppress(OSError):
-                if health(base, 2) == "ok":
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit tidak siap dalam 60 detik:\n{log.read_text(errors='replace')}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
