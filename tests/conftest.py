@@ -58,3 +58,20 @@ def demo_con(demo_data_dir):
     con = duckdb.connect(str(demo_data_dir / "curated" / "monev.duckdb"), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture()
+def captured_downloads(monkeypatch) -> list[tuple[str, bytes]]:
+    """Every st.download_button an AppTest run draws: (file name, the bytes it would deliver)."""
+    import streamlit as st
+
+    seen: list[tuple[str, bytes]] = []
+    real = st.download_button
+
+    def capture(label, data, file_name=None, *args, **kwargs):
+        blob = data() if callable(data) else data
+        seen.append((file_name, blob if isinstance(blob, bytes) else str(blob).encode()))
+        return real(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return seen

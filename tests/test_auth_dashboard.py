@@ -12,7 +12,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from dashboard.scope import SESSION_KEY, Scope
 from pipelines import fmt
@@ -55,21 +54,6 @@ def auth_env(monkeypatch, accounts_dir) -> Paths:
     monkeypatch.setenv("MONEV_DATA_DIR", str(accounts_dir))
     monkeypatch.setenv("MONEV_DASHBOARD_DEMO", "0")
     return Paths.from_args(accounts_dir)
-
-
-@pytest.fixture()
-def downloads(monkeypatch) -> list[tuple[str, bytes]]:
-    """Every st.download_button drawn: (file name, the bytes it would deliver)."""
-    seen: list[tuple[str, bytes]] = []
-    real = st.download_button
-
-    def capture(label, data, file_name=None, *args, **kwargs):
-        blob = data() if callable(data) else data
-        seen.append((file_name, blob if isinstance(blob, bytes) else str(blob).encode()))
-        return real(label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
-    return seen
 
 
 def start(query: dict | None = None):
@@ -181,7 +165,7 @@ def test_analis_sees_redacted_rows_but_no_evidence_or_upload(auth_env):
 # ---------------------------------------------------------------- an opd user and other departments
 
 
-def test_opd_user_other_department_by_url(auth_env, downloads):
+def test_opd_user_other_department_by_url(auth_env, captured_downloads):
     at = login_as("dishub", query={"opd": "Dinas Kesehatan"})
     at.switch_page("app_pages/kinerja_opd.py").run()
     assert not at.exception
@@ -191,19 +175,19 @@ def test_opd_user_other_department_by_url(auth_env, downloads):
     at.selectbox(key="opd.drill").set_value(DISHUB).run()  # with the drill-down's complaint list
     assert not at.exception
     # what the download buttons of the page would deliver: only its own department
-    tables = [csv_rows(b) for name, b in downloads if name.endswith(".csv")]
+    tables = [csv_rows(b) for name, b in captured_downloads if name.endswith(".csv")]
     assert tables
     deps = {r["OPD"] for rows in tables for r in rows if "OPD" in r}
     assert deps == {DISHUB}
 
 
-def test_opd_user_complaint_lists_and_downloads_are_its_own(auth_env, downloads):
+def test_opd_user_complaint_lists_and_downloads_are_its_own(auth_env, captured_downloads):
     at = login_as("dishub", query={"opd": "Dinas Kesehatan,Dinas Perhubungan"})
     at.switch_page("app_pages/sla_tunggakan.py").run()
     assert not at.exception
     lists = [d.value for d in at.dataframe if "ID" in d.value.columns]
     assert lists and {dep for df in lists for dep in df["OPD"]} == {DISHUB}
-    rows = [r for name, b in downloads if name.endswith(".csv") for r in csv_rows(b)]
+    rows = [r for name, b in captured_downloads if name.endswith(".csv") for r in csv_rows(b)]
     assert rows and {r["OPD"] for r in rows if "OPD" in r} == {DISHUB}
 
 
@@ -224,7 +208,7 @@ def test_opd_user_scorecards_are_its_own_and_the_city(auth_env, accounts_dir):
         data.scorecard_unit(Scope("analis", user="a"), snap, DISHUB)  # analis may not download scorecards
 
 
-def test_scorecard_download_is_audited(auth_env, downloads):
+def test_scorecard_download_is_audited(auth_env, captured_downloads):
     at = login_as("dishub")
     at.switch_page("app_pages/kinerja_opd.py").run()
     at.selectbox(key="opd.drill").set_value(DISHUB).run()
@@ -234,7 +218,7 @@ def test_scorecard_download_is_audited(auth_env, downloads):
     assert not at.exception
     pdf = [b for b in at.download_button if b.label == "Unduh PDF"]
     assert pdf
-    name = next(n for n, _ in downloads if n.endswith(".pdf"))
+    name = next(n for n, _ in captured_downloads if n.endswith(".pdf"))
     pdf[0].click().run()
     last = list_audit(auth_env, user="dishub", limit=1)[0]
     assert (last.action, last.detail) == ("scorecard_download", name)

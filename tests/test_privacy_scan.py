@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-import streamlit as st
 from pypdf import PdfReader
 
 from pipelines.ingest.pii import ANY_PII_PATTERN, contains_pii, find_pii
@@ -119,21 +118,6 @@ def test_every_scorecard(demo_con):
 # ---------------------------------------------------------------- the dashboard's downloads
 
 
-@pytest.fixture()
-def captured(monkeypatch) -> list[tuple[str, bytes]]:
-    """Every st.download_button drawn: (file name, the bytes it would deliver)."""
-    seen: list[tuple[str, bytes]] = []
-    real = st.download_button
-
-    def capture(label, data, file_name=None, *args, **kwargs):
-        blob = data() if callable(data) else data
-        seen.append((file_name, blob if isinstance(blob, bytes) else str(blob).encode()))
-        return real(label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
-    return seen
-
-
 def visit_every_page(data_dir: Path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
@@ -165,16 +149,16 @@ def text_cell(c: str) -> bool:
     return not DECIMAL.match(c)
 
 
-def test_every_dashboard_download(demo_data_dir, tmp_path, monkeypatch, captured):
+def test_every_dashboard_download(demo_data_dir, tmp_path, monkeypatch, captured_downloads):
     d = tmp_path / "data"  # the demo's warehouse and runs, its own app-state store (the demo stays untouched)
     d.mkdir()
     for sub in ("curated", "runs"):
         (d / sub).symlink_to(demo_data_dir / sub, target_is_directory=True)
     visit_every_page(d, monkeypatch)
-    names = [n for n, _ in captured]
+    names = [n for n, _ in captured_downloads]
     assert sum(n.endswith(".csv") for n in names) >= 10 and sum(n.endswith(".xlsx") for n in names) >= 10
     with_titles = 0
-    for name, blob in captured:
+    for name, blob in captured_downloads:
         if name.endswith(".csv"):
             rows = csv_cells(blob)
             with_titles += any("Judul" in h for h in rows[0]) if rows else 0
@@ -187,7 +171,7 @@ def test_every_dashboard_download(demo_data_dir, tmp_path, monkeypatch, captured
     assert with_titles >= 1  # complaint lists (with their redacted titles) were among them
 
 
-def test_formula_in_a_complaint_title_stays_text_in_downloads(demo_data_dir, tmp_path, monkeypatch, captured):
+def test_formula_in_a_complaint_title_stays_text_in_downloads(demo_data_dir, tmp_path, monkeypatch, captured_downloads):
     """A title written as a spreadsheet formula reaches the complaint lists' CSV and XLSX downloads as text."""
     d = tmp_path / "data"
     (d / "curated").mkdir(parents=True)
@@ -199,7 +183,7 @@ def test_formula_in_a_complaint_title_stays_text_in_downloads(demo_data_dir, tmp
     con.close()
     visit_every_page(d, monkeypatch)
     csv_hits = xlsx_hits = 0
-    for name, blob in captured:
+    for name, blob in captured_downloads:
         if name.endswith(".csv"):
             cells = [c for r in csv_cells(blob) for c in r]
             assert formula not in cells, name  # never the bare formula
