@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipelines.fmt import BULAN
+from pipelines.fmt import BULAN, date_long
 
 KINDS = ("tahun", "semester", "triwulan", "bulan", "kustom")
 ROMAN = ("I", "II", "III", "IV")
@@ -203,3 +203,57 @@ def parse_period(text: str) -> Period:
         d = _date(m[1], t)
         return Period.custom(d, d)
     raise PeriodError(f"Periode '{text}' tidak dikenali. Gunakan {FORMATS_HELP}.")
+
+
+# ---------------------------------------------------------------- KPI windows (dashboard and scorecards)
+
+COMPARISONS: dict[str, str] = {
+    "tahun_lalu": "Periode yang sama tahun lalu",
+    "sebelumnya": "Periode sebelumnya",
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    """A KPI query window: the period, the dates actually computed, and the as-of date (one rule for the
+    dashboard and the scorecards)."""
+
+    period: Period
+    date_from: dt.date
+    date_to: dt.date
+    as_of: dt.date
+    label: str
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.date_from.isoformat(), self.date_to.isoformat(), self.as_of.isoformat())
+
+
+def current_window(period: Period, as_of: dt.date) -> Window:
+    """The selected period, computed as of the data's as-of date (a running period ends at as-of)."""
+    if period.end > as_of >= period.start:
+        label = f"{period.label} (s.d. {date_long(as_of)})"
+    else:
+        label = period.label
+    return Window(period, period.start, period.end, as_of, label)
+
+
+def comparison_window(period: Period, as_of: dt.date, mode: str) -> Window | None:
+    """The comparison window: the previous period or the same period last year, cut to the same length
+    when the selected period is still running, and seen at the same maturity (as of the same number of
+    days after its end), so a month that has just ended is not compared with one that had a month
+    longer to be answered. None when the selected period starts after the as-of date."""
+    if period.start > as_of:
+        return None
+    other = period.previous() if mode == "sebelumnya" else period.same_period_last_year()
+    if period.end > as_of:  # running: same elapsed length
+        cmp_to = min(other.start + (as_of - period.start), other.end)
+        lag = dt.timedelta(0)
+    else:
+        cmp_to = other.end
+        lag = as_of - period.end
+    cmp_as_of = cmp_to + lag
+    label = range_label(other.start, cmp_to) if cmp_to < other.end else other.label
+    note = f"dilihat per {date_long(cmp_as_of)}, agar kematangan datanya sama dengan periode terpilih"
+    return Window(other, other.start, cmp_to, cmp_as_of, label, note)

@@ -23,7 +23,7 @@ import duckdb
 
 from pipelines import fmt
 from pipelines.kpi.glossary import label as kpi_label
-from pipelines.periods import Period, parse_period
+from pipelines.periods import COMPARISONS, Period, Window, comparison_window, parse_period
 
 TITLE = "Rapor Kinerja Pengelolaan Pengaduan"
 PDF_OVERDUE_LIMIT = 200  # rows of the overdue list printed in the PDF (the XLSX has them all)
@@ -227,34 +227,21 @@ class ScorecardData:
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """The window the 'previous' column compares with: the dashboard's comparison rule (the previous
-    period, or the same period last year; cut to the same length while the period runs; seen at the same
-    maturity, i.e. as of the same number of days after its end)."""
+class Comparison(Window):
+    """The window the 'previous' column compares with, by the dashboard's rule
+    (``pipelines.periods.comparison_window``), and which rule it was."""
 
-    mode: str  # sebelumnya | tahun_lalu
-    period: Period
-    date_from: dt.date
-    date_to: dt.date
-    as_of: dt.date
-    label: str
-    note: str = ""
-
-
-COMPARISONS = ("sebelumnya", "tahun_lalu")
+    mode: str = "sebelumnya"  # sebelumnya | tahun_lalu
 
 
 def comparison_for(period: Period, as_of: dt.date, mode: str = "sebelumnya") -> Comparison | None:
     """The comparison window of ``period`` at ``as_of`` (None when the period starts after as-of)."""
-    # one rule for the dashboard and the scorecards: the dashboard's (pure, no Streamlit)
-    from dashboard.filters import comparison_window
-
     if mode not in COMPARISONS:
         raise ScorecardError(f"Pembanding '{mode}' tidak dikenal; pakai 'sebelumnya' atau 'tahun_lalu'.")
     w = comparison_window(period, as_of, mode)
     if w is None:
         return None
-    return Comparison(mode, w.period, w.date_from, w.date_to, w.as_of, w.label, w.note)
+    return Comparison(w.period, w.date_from, w.date_to, w.as_of, w.label, w.note, mode)
 
 
 def generated_text(t: dt.datetime) -> str:
