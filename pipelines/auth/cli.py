@@ -90,28 +90,26 @@ def user_list(data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None) -> N
     typer.echo(_table(["Nama", "Peran", "OPD", "Status", "Dibuat", "Terakhir masuk"], rows))
 
 
-def user_disable(name: Annotated[str, typer.Argument(help="Nama pengguna.")], data_dir: DataDirOpt = None,
-                 config_dir: ConfigDirOpt = None) -> None:
-    """Nonaktifkan akun (sesinya langsung berakhir)."""
+def _set_active(name: str, active: bool, data_dir, config_dir) -> None:
     from pipelines.auth import AuthError, set_active
 
     try:
-        acc = set_active(paths_from(data_dir, config_dir), name, False, by=_operator())
+        acc = set_active(paths_from(data_dir, config_dir), name, active, by=_operator())
     except AuthError as exc:
         raise fail(str(exc)) from None
-    typer.echo(f"Akun {acc.username} dinonaktifkan.")
+    typer.echo(f"Akun {acc.username} {'diaktifkan' if active else 'dinonaktifkan'}.")
+
+
+def user_disable(name: Annotated[str, typer.Argument(help="Nama pengguna.")], data_dir: DataDirOpt = None,
+                 config_dir: ConfigDirOpt = None) -> None:
+    """Nonaktifkan akun (sesinya langsung berakhir)."""
+    _set_active(name, False, data_dir, config_dir)
 
 
 def user_enable(name: Annotated[str, typer.Argument(help="Nama pengguna.")], data_dir: DataDirOpt = None,
                 config_dir: ConfigDirOpt = None) -> None:
     """Aktifkan kembali akun."""
-    from pipelines.auth import AuthError, set_active
-
-    try:
-        acc = set_active(paths_from(data_dir, config_dir), name, True, by=_operator())
-    except AuthError as exc:
-        raise fail(str(exc)) from None
-    typer.echo(f"Akun {acc.username} diaktifkan.")
+    _set_active(name, True, data_dir, config_dir)
 
 
 def user_passwd(name: Annotated[str, typer.Argument(help="Nama pengguna.")], password_stdin: PasswordStdinOpt = False,
