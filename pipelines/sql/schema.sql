@@ -97,7 +97,15 @@ CREATE TABLE complaints (
     last_snapshot_id        VARCHAR NOT NULL,     -- input file (hash) that gave the current status
     snapshot_date           DATE NOT NULL,        -- export date of that last file
     source_file             VARCHAR NOT NULL,     -- file name of that last file
-    source_row              INTEGER NOT NULL      -- 1-based row in that file (as a spreadsheet shows it)
+    source_row              INTEGER NOT NULL,     -- 1-based row in that file (as a spreadsheet shows it)
+    -- kpi-spec.md "Status says whether, dates say when": whether the source of the
+    -- snapshot that gave the current status records each step's date (profile
+    -- `timed_steps`), and the extra steps ('verification', 'response', 'resolution')
+    -- its status label implies beyond the canonical status's defaults.
+    times_verification      BOOLEAN NOT NULL DEFAULT TRUE,
+    times_response          BOOLEAN NOT NULL DEFAULT TRUE,
+    times_resolution        BOOLEAN NOT NULL DEFAULT TRUE,
+    status_implies          VARCHAR[]
 );
 
 -- Every status and timestamp seen, per input file.
@@ -115,6 +123,10 @@ CREATE TABLE complaint_status_history (
     first_response_at       TIMESTAMP,
     resolved_at             TIMESTAMP,
     archived_at             TIMESTAMP,
+    times_verification      BOOLEAN NOT NULL DEFAULT TRUE,   -- as in complaints, for this snapshot
+    times_response          BOOLEAN NOT NULL DEFAULT TRUE,
+    times_resolution        BOOLEAN NOT NULL DEFAULT TRUE,
+    status_implies          VARCHAR[],
     PRIMARY KEY (complaint_key, snapshot_id)
 );
 
