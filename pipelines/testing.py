@@ -60,7 +60,7 @@ COMPLAINT_DEFAULTS: dict[str, Any] = {
     "times_verification": True,
     "times_response": True,
     "times_resolution": True,
-    "status_implies": [],
+    "status_implies": None,
 }
 
 

@@ -228,10 +228,9 @@ def step_columns(label: pl.Expr, p: Profile, md: MasterData) -> list[pl.Expr]:
         if todo:
             extra[key] = ",".join(todo)
     if not extra:
-        return [*out, pl.lit([], dtype=pl.List(pl.String)).alias("status_implies")]
+        return [*out, pl.lit(None, dtype=pl.List(pl.String)).alias("status_implies")]
     joined = _map_distinct(_norm_key_expr(label), extra, pl.String)
-    lst = pl.when(joined.is_null()).then(pl.lit([], dtype=pl.List(pl.String))).otherwise(joined.str.split(","))
-    return [*out, lst.alias("status_implies")]
+    return [*out, joined.str.split(",").alias("status_implies")]
 
 
 # ---------------------------------------------------------------- main entry

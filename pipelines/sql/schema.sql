@@ -98,14 +98,12 @@ CREATE TABLE complaints (
     snapshot_date           DATE NOT NULL,        -- export date of that last file
     source_file             VARCHAR NOT NULL,     -- file name of that last file
     source_row              INTEGER NOT NULL,     -- 1-based row in that file (as a spreadsheet shows it)
-    -- kpi-spec.md "Status says whether, dates say when": whether the source of the
-    -- snapshot that gave the current status records each step's date (profile
-    -- `timed_steps`), and the extra steps ('verification', 'response', 'resolution')
-    -- its status label implies beyond the canonical status's defaults.
-    times_verification      BOOLEAN NOT NULL DEFAULT TRUE,
-    times_response          BOOLEAN NOT NULL DEFAULT TRUE,
-    times_resolution        BOOLEAN NOT NULL DEFAULT TRUE,
-    status_implies          VARCHAR[]
+    -- "Status says whether, dates say when" (kpi-spec.md): what the source of the current status can tell.
+    times_verification      BOOLEAN NOT NULL DEFAULT TRUE,  -- that source records the verification date (profile timed_steps)
+    times_response          BOOLEAN NOT NULL DEFAULT TRUE,  -- ... the first-response date
+    times_resolution        BOOLEAN NOT NULL DEFAULT TRUE,  -- ... the resolution date
+    status_implies          VARCHAR[]                       -- steps ('verification', 'response', 'resolution') the source's
+                                                            -- status label implies beyond its canonical status; NULL = none
 );
 
 -- Every status and timestamp seen, per input file.
