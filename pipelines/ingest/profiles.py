@@ -14,7 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipelines.masterdata import CANONICAL_STATUSES, STEPS, ConfigError, parse_status_implies, parse_steps, read_yaml
+from pipelines.masterdata import (
+    CANONICAL_STATUSES,
+    STEPS,
+    ConfigError,
+    parse_status_implies,
+    parse_steps,
+    read_yaml,
+)
 from pipelines.textnorm import norm_key
 
 # Canonical fields a profile may map. Personal-data fields are read only to
