@@ -19,10 +19,10 @@ from pipelines.settings import DEFAULT_CONFIG_DIR
 
 HEADER = "Tracking ID;Tanggal Laporan;Judul;Isi Laporan;Kategori;Kanal;Disposisi;Status"
 ROWS = [
-    "101;05/01/2024 09:00;Jalan;Jalan rusak;Jalan Berlubang;Website;Dishub;Ditutup oleh Sistem",
-    "102;06/01/2024 09:00;Jalan;Jalan rusak;Jalan Berlubang;Website;Dishub;Ditutup oleh Sistem",
-    "103;07/01/2024 09:00;Lampu;PJU mati;Perhubungan;Hotline Service;Dinas Kesehatan Kab. Bandung;Ditutup oleh Sistem",
-    "104;08/01/2024 09:00;Sampah;Sampah;Perhubungan;Website;Dishub;Diarsipkan oleh Admin",
+    "101;05/01/2024 09:00;Jalan;Jalan rusak;Jalan Berlubang;Website;Dishub;Ditutup Otomatis",
+    "102;06/01/2024 09:00;Jalan;Jalan rusak;Jalan Berlubang;Website;Dishub;Ditutup Otomatis",
+    "103;07/01/2024 09:00;Lampu;PJU mati;Perhubungan;Hotline Service;Dinas Kesehatan Kab. Bandung;Ditutup Otomatis",
+    "104;08/01/2024 09:00;Sampah;Sampah;Perhubungan;Website;Dishub;Diarsipkan Admin",
     "105;09/01/2024 09:00;Sampah;Sampah;Perhubungan;Website;Dishub;Selesai",
 ]
 
@@ -54,7 +54,7 @@ def _profiles_in_warehouse(data: Path) -> list[tuple[str, str]]:
 def test_the_profile_chosen_at_ingest_is_the_one_run_uses(tmp_path):
     # "rekap_2024.csv" matches the rekap profile's file pattern, so automatic recognition picks rekap;
     # the user forces lapor at ingest, and `monev run` must read it with lapor.
-    ok = [r.replace("Ditutup oleh Sistem", "Selesai").replace("Diarsipkan oleh Admin", "Diarsipkan") for r in ROWS]
+    ok = [r.replace("Ditutup Otomatis", "Selesai").replace("Diarsipkan Admin", "Diarsipkan") for r in ROWS]
     src = export(tmp_path / "in" / "rekap_2024.csv", ok)
     data = tmp_path / "data"
     r = invoke("ingest", src, "--data-dir", data, "--profil", "lapor")
@@ -86,7 +86,7 @@ def test_an_upload_with_a_chosen_profile_behaves_the_same(tmp_path):
 
     paths = Paths.from_args(tmp_path / "data", DEFAULT_CONFIG_DIR)
     f = export(paths.raw_dir / "unggahan" / "rekap_2024.csv",
-               [r.replace("Ditutup oleh Sistem", "Selesai").replace("Diarsipkan oleh Admin", "Arsip") for r in ROWS])
+               [r.replace("Ditutup Otomatis", "Selesai").replace("Diarsipkan Admin", "Arsip") for r in ROWS])
     h = record_choice(paths, f, "lapor", by="admin")
     assert chosen_profiles(paths) == {h: "lapor"}
     assert invoke("run", "--data-dir", paths.data_dir, "-q").exit_code == 0
@@ -99,20 +99,20 @@ def test_an_upload_with_a_chosen_profile_behaves_the_same(tmp_path):
 
 # ---------------------------------------------------------------- unknown labels, once each
 EXPECTED_LABELS = """Label tak dikenal (5 label berbeda, 8 baris):
-  - status "Ditutup oleh Sistem": 3 baris; paling mirip: "Ditutup" (Selesai)
-  - status "Diarsipkan oleh Admin": 1 baris; paling mirip: "Diarsipkan"
+  - status "Ditutup Otomatis": 3 baris; paling mirip: "Ditutup" (Selesai)
+  - status "Diarsipkan Admin": 1 baris; paling mirip: "Diarsipkan oleh Admin" (Diarsipkan)
   - kategori "Jalan Berlubang": 2 baris; paling mirip: "Jalan Rusak" (Pekerjaan Umum dan Penataan Ruang)
   - OPD "Dinas Kesehatan Kab. Bandung": 1 baris; paling mirip: "Dinas Kesehatan"
   - kanal "Hotline Service": 1 baris; paling mirip: -
 Potongan YAML siap tempel:
 
-    # Tempel di config/profiles/lapor.yaml: ganti bagian `status:` dengan ini (atau tambahkan ejaannya ke
-    # config/statuses.yaml). Tebakan di kanan adalah label terdekat: periksa setiap baris;
+    # Tempel di config/profiles/lapor.yaml: ganti baris `labels:` di bagian `status:` dengan ini (atau tambahkan
+    # ejaannya ke config/statuses.yaml). Tebakan di kanan adalah label terdekat: periksa setiap baris;
     # status kanonik: unverified, awaiting_response, in_progress, resolved, postponed, archived, not_authority.
     status:
       labels:
-        Ditutup oleh Sistem: resolved  # 3 baris; paling mirip "Ditutup"
-        Diarsipkan oleh Admin: archived  # 1 baris; paling mirip "Diarsipkan"
+        Ditutup Otomatis: resolved  # 3 baris; paling mirip "Ditutup"
+        Diarsipkan Admin: archived  # 1 baris; paling mirip "Diarsipkan oleh Admin"
 
     # config/categories.yaml: tambahkan setiap ejaan ke `aliases` entri `categories` yang sama namanya
     # (tebakan terdekat: periksa dulu; tanpa tebakan, pilih sendiri entrinya).
@@ -140,7 +140,7 @@ def test_the_preview_lists_each_unknown_label_once_with_a_snippet(tmp_path):
     assert r.exit_code == 0, r.output
     assert EXPECTED_LABELS in r.output
     # no line per row for those labels
-    assert "label status \"Ditutup oleh Sistem\" tidak dikenal" not in r.output
+    assert "label status \"Ditutup Otomatis\" tidak dikenal" not in r.output
 
 
 def test_the_status_snippet_pastes_into_the_profile_and_the_file_loads(tmp_path):
@@ -156,7 +156,7 @@ def test_the_status_snippet_pastes_into_the_profile_and_the_file_loads(tmp_path)
     assert pv.rows_blocked == 4
     prof = cfg / "profiles" / "lapor.yaml"
     data = yaml.safe_load(prof.read_text(encoding="utf-8"))
-    data["status"] = yaml.safe_load(pv.label_snippets[0])["status"]
+    data["status"]["labels"] = yaml.safe_load(pv.label_snippets[0])["status"]["labels"]
     prof.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     pv = preview_file(src, load_master_data(cfg))
     assert pv.rows_blocked == 0
@@ -181,11 +181,11 @@ def test_monev_check_groups_unknown_labels(tmp_path):
     assert "  - 4 baris dengan label tak dikenal: lihat \"Label tak dikenal\" di bawah" in out
     assert (
         "Label tak dikenal (3 label berbeda, 6 baris):\n"
-        "  - status \"Ditutup oleh Sistem\": 3 baris; paling mirip: \"Ditutup\" (Selesai)\n"
-        "  - status \"Diarsipkan oleh Admin\": 1 baris; paling mirip: \"Diarsipkan\"\n"
+        "  - status \"Ditutup Otomatis\": 3 baris; paling mirip: \"Ditutup\" (Selesai)\n"
+        "  - status \"Diarsipkan Admin\": 1 baris; paling mirip: \"Diarsipkan oleh Admin\" (Diarsipkan)\n"
         "  - OPD \"Dishub Kab. Sleman\": 2 baris; paling mirip: \"Dishub\" (Dinas Perhubungan)\n"
     ) in out
-    assert "label status \"Ditutup oleh Sistem\" tidak dikenal" not in out
+    assert "label status \"Ditutup Otomatis\" tidak dikenal" not in out
     assert out.count("Dishub Kab. Sleman") == 2  # the summary line and the snippet, not one line per row
 
 

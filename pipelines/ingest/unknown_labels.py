@@ -218,8 +218,8 @@ def status_snippet(labels: list[UnknownLabel], profile_path: Path | None) -> str
         return ""
     where = f"config/profiles/{profile_path.name}" if profile_path else "profil berkas ini"
     lines = [
-        f"# Tempel di {where}: ganti bagian `status:` dengan ini (atau tambahkan ejaannya ke",
-        "# config/statuses.yaml). Tebakan di kanan adalah label terdekat: periksa setiap baris;",
+        f"# Tempel di {where}: ganti baris `labels:` di bagian `status:` dengan ini (atau tambahkan",
+        "# ejaannya ke config/statuses.yaml). Tebakan di kanan adalah label terdekat: periksa setiap baris;",
         f"# status kanonik: {', '.join(CANONICAL_STATUSES)}.",
         "status:",
         "  labels:",
