@@ -12,9 +12,11 @@ from ringkas_export import RingkasRow, write_ringkas
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.ingest import stage_file
+from pipelines.ingest.profiles import load_profiles
 from pipelines.masterdata import load_master_data
 from pipelines.pemda import opd, regions
-from pipelines.pemda.mismatch import FilePemda, file_warnings, names_this_pemda, pemda_warnings
+from pipelines.pemda.mismatch import FilePemda, names_this_pemda, pemda_warnings, staged_warnings
 from pipelines.settings import DEFAULT_CONFIG_DIR
 
 SLEMAN_ROWS = [
@@ -26,6 +28,10 @@ SLEMAN_ROWS = [
     RingkasRow("1006", "8 Jan 2024", "10:00:00", "Satuan Polisi Pamong Praja Kab. Sleman", "Diarsipkan oleh Admin"),
     RingkasRow("1007", "9 Jan 2024", "10:00:00", "Dinas Perhubungan Kab. Sleman", "Ditutup oleh Pelapor"),
 ]
+
+
+def file_warnings(path: Path, md) -> list[str]:
+    return staged_warnings(stage_file(path, md, load_profiles(md.config_dir)), md)
 
 
 def sleman_export(path: Path, **kw) -> Path:

@@ -16,7 +16,7 @@ from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.profiles import FIELD_LABELS, load_profiles
 from pipelines.ingest.unknown_labels import UnknownLabel, from_staged, snippets, suggest
 from pipelines.masterdata import MasterData
-from pipelines.pemda.mismatch import file_warnings
+from pipelines.pemda.mismatch import staged_warnings
 
 PREVIEW_COLUMNS = (
     "source_row", "source_id", "reported_at", "status", "status_label", "classification", "category", "channel",
@@ -108,8 +108,9 @@ def preview_file(
         notes=sf.notes,
     )
     pv.unknown_labels = suggest(from_staged(sf.rows, path.name, sf.profile.name), md)
-    pv.label_snippets = snippets(pv.unknown_labels, {sf.profile.name: sf.profile.path})
-    pv.pemda_warnings = file_warnings(path, md, path.name)
+    pv.label_snippets = snippets(pv.unknown_labels, {sf.profile.name: sf.profile.path},
+                                 category_map=(md.config_dir / "category_map.yaml").exists())
+    pv.pemda_warnings = staged_warnings(sf, md, path.name)
     if validate:
         settings = load_ingest_settings(md.config_dir)
         now = dt.datetime.now()

@@ -12,19 +12,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
 from pipelines import fmt
-from pipelines.ingest.errors import FileRefused
-from pipelines.ingest.profiles import header_keys
-from pipelines.ingest.readers import FileInfo, load_csv_body, read_file
+from pipelines.ingest.canonical import StagedFile
 from pipelines.masterdata import MasterData
 from pipelines.textnorm import norm_key, norm_words
 
 TITLE_KEY = "namainstansi"
-KOTA_KEYS = {"kotakabupaten", "kabupatenkota", "kotakab", "kabkota"}
 MAJORITY = 0.5  # above this share of rows naming another pemda the file is probably another pemda's export
 
 _KAB = {"kabupaten", "kab", "pemkab"}
@@ -68,41 +64,17 @@ def names_this_pemda(text: str, md: MasterData) -> bool | None:
     return False if _ANY_REGION.search(w) else None
 
 
-def _title_value(info: FileInfo) -> str | None:
-    for g in info.grids:
-        for row in g.head:
-            cells = [(c or "").strip() for c in row]
-            for i, c in enumerate(cells):
-                if norm_key(c) == TITLE_KEY:
-                    return next((v for v in cells[i + 1:] if v), None)
-    return None
-
-
-def _kota_values(info: FileInfo, name: str) -> tuple[Counter[str], int]:
-    for g in info.grids:
-        for pos, row in enumerate(g.head):
-            idx = next((i for i, c in enumerate(row) if header_keys(c) & KOTA_KEYS), None)
-            if idx is None:
-                continue
-            body = load_csv_body(info, name, pos).slice(1) if info.kind == "csv" else \
-                g.df.filter(pl.col("__row") > g.head_rows[pos])
-            col = f"c{idx}"
-            if col not in body.columns:
-                return Counter(), 0
-            vals = body.get_column(col).cast(pl.String).str.strip_chars()
-            vals = vals.filter(vals.is_not_null() & (vals != ""))
-            return Counter(dict(vals.value_counts().iter_rows())), vals.len()
-    return Counter(), 0
-
-
-def read_file_pemda(path: Path, data: bytes | None = None) -> FilePemda:
-    """The title block's `Nama Instansi` and the `Kota/Kabupaten` column's values (empty when absent)."""
-    try:
-        info = read_file(path, data)
-    except FileRefused:
-        return FilePemda()
-    kota, n = _kota_values(info, path.name)
-    return FilePemda(_title_value(info), kota, n)
+def facts_from_staged(sf: StagedFile) -> FilePemda:
+    """What a staged file says about its pemda: the title block's `Nama Instansi`
+    (readers.title_block) and the staged `regency` values (the `Kota/Kabupaten` column)."""
+    nama = next((v for k, v in sf.title_block.items() if norm_key(k) == TITLE_KEY and v), None)
+    kota: Counter[str] = Counter()
+    n = 0
+    if "regency" in sf.rows.columns:
+        vals = sf.rows.get_column("regency").cast(pl.String).str.strip_chars()
+        vals = vals.filter(vals.is_not_null() & (vals != ""))
+        kota, n = Counter(dict(vals.value_counts().iter_rows())), vals.len()
+    return FilePemda(nama, kota, n)
 
 
 def pemda_warnings(facts: FilePemda, md: MasterData, file_name: str) -> list[str]:
@@ -129,5 +101,6 @@ def pemda_warnings(facts: FilePemda, md: MasterData, file_name: str) -> list[str
     return out
 
 
-def file_warnings(path: Path, md: MasterData, file_name: str | None = None, data: bytes | None = None) -> list[str]:
-    return pemda_warnings(read_file_pemda(path, data), md, file_name or path.name)
+def staged_warnings(sf: StagedFile, md: MasterData, file_name: str | None = None) -> list[str]:
+    """The warnings for one staged file (preview and `monev run` call this)."""
+    return pemda_warnings(facts_from_staged(sf), md, file_name or sf.file_name)

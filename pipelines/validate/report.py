@@ -86,7 +86,8 @@ def add_unknown_labels(report: dict[str, Any], paths: Paths) -> None:
     if md is not None:
         ul.suggest(labels, md)
     report["unknown_labels"] = [u.to_json() for u in labels]
-    report["label_snippets"] = ul.snippets(labels, prof_paths)
+    report["label_snippets"] = ul.snippets(
+        labels, prof_paths, category_map=md is not None and (md.config_dir / "category_map.yaml").exists())
     report["unknown_label_lines"] = ul.render(labels, md, prof_paths)
     report.setdefault("totals", {})["unknown_labels"] = len(labels)
 
