@@ -114,11 +114,34 @@ class SlaLimits:
     resolution_pengawasan: int
 
 
+# rates a league may order by (all "higher is better"); the default is kpi-spec.md's rule
+LEAGUE_KEYS = (
+    "on_time_response_rate", "response_rate", "resolution_rate", "on_time_resolution_rate",
+    "on_time_verification_rate",
+)
+DEFAULT_LEAGUE = ("on_time_response_rate", "response_rate")
+
+
+def parse_league(raw: Any) -> tuple[str, ...]:
+    """``kpi.league`` of sla.yaml: one to three rate keys, the first decides, the next break ties."""
+    if raw is None:
+        return DEFAULT_LEAGUE
+    keys = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else None
+    if not keys or len(keys) > 3 or len(set(keys)) != len(keys) or any(k not in LEAGUE_KEYS for k in keys):
+        raise ConfigError(
+            f"sla.yaml: kpi.league harus satu sampai tiga KPI berbeda dari {', '.join(LEAGUE_KEYS)} "
+            f"(tertulis {raw!r}); yang pertama menentukan peringkat, berikutnya pemecah nilai sama."
+        )
+    return tuple(str(k) for k in keys)
+
+
 @dataclass(frozen=True)
 class KpiSettings:
     min_sample: int
     count_duplicates_once: bool
     aging_buckets: tuple[tuple[str, int | None], ...]
+    # the one league rule: the rates every ranked table orders by, higher first (kpi-spec.md Breakdowns)
+    league: tuple[str, ...] = DEFAULT_LEAGUE
 
 
 @dataclass(frozen=True)
@@ -377,7 +400,10 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
         min_sample=int(kpi_raw.get("min_sample", 5)),
         count_duplicates_once=bool(kpi_raw.get("count_duplicates_once", True)),
         aging_buckets=buckets,
+        league=parse_league(kpi_raw.get("league")),
     )
+    if kpi.min_sample < 1:
+        raise ConfigError(f"sla.yaml: kpi.min_sample harus bilangan bulat ≥ 1 (tertulis {kpi.min_sample}).")
     cal_raw = sla_raw.get("calendar") or {}
     calendar = CalendarSettings(
         cuti_bersama_is_day_off=bool(cal_raw.get("cuti_bersama_is_day_off", True)),

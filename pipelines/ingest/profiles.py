@@ -14,13 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipelines.ingest.profile_check import load_profile_file, profile_error
 from pipelines.masterdata import (
     CANONICAL_STATUSES,
     STEPS,
     ConfigError,
     parse_status_implies,
     parse_steps,
-    read_yaml,
 )
 from pipelines.textnorm import norm_key
 
@@ -351,9 +351,10 @@ def _load_cached(pdir: str, stamp: tuple) -> tuple[Profile, ...]:
     names: dict[str, Path] = {}
     for p_s, _ in stamp:
         p = Path(p_s)
-        prof = parse_profile(read_yaml(p), p)
+        prof = load_profile_file(p, parse_profile)
         if prof.name in names:
-            raise ConfigError(f"profil {p.name}: nama {prof.name!r} sudah dipakai oleh {names[prof.name].name}; ganti 'name'.")
+            raise profile_error(p, f"nama {prof.name!r} sudah dipakai oleh profil {names[prof.name].name}", None,
+                                "Ganti 'name' di salah satu berkas, lalu jalankan perintahnya lagi")
         names[prof.name] = p
         out.append(prof)
     if not out:
