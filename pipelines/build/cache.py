@@ -23,6 +23,7 @@ import polars as pl
 from pipelines import __version__
 from pipelines.build.discover import RawFile
 from pipelines.ingest import FileRefused, Profile, StagedFile, stage_file
+from pipelines.ingest.limits import symlink_refusal
 from pipelines.masterdata import MasterData
 from pipelines.settings import Paths
 
@@ -135,6 +136,8 @@ class StagingCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         name = self.entry_name(rf)
         try:
+            if rf.is_link:
+                raise symlink_refusal(rf.name)
             sf = stage_file(rf.path, self.md, profiles, rel_path=rf.rel_path, salt=self.salt, now=now)
         except FileRefused as exc:
             meta = {"file_name": rf.name, "rel_path": rf.rel_path, "file_hash": rf.file_hash, "size": rf.size,
