@@ -100,6 +100,7 @@ def _meta_of(rf: RawFile, sf: StagedFile) -> dict[str, Any]:
             for n in sf.names
         ],
         "notes": sf.notes,
+        "title_block": sf.title_block,
         "refused": None,
     }
 

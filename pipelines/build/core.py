@@ -33,6 +33,7 @@ from pipelines.build.discover import RawFile, discover
 from pipelines.build.reconcile import mark_unpublished
 from pipelines.build.settings import IngestSettings, load_ingest_settings
 from pipelines.ingest import load_profiles
+from pipelines.ingest.enrich import declared_as_of
 from pipelines.ingest.profiles import Profile, validate_channels
 from pipelines.masterdata import MasterData, load_master_data
 from pipelines.settings import Paths, pii_salt
@@ -396,7 +397,7 @@ def _build(
             m = entry.meta
             sdate = snap(entry, rf)
             out.snapshot_date = sdate.isoformat()
-            end = _end_of_day(sdate) if m.get("snapshot_date_source") == "name" else now
+            end = _end_of_day(sdate) if m.get("snapshot_date_source") in ("name", "title_block") else now
             df = entry.rows().with_columns(
                 pl.lit(rf.file_hash).alias("file_hash"),
                 pl.lit(rf.name).alias("file_name"),
@@ -507,6 +508,7 @@ def _build(
         if as_of_ts is None:
             as_of_ts = now
             earliest_rep = now
+        as_of_ts = max(as_of_ts, declared_as_of([e.meta for _, e, _ in staged]) or as_of_ts)
         from pipelines.calendar import build_calendar
 
         build_calendar(
