@@ -30,6 +30,7 @@ import polars as pl
 from pipelines import __version__, fmt
 from pipelines.build.cache import StagedEntry, StagingCache
 from pipelines.build.discover import RawFile, discover
+from pipelines.build.reconcile import mark_unpublished
 from pipelines.build.settings import IngestSettings, load_ingest_settings
 from pipelines.ingest import load_profiles
 from pipelines.ingest.enrich import declared_as_of
@@ -75,6 +76,7 @@ class FileOutcome:
     rows_released: int = 0
     rows_skipped: int = 0
     rows_warned: int = 0
+    rows_pending: int = 0  # read but not loaded: the run was refused or held (pipelines.build.reconcile)
     warnings: int = 0
     blocking_share: float = 0.0
     gate: str = "ok"
@@ -204,6 +206,7 @@ def run_pipeline(
     except BuildError as exc:
         result.status = result.status if result.status in ("refused", "blocked") else "error"
         result.message = str(exc)
+        mark_unpublished(result)
     except Exception as exc:  # a ConfigError or a bug: still record the run
         from pipelines.masterdata import ConfigError
 
