@@ -19,7 +19,7 @@ from pipelines.state import open_state, transaction
 ACTIONS: dict[str, str] = {
     "login_ok": "Masuk",
     "login_failed": "Gagal masuk",
-    "login_locked": "Akun terkunci",
+    "login_locked": "Masuk ditunda",
     "logout": "Keluar",
     "session_expired": "Sesi berakhir",
     "upload": "Unggah berkas",
