@@ -89,6 +89,7 @@ class KpiSettings:
     min_sample: int
     count_duplicates_once: bool
     aging_buckets: tuple[tuple[str, int | None], ...]
+    due_soon_days: int = 2  # due_soon: the next limit within this many working days after A
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,15 @@ def _check_unique(lookup_pairs: list[tuple[str, str]], fname: str, what: str) ->
         seen[k] = name
 
 
+def _due_soon_days(kpi_raw: dict) -> int:
+    raw = kpi_raw.get("due_soon_days", 2)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 30:
+        raise ConfigError(
+            f"sla.yaml: kpi.due_soon_days harus bilangan bulat 0 sampai 30 hari kerja (tertulis {raw!r})."
+        )
+    return raw
+
+
 def load_master_data(config_dir: str | Path | None = None) -> MasterData:
     """Load and validate every master-data file in ``config_dir``."""
     cdir = resolve_config_dir(config_dir)
@@ -341,6 +351,7 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
         min_sample=int(kpi_raw.get("min_sample", 5)),
         count_duplicates_once=bool(kpi_raw.get("count_duplicates_once", True)),
         aging_buckets=buckets,
+        due_soon_days=_due_soon_days(kpi_raw),
     )
     cal_raw = sla_raw.get("calendar") or {}
     calendar = CalendarSettings(

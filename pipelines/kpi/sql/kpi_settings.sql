@@ -27,6 +27,10 @@ SELECT
         (SELECT lower(trim(value)) IN ('true', '1', 'ya', 'yes') FROM settings WHERE key = 'cuti_bersama_is_day_off'),
         true
     )                                                      AS cuti_bersama_is_day_off,
+    -- due_soon: the next limit falls within this many working days after A
+    coalesce(
+        (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE key = 'due_soon_days'), 2
+    )                                                      AS due_soon_days,
     -- backlog aging buckets: inclusive upper bounds, ascending; the last one open
     coalesce(
         (SELECT from_json(value, '[{"label": "VARCHAR", "max": "INTEGER"}]')
