@@ -12,17 +12,21 @@ from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
 
 def _print_reconciliation(result) -> None:
     from pipelines import fmt
+    from pipelines.build.reconcile import identity_label
+    from pipelines.safe_text import shown_name
 
     rows = [f for f in result.files]
     if not rows:
         return
-    head = ("Berkas", "Profil", "Dibaca", "Dimuat", "Karantina", "Dilewati", "Peringatan", "Keterangan")
+    pending = any(f.rows_pending for f in rows)
+    head = ("Berkas", "Profil", "Dibaca", "Dimuat", "Karantina", "Dilewati", "Tertunda" if pending else "",
+            "Peringatan", "Keterangan")
     table = []
     for f in rows:
         if f.status == "refused":
             note = "DITOLAK"
         elif f.status == "duplicate":
-            note = f"identik dengan {f.duplicate_of}"
+            note = f"identik dengan {shown_name(f.duplicate_of)}"
         else:
             note = "dari cache" if f.cached else "dibaca"
             if f.rows_released:
@@ -37,10 +41,11 @@ def _print_reconciliation(result) -> None:
                 fmt.number(f.rows_loaded),
                 fmt.number(f.rows_quarantined),
                 fmt.number(f.rows_skipped),
+                fmt.number(f.rows_pending) if pending else "",
                 fmt.number(f.warnings),
             )
         )
-        table.append((f.rel_path, f.profile or "-", *nums[:5], note))
+        table.append((shown_name(f.rel_path), f.profile or "-", *nums[:6], note))
     ok = [f for f in rows if f.status == "ok"]
     if ok:
         table.append(
@@ -51,12 +56,16 @@ def _print_reconciliation(result) -> None:
                 fmt.number(sum(f.rows_loaded for f in ok)),
                 fmt.number(sum(f.rows_quarantined for f in ok)),
                 fmt.number(sum(f.rows_skipped for f in ok)),
+                fmt.number(sum(f.rows_pending for f in ok)) if pending else "",
                 fmt.number(sum(f.warnings for f in ok)),
-                "dibaca = dimuat + karantina + dilewati",
+                identity_label(ok),
             )
         )
+    keep = [i for i in range(len(head)) if i != 6 or pending]
+    head = tuple(head[i] for i in keep)
+    table = [tuple(r[i] for i in keep) for r in table]
     widths = [max(len(str(r[i])) for r in [head, *table]) for i in range(len(head))]
-    right = {2, 3, 4, 5, 6}
+    right = {2, 3, 4, 5, 6, 7} - {len(head) - 1}
 
     def line(r) -> str:
         return "  ".join(str(v).rjust(widths[i]) if i in right else str(v).ljust(widths[i]) for i, v in enumerate(r))
@@ -126,29 +135,23 @@ def ingest_cmd(
     """Periksa satu berkas (pratinjau), lalu salin ke raw/ bila dapat dibaca."""
     import shutil
 
-    from pipelines import fmt
+    from pipelines.build.profile_choice import record_choice
     from pipelines.ingest.matching import channel_slug
-    from pipelines.ingest.preview import preview_file
-    from pipelines.masterdata import load_master_data
+    from pipelines.ingest.preview import preview_file, preview_lines
+    from pipelines.masterdata import ConfigError, load_master_data
 
     paths = paths_from(data_dir, config_dir)
     if not file.is_file():
         raise fail(f"Berkas {file} tidak ditemukan.")
-    md = load_master_data(paths.config_dir)
-    pv = preview_file(file, md, profile=profil, channel=kanal)
+    try:
+        md = load_master_data(paths.config_dir)
+        pv = preview_file(file, md, profile=profil, channel=kanal)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
     if not pv.ok:
         raise fail(pv.refused or "Berkas ditolak.")
-    typer.echo(
-        f"{pv.file_name}: profil '{pv.profile_label}', judul kolom di baris {', '.join(map(str, pv.header_rows))}, "
-        f"{fmt.number(pv.rows_data)} baris data, {fmt.number(sum(pv.skipped.values()))} baris dilewati"
-        + (f", kanal {pv.channel}" if pv.channel else "")
-    )
-    for h, _field, label in pv.columns:
-        typer.echo(f"  {h!s:32} -> {label or '(tidak dipakai)'}")
-    if pv.problems is not None and pv.problems.height:
-        typer.echo(f"{fmt.number(pv.problems.height)} temuan ({fmt.number(pv.rows_blocked)} baris akan dikarantina):")
-        for msg in pv.problems["message"].head(10).to_list():
-            typer.echo(f"  - {msg}")
+    for line in preview_lines(pv, md):
+        typer.echo(line)
     paths.raw_dir.mkdir(parents=True, exist_ok=True)
     name = file.name
     if kanal:
@@ -159,12 +162,16 @@ def ingest_cmd(
         raise fail(f"Sudah ada berkas bernama {name} di {paths.raw_dir}; ganti namanya dulu.")
     shutil.copy2(file, target)
     typer.echo(f"Disalin ke {target}.")
+    if profil:
+        record_choice(paths, target, pv.profile, by="monev ingest")
+        typer.echo(f"Profil '{pv.profile}' dicatat untuk berkas ini: `monev run` membacanya dengan profil itu.")
     if run:
         run_cmd(data_dir=paths.data_dir, config_dir=paths.config_dir)
 
 
 def check_cmd(
     data_dir: DataDirOpt = None,
+    config_dir: ConfigDirOpt = None,
     format: Annotated[str, typer.Option("--format", help="json atau table.")] = "table",
 ) -> None:
     """Laporan mutu data dari gudang yang terbit: karantina, peringatan, nama tak dikenal, kesegaran sumber."""
@@ -175,7 +182,7 @@ def check_cmd(
 
     if format not in ("json", "table"):
         raise fail("--format harus json atau table.")
-    paths = paths_from(data_dir)
+    paths = paths_from(data_dir, config_dir)
     try:
         rep = quality_report(paths)
     except WarehouseMissing as exc:

@@ -30,8 +30,10 @@ import polars as pl
 from pipelines import __version__, fmt
 from pipelines.build.cache import StagedEntry, StagingCache
 from pipelines.build.discover import RawFile, discover
+from pipelines.build.reconcile import mark_unpublished
 from pipelines.build.settings import IngestSettings, load_ingest_settings
 from pipelines.ingest import load_profiles
+from pipelines.ingest.enrich import declared_as_of
 from pipelines.ingest.profiles import Profile, validate_channels
 from pipelines.masterdata import MasterData, load_master_data
 from pipelines.settings import Paths, pii_salt
@@ -74,6 +76,7 @@ class FileOutcome:
     rows_released: int = 0
     rows_skipped: int = 0
     rows_warned: int = 0
+    rows_pending: int = 0  # read but not loaded: the run was refused or held (pipelines.build.reconcile)
     warnings: int = 0
     blocking_share: float = 0.0
     gate: str = "ok"
@@ -202,6 +205,7 @@ def run_pipeline(
     except BuildError as exc:
         result.status = result.status if result.status in ("refused", "blocked") else "error"
         result.message = str(exc)
+        mark_unpublished(result)
     except Exception as exc:  # a ConfigError or a bug: still record the run
         from pipelines.masterdata import ConfigError
 
@@ -393,7 +397,7 @@ def _build(
             m = entry.meta
             sdate = snap(entry, rf)
             out.snapshot_date = sdate.isoformat()
-            end = _end_of_day(sdate) if m.get("snapshot_date_source") == "name" else now
+            end = _end_of_day(sdate) if m.get("snapshot_date_source") in ("name", "title_block") else now
             df = entry.rows().with_columns(
                 pl.lit(rf.file_hash).alias("file_hash"),
                 pl.lit(rf.name).alias("file_name"),
@@ -504,6 +508,7 @@ def _build(
         if as_of_ts is None:
             as_of_ts = now
             earliest_rep = now
+        as_of_ts = max(as_of_ts, declared_as_of([e.meta for _, e, _ in staged]) or as_of_ts)
         from pipelines.calendar import build_calendar
 
         build_calendar(
@@ -519,7 +524,7 @@ def _build(
         cur = con.execute(
             "SELECT complaint_key, source_id, last_snapshot_id AS file_hash, source_file AS file_name,"
             " NULL::VARCHAR AS sheet, source_row, status, title, body, location, department_raw,"
-            " reported_at, verified_at, dispatched_at, first_response_at, resolved_at, archived_at"
+            " reported_at, verified_at, dispatched_at, first_response_at, resolved_at, archived_at, times_resolution"
             " FROM complaints"
         ).pl().with_row_index("__row").with_columns(pl.col("__row").cast(pl.Int64))
         cfind = validator.validate("curated_complaints", curated_frames(cur, md.status_display), curated_checks(as_of_ts))

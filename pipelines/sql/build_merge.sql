@@ -8,6 +8,7 @@
 -- department, category and channel; each timestamp takes the value of the
 -- latest snapshot where it is not null (a later null never erases it, a later
 -- different value corrects it); descriptive fields take the latest non-null.
+-- times_<step> and status_implies come with the status, from the latest snapshot.
 
 INSERT INTO complaint_status_history BY NAME
 SELECT
@@ -23,7 +24,11 @@ SELECT
     dispatched_at,
     first_response_at,
     resolved_at,
-    archived_at
+    archived_at,
+    times_verification,
+    times_response,
+    times_resolution,
+    status_implies
 FROM stg_rows;
 
 INSERT INTO complaints BY NAME
@@ -62,6 +67,10 @@ merged AS (
         arg_max(is_confidential, seq) FILTER (WHERE is_confidential IS NOT NULL) AS is_confidential,
         arg_max(reporter_hash, seq) FILTER (WHERE reporter_hash IS NOT NULL) AS reporter_hash,
         arg_max(satisfaction, seq) FILTER (WHERE satisfaction IS NOT NULL) AS satisfaction,
+        arg_max(source_category_id, seq) FILTER (WHERE source_category_id IS NOT NULL) AS source_category_id,
+        arg_max(parent_agency, seq) FILTER (WHERE parent_agency IS NOT NULL) AS parent_agency,
+        arg_max(province, seq) FILTER (WHERE province IS NOT NULL) AS province,
+        arg_max(regency, seq) FILTER (WHERE regency IS NOT NULL) AS regency,
         -- ---- lineage
         arg_min(file_hash, seq) AS first_snapshot_id
     FROM ordered
@@ -88,6 +97,12 @@ SELECT
     l.channel,
     l.department,
     l.department_raw,
+    l.source_department_id,
+    m.parent_agency,
+    m.source_category_id,
+    m.province,
+    m.regency,
+    l.status_reason,
     m.kecamatan,
     m.kelurahan,
     m.title,
@@ -104,6 +119,11 @@ SELECT
     l.file_hash AS last_snapshot_id,
     l.snapshot_date,
     l.file_name AS source_file,
-    l.source_row
+    l.source_row,
+    -- ---- which steps the source of the current status dates, and what its label implies
+    l.times_verification,
+    l.times_response,
+    l.times_resolution,
+    l.status_implies
 FROM latest AS l
 INNER JOIN merged AS m USING (complaint_key);

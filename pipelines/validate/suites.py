@@ -98,7 +98,7 @@ def staging_frames(df: pl.DataFrame, md: MasterData) -> dict[str, pl.DataFrame]:
     """The narrow frames the staging suite validates (``df``: staged rows of one profile)."""
     df = _row_index(df)
     ts = [f for f in TIMESTAMP_FIELDS if f in df.columns]
-    required_extra = [c for c in ("body", "title") if c in df.columns]
+    required_extra = [c for c in ("body", "title", "surplus_fields__raw") if c in df.columns]
     rows = df.select(
         "__row", "file_hash", "complaint_key", "source_id", "status", "status_label", "reported_at",
         "reported_at__raw", "channel", *required_extra,
@@ -182,6 +182,8 @@ def staging_checks(profile: Profile, md: MasterData, earliest: dt.datetime) -> l
         add(f"required_missing:{f}", "rows", "required_missing", f, "ExpectColumnValuesToNotBeNull", observed=f, column=f)
     add("channel_unknown", "rows", "channel_unknown", "channel", "ExpectColumnValuesToNotBeNull",
         observed="channel_observed", column="channel")
+    add("surplus_fields", "rows", "surplus_fields", "surplus_fields", "ExpectColumnValuesToBeNull",
+        observed="surplus_fields__raw", column="surplus_fields__raw")
     # Every timestamp column at once (long frame: one row per row and timestamp).
     add("date_unparseable", "timestamps", "date_unparseable", None, "ExpectColumnValuesToNotBeNull", column="value",
         **_cond('raw.notnull() and field != "reported_at"'))
@@ -211,8 +213,12 @@ def curated_frames(df: pl.DataFrame, status_display: dict[str, str]) -> dict[str
     """Frames for the curated suite (``df``: complaints with file_hash, file_name, source_row)."""
     df = _row_index(df)
     shown = pl.col("status").replace_strict(status_display, default=pl.col("status"), return_dtype=pl.String)
+    # The undated-status rule applies only where the source dates the step
+    # (profile `timed_steps`): a "Laporan Ringkas" export has no closing date at all.
+    times_res = pl.col("times_resolution") if "times_resolution" in df.columns else pl.lit(True)
     rows = df.select(
         "__row", "complaint_key", "status", "resolved_at", "archived_at",
+        pl.when(times_res).then(pl.col("status")).alias("status_if_timed"),
         pl.col("complaint_key").alias("key_observed"),
         _ts_text("resolved_at").alias("resolved_observed"),
         _ts_text("archived_at").alias("archived_observed"),
@@ -268,7 +274,7 @@ def curated_checks(as_of_ts: dt.datetime) -> list[Check]:
     add("merged_date_order", "order", "merged_date_order", None, "ExpectColumnPairValuesAToBeGreaterThanB",
         column_A="later_d", column_B="earlier_d", or_equal=True, ignore_row_if="either_value_is_missing")
     add("resolved_without_date", "rows", "resolved_without_date", "resolved_at", "ExpectColumnValuesToNotBeNull",
-        observed="status_observed", column="resolved_at", **_cond('status == "resolved"'))
+        observed="status_observed", column="resolved_at", **_cond('status_if_timed == "resolved"'))
     add("resolved_date_open_status", "rows", "resolved_date_open_status", "resolved_at", "ExpectColumnValuesToBeNull",
         other="status", observed="resolved_observed", other_observed="status_observed", column="resolved_at",
         **_cond(f"status in {list(OPEN_STATUSES)!r}"))

@@ -31,6 +31,11 @@ SELECT
     coalesce(
         (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE key = 'due_soon_days'), 2
     )                                                      AS due_soon_days,
+    -- the league rule: rate keys ranked by, higher first (validated in masterdata.parse_league)
+    coalesce(
+        (SELECT from_json(value, '["VARCHAR"]') FROM settings WHERE key = 'league'),
+        ['on_time_response_rate', 'response_rate']
+    )                                                      AS league,
     -- backlog aging buckets: inclusive upper bounds, ascending; the last one open
     coalesce(
         (SELECT from_json(value, '[{"label": "VARCHAR", "max": "INTEGER"}]')
