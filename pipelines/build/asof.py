@@ -7,6 +7,7 @@ import datetime as dt
 
 from pipelines.build.context import BuildContext
 from pipelines.calendar import build_calendar
+from pipelines.ingest.enrich import declared_as_of
 
 _LATEST = (
     "SELECT max(greatest(reported_at, coalesce(verified_at, reported_at), coalesce(dispatched_at, reported_at),"
@@ -23,6 +24,8 @@ def as_of_and_calendar(ctx: BuildContext) -> None:
     if as_of_ts is None:
         as_of_ts = ctx.now
         earliest_rep = ctx.now
+    # An export that states its own date (LAPOR! 'Tanggal Generate') moves as-of up to it.
+    as_of_ts = max(as_of_ts, declared_as_of([e.meta for _, e, _ in ctx.staged]) or as_of_ts)
     ctx.as_of_ts = as_of_ts
     build_calendar(
         con,

@@ -48,7 +48,7 @@ def order_snapshots(ctx: BuildContext) -> None:
         m = entry.meta
         sdate = snapshot_date(entry, rf, now)
         out.snapshot_date = sdate.isoformat()
-        end = _end_of_day(sdate) if m.get("snapshot_date_source") == "name" else now
+        end = _end_of_day(sdate) if m.get("snapshot_date_source") in ("name", "title_block") else now
         df = entry.rows().with_columns(
             pl.lit(rf.file_hash).alias("file_hash"),
             pl.lit(rf.name).alias("file_name"),

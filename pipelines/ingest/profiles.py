@@ -14,13 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipelines.ingest.profile_check import load_profile_file, profile_error
 from pipelines.masterdata import (
     CANONICAL_STATUSES,
     STEPS,
     ConfigError,
     parse_status_implies,
     parse_steps,
-    read_yaml,
 )
 from pipelines.textnorm import norm_key
 
@@ -186,6 +186,7 @@ class Profile:
     timezone: str = "Asia/Jakarta"
     has_time: bool = True
     date_formats: tuple[str, ...] = ()  # strptime formats tried first (`dates.formats`)
+    title_snapshot_labels: tuple[str, ...] = ()  # title-block labels holding the export date (`title_block.snapshot_date`)
     timed_steps: tuple[str, ...] = STEPS  # steps whose dates this source records
     status_implies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # norm_key(label) -> extra steps
     _alias_index: dict[str, str] = field(default_factory=dict, repr=False)
@@ -303,10 +304,13 @@ def parse_profile(data: dict, path: Path) -> Profile:
         status_required=bool(st.get("required", True)),
         status_when_missing=when_missing,
         status_labels=labels,
-        day_first=bool(dates.get("day_first", True)),
+        day_first=(not bool(dates["month_first"])) if "month_first" in dates else bool(dates.get("day_first", True)),
         timezone=str(dates.get("timezone") or "Asia/Jakarta"),
         has_time=bool(dates.get("has_time", True)),
         date_formats=_as_tuple(dates.get("formats"), "dates.formats", fname),
+        title_snapshot_labels=_as_tuple(
+            (data.get("title_block") or {}).get("snapshot_date"), "title_block.snapshot_date", fname
+        ),
         timed_steps=_steps(data.get("timed_steps", list(STEPS)), "timed_steps", fname),
         status_implies=parse_status_implies(st.get("implies"), fname),
     )
@@ -351,9 +355,10 @@ def _load_cached(pdir: str, stamp: tuple) -> tuple[Profile, ...]:
     names: dict[str, Path] = {}
     for p_s, _ in stamp:
         p = Path(p_s)
-        prof = parse_profile(read_yaml(p), p)
+        prof = load_profile_file(p, parse_profile)
         if prof.name in names:
-            raise ConfigError(f"profil {p.name}: nama {prof.name!r} sudah dipakai oleh {names[prof.name].name}; ganti 'name'.")
+            raise profile_error(p, f"nama {prof.name!r} sudah dipakai oleh profil {names[prof.name].name}", None,
+                                "Ganti 'name' di salah satu berkas, lalu jalankan perintahnya lagi")
         names[prof.name] = p
         out.append(prof)
     if not out:

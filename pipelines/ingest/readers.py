@@ -52,6 +52,34 @@ class FileInfo:
     encoding: str | None = None
     delimiter: str | None = None
     grids: list[Grid] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader did that the operator should know
+
+
+def title_block(rows: list[list[str]]) -> dict[str, str]:
+    """The label/value pairs of a title block above the header, as SP4N-LAPOR!'s
+    "Laporan Ringkas" writes it (``Nama Instansi | | Pemerintah Kabupaten X``,
+    ``Tanggal Generate | | 2025-11-14``, ``Pengelola | |``): the first non-empty
+    cell of a row is the label, the next non-empty cells (joined) its value, ''
+    when there is none. Rows of one cell that read as a sentence (a merged title
+    such as "DAFTAR LAPORAN ...") are not pairs and are left out; blank rows too.
+
+    This is the one place the title-block metadata of a file is read: the staged
+    file keeps it as ``StagedFile.title_block`` (label as written -> value)."""
+    out: dict[str, str] = {}
+    for row in rows:
+        cells = [(c or "").strip() for c in row]
+        filled = [i for i, c in enumerate(cells) if c]
+        if not filled:
+            continue
+        first = filled[0]
+        label = cells[first].rstrip(":").strip()
+        rest = [cells[i] for i in filled[1:]]
+        if not rest and (len(label) > 40 or first + 1 >= len(cells)):
+            continue  # a merged title line, not a label with an empty value
+        if len(label) > 60:
+            continue
+        out.setdefault(label, " ".join(r.lstrip(": ").strip() for r in rest).strip())
+    return out
 
 
 # ---------------------------------------------------------------- sniffing
@@ -162,7 +190,8 @@ def read_file(path: Path, data: bytes | None = None) -> FileInfo:
     if kind == "xls":
         return FileInfo("xls", grids=_read_excel(path, data, "xls"))
     if kind == "json":
-        return FileInfo("json", encoding="utf-8", grids=[_read_json(name, data)])
+        grid, notes = _read_json(name, data)
+        return FileInfo("json", encoding="utf-8", grids=[grid], notes=notes)
     return _read_csv(name, data)
 
 
@@ -267,9 +296,39 @@ def load_csv_body(info: FileInfo, name: str, header_index: int) -> pl.DataFrame:
     return df.with_row_index(ROW, offset=header_index + 1).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _read_json(name: str, data: bytes) -> Grid:
+class _RepeatedKeys:
+    """json ``object_pairs_hook``: a key repeated in one object keeps its first
+    non-empty value (a San Francisco Open311 feed writes ``"updated_datetime":
+    "2010-..."`` and then ``"updated_datetime": null``); the keys are counted."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, pairs: list[tuple[str, object]]) -> dict:
+        out: dict = {}
+        for k, v in pairs:
+            if k in out:
+                self.seen[k] = self.seen.get(k, 0) + 1
+                if out[k] in (None, "") and v not in (None, ""):
+                    out[k] = v
+                continue
+            out[k] = v
+        return out
+
+    def note(self) -> str | None:
+        if not self.seen:
+            return None
+        keys = ", ".join(f"\"{k}\" ({n} objek)" for k, n in sorted(self.seen.items()))
+        return (
+            f"Kunci ganda dalam satu objek JSON: {keys}; nilai pertama yang tidak kosong yang dipakai, "
+            "nilai kosong sesudahnya diabaikan"
+        )
+
+
+def _read_json(name: str, data: bytes) -> tuple[Grid, list[str]]:
+    hook = _RepeatedKeys()
     try:
-        obj = json.loads(data.decode("utf-8-sig"))
+        obj = json.loads(data.decode("utf-8-sig"), object_pairs_hook=hook)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise refuse(
             name,
@@ -300,7 +359,7 @@ def _read_json(name: str, data: bytes) -> Grid:
     cols = raw.columns
     df = raw.select([_as_string(raw[c]).alias(f"c{i}") for i, c in enumerate(cols)])
     df = df.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    return Grid(None, df, [cols], [0], header_from_keys=True)
+    return Grid(None, df, [cols], [0], header_from_keys=True), [n for n in (hook.note(),) if n]
 
 
 def _as_string(s: pl.Series) -> pl.Series:
