@@ -42,12 +42,13 @@ CAPABILITY_LABELS: dict[str, str] = {
     "download_data": "mengunduh data tabel dan grafik",
     "download_scorecard": "mengunduh rapor",
     "view_audit": "melihat log audit",
+    "manage_officers": "mengelola register pejabat penghubung (data kontak pribadi)",
 }
 
 _ALL = frozenset(CAPABILITY_LABELS)
 CAPABILITIES: dict[str, frozenset[str]] = {
     # Wali Kota / Sekda: everything, read only
-    "pimpinan": _ALL - {"upload_data", "record_evidence", "verify_evidence", "view_audit"},
+    "pimpinan": _ALL - {"upload_data", "record_evidence", "verify_evidence", "view_audit", "manage_officers"},
     # Diskominfotik: everything
     "koordinator": _ALL,
     # one department: its own complaints and scorecard, city-level aggregates

@@ -24,6 +24,7 @@ from pipelines import __version__
 from pipelines.build.discover import RawFile
 from pipelines.build.profile_choice import chosen_profiles
 from pipelines.ingest import FileRefused, Profile, StagedFile, stage_file
+from pipelines.ingest.limits import symlink_refusal
 from pipelines.masterdata import MasterData
 from pipelines.settings import Paths
 
@@ -140,6 +141,8 @@ class StagingCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         name = self.entry_name(rf)
         try:
+            if rf.is_link:
+                raise symlink_refusal(rf.name)
             sf = stage_file(rf.path, self.md, profiles, rel_path=rf.rel_path, salt=self.salt, now=now,
                             profile_name=self.chosen.get(rf.file_hash))
         except FileRefused as exc:

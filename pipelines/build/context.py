@@ -46,6 +46,7 @@ class FileOutcome:
     rows_released: int = 0
     rows_skipped: int = 0
     rows_warned: int = 0
+    rows_pending: int = 0  # read but not loaded: the run was refused or held (pipelines.build.reconcile)
     warnings: int = 0
     blocking_share: float = 0.0
     gate: str = "ok"

@@ -31,6 +31,7 @@ from pipelines.build.prepare import open_warehouse, order_snapshots
 from pipelines.build.publish import build_lock, cleanup_stale_builds, kpi_facts, publish, publish_gate
 from pipelines.build.quality import write_quality
 from pipelines.build.quarantine import quarantine
+from pipelines.build.reconcile import mark_unpublished
 from pipelines.build.sqlfiles import run_sql
 from pipelines.build.stage import discover_files, read_config, stage_files
 from pipelines.build.validation import validate_curated, validate_staging
@@ -160,6 +161,7 @@ def run_pipeline(
     except BuildError as exc:
         result.status = result.status if result.status in ("refused", "blocked") else "error"
         result.message = str(exc)
+        mark_unpublished(result)
     except ConfigError as exc:
         result.status = "error"
         result.message = f"Konfigurasi tidak valid: {exc}"

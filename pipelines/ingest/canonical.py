@@ -22,6 +22,7 @@ from pipelines.ingest.dates import is_null_token, parse_column
 from pipelines.ingest.detect import HeaderMatch, choose_profile
 from pipelines.ingest.enrich import body_and_wilayah, combine_time, expand_flags, title_snapshot_date
 from pipelines.ingest.errors import refuse
+from pipelines.ingest.limits import read_limits
 from pipelines.ingest.matching import (
     channel_slug,
     flag_value,
@@ -77,6 +78,7 @@ STAGED_SCHEMA: dict[str, pl.DataType] = {
     "satisfaction": pl.Int32,
     "satisfaction__raw": pl.String,
     "reporter_hash": pl.String,
+    "surplus_fields__raw": pl.String,  # CSV values beyond the header's width (pipelines.ingest.limits)
     # kpi-spec.md "Status says whether, dates say when": which steps this file's
     # source dates (profile `timed_steps`) and the steps its status label implies
     # beyond the canonical status's own (statuses.yaml / profile `implies`).
@@ -284,7 +286,7 @@ def stage_file(
     """
     name = path.name
     rel_path = rel_path or name
-    info = read_file(path, data)
+    info = read_file(path, data, limits=read_limits(md.config_dir))
     matches = choose_profile(info, profiles, name, rel_path, forced=profile_name)
     profile = matches[0].profile
 
@@ -440,7 +442,7 @@ def _classify(info: FileInfo, m: HeaderMatch, name: str) -> tuple[pl.DataFrame, 
     n_read = df.height
     if n_read == 0:
         return pl.DataFrame(), {}, 0
-    cells = [c for c in df.columns if c != ROW]
+    cells = [c for c in df.columns if c not in (ROW, "__surplus")]
     field_cols = {f: f"c{i}" for f, i in m.columns.items() if f"c{i}" in df.columns}
     df = combine_time(_clean_columns(df, list(dict.fromkeys(field_cols.values()))), field_cols)
     # A row whose report date parses is data; only the others need the heuristics below.
@@ -487,7 +489,8 @@ def _classify(info: FileInfo, m: HeaderMatch, name: str) -> tuple[pl.DataFrame, 
     rest = rest.with_columns(kind.alias("__kind"))
     counts = dict(rest.group_by("__kind").len().iter_rows())
     keep = [pl.lit(g.sheet, dtype=pl.String).alias("sheet"), pl.col(ROW).alias("source_row"),
-            *[pl.col(c).alias(f) for f, c in field_cols.items()], pl.col("__reported")]
+            *[pl.col(c).alias(f) for f, c in field_cols.items()], pl.col("__reported"),
+            _col(df, "__surplus").alias("__surplus")]
     data = pl.concat([sure.select(keep), rest.filter(pl.col("__kind") == "data").select(keep)]).sort("source_row")
     return data, {k: v for k, v in counts.items() if k != "data"}, n_read
 
@@ -656,6 +659,7 @@ def _to_canonical(
         )
     )
     exprs.append(_col(df, "reporter_name").alias("__name"))
+    exprs.append(_col(df, "__surplus").alias("surplus_fields__raw"))
 
     out = df.select(exprs)
     out = _finish_in_duckdb(out, p, salt)

@@ -116,6 +116,7 @@ FIELD_LABELS = {
     "lat": "lintang",
     "long": "bujur",
     "media_url": "tautan media",
+    "surplus_fields": "kolom lebih",
 }
 
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest import limits as bounds
 from pipelines.ingest.errors import FileRefused, refuse
 
 ROW = "__row"
@@ -157,10 +158,11 @@ def _records(text: str, delimiter: str, limit: int) -> list[list[str]]:
 
 
 # ---------------------------------------------------------------- readers
-def read_file(path: Path, data: bytes | None = None) -> FileInfo:
-    """Read any supported file into grids; raise FileRefused if it is not readable."""
+def read_file(path: Path, data: bytes | None = None, limits: bounds.ReadLimits | None = None) -> FileInfo:
+    """Read any supported file into grids; raise FileRefused if it is not readable or over a limit."""
     name = path.name
-    data = path.read_bytes() if data is None else data
+    lim = limits or bounds.ReadLimits()
+    data = bounds.read_bounded(path, lim) if data is None else bounds.checked_bytes(name, data, lim)
     kind = sniff_kind(data, name)
     if kind == "empty":
         raise refuse(name, "empty", "berkas kosong (0 baris)", "Ekspor ulang data dari sumbernya lalu simpan kembali berkasnya")
@@ -186,13 +188,14 @@ def read_file(path: Path, data: bytes | None = None) -> FileInfo:
                 "berkas ZIP ini bukan buku kerja Excel (XLSX)",
                 "Ekstrak dulu isinya, lalu letakkan berkas XLSX/CSV di dalamnya",
             )
-        return FileInfo("xlsx", grids=_read_excel(path, data, "xlsx"))
+        bounds.check_zip(name, data, lim)
+        return FileInfo("xlsx", grids=_read_excel(path, data, "xlsx", lim))
     if kind == "xls":
-        return FileInfo("xls", grids=_read_excel(path, data, "xls"))
+        return FileInfo("xls", grids=_read_excel(path, data, "xls", lim))
     if kind == "json":
-        grid, notes = _read_json(name, data)
+        grid, notes = _read_json(name, data, lim)
         return FileInfo("json", encoding="utf-8", grids=[grid], notes=notes)
-    return _read_csv(name, data)
+    return _read_csv(name, data, lim)
 
 
 def _is_xlsx(data: bytes) -> bool:
@@ -214,7 +217,7 @@ def _truncated(name: str, detail: str) -> FileRefused:
     )
 
 
-def _read_excel(path: Path, data: bytes, kind: str) -> list[Grid]:
+def _read_excel(path: Path, data: bytes, kind: str, lim: bounds.ReadLimits | None = None) -> list[Grid]:
     import fastexcel
 
     name = path.name
@@ -233,6 +236,7 @@ def _read_excel(path: Path, data: bytes, kind: str) -> list[Grid]:
             raise _truncated(name, f"lembar {sheet_name}: {str(exc).splitlines()[0][:120]}") from exc
         if df.height == 0 or df.width == 0:
             continue
+        bounds.check_frame(name, sheet_name, df, lim or bounds.ReadLimits())
         df = df.rename({c: f"c{i}" for i, c in enumerate(df.columns)}).with_columns(
             pl.all().cast(pl.String)
         )
@@ -250,7 +254,7 @@ def _read_excel(path: Path, data: bytes, kind: str) -> list[Grid]:
     return grids
 
 
-def _read_csv(name: str, data: bytes) -> FileInfo:
+def _read_csv(name: str, data: bytes, lim: bounds.ReadLimits | None = None) -> FileInfo:
     encoding = detect_encoding(data)
     utf8 = to_utf8(data, encoding)
     # Sample for delimiter and header detection: whole records from the first 256 KiB.
@@ -258,6 +262,7 @@ def _read_csv(name: str, data: bytes) -> FileInfo:
     if len(utf8) > len(sample.encode("utf-8", errors="replace")) and "\n" in sample:
         sample = sample[: sample.rfind("\n") + 1]
     delimiter = sniff_delimiter(sample)
+    shape = bounds.scan_csv_bytes(name, utf8, delimiter, lim)
     try:
         head = _records(sample, delimiter, SAMPLE_ROWS)
     except csv.Error as exc:
@@ -267,6 +272,7 @@ def _read_csv(name: str, data: bytes) -> FileInfo:
     grid = Grid(None, pl.DataFrame(), head, list(range(1, len(head) + 1)))
     info = FileInfo("csv", encoding=encoding, delimiter=delimiter, grids=[grid])
     info._utf8 = utf8  # type: ignore[attr-defined]  # kept for load_csv_body
+    info._shape = shape  # type: ignore[attr-defined]  # fields per record, for surplus fields
     return info
 
 
@@ -293,7 +299,8 @@ def load_csv_body(info: FileInfo, name: str, header_index: int) -> pl.DataFrame:
             "Periksa tanda kutip yang tidak ditutup, lalu simpan ulang sebagai CSV dari Excel",
         ) from exc
     df = df.rename({c: f"c{i}" for i, c in enumerate(df.columns)})
-    return df.with_row_index(ROW, offset=header_index + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    df = df.with_row_index(ROW, offset=header_index + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    return bounds.mark_surplus(df, info, header_index, ROW)
 
 
 class _RepeatedKeys:
@@ -325,7 +332,9 @@ class _RepeatedKeys:
         )
 
 
-def _read_json(name: str, data: bytes) -> tuple[Grid, list[str]]:
+def _read_json(name: str, data: bytes, lim: bounds.ReadLimits | None = None) -> tuple[Grid, list[str]]:
+    lim = lim or bounds.ReadLimits()
+    bounds.check_json_depth(name, data, lim)
     hook = _RepeatedKeys()
     try:
         obj = json.loads(data.decode("utf-8-sig"), object_pairs_hook=hook)
@@ -349,6 +358,7 @@ def _read_json(name: str, data: bytes) -> tuple[Grid, list[str]]:
         )
     if not records:
         raise refuse(name, "empty", "daftar laporan di JSON kosong", "Ekspor ulang data dari sumbernya")
+    bounds.check_json_records(name, records, lim)
     try:
         raw = pl.from_dicts(records, infer_schema_length=None)
     except Exception as exc:  # wildly inconsistent objects
@@ -358,6 +368,7 @@ def _read_json(name: str, data: bytes) -> tuple[Grid, list[str]]:
         ) from exc
     cols = raw.columns
     df = raw.select([_as_string(raw[c]).alias(f"c{i}") for i, c in enumerate(cols)])
+    bounds.check_frame(name, None, df, lim)
     df = df.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
     return Grid(None, df, [cols], [0], header_from_keys=True), [n for n in (hook.note(),) if n]
 
