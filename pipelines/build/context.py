@@ -51,6 +51,7 @@ class FileOutcome:
     blocking_share: float = 0.0
     gate: str = "ok"
     skipped: dict[str, int] = field(default_factory=dict)
+    pemda_warnings: list[str] = field(default_factory=list)  # the file names another pemda (pipelines.pemda.mismatch)
 
 
 @dataclass

@@ -79,6 +79,7 @@ def _outcome(out: FileOutcome, entry: StagedEntry, cached: bool) -> None:
     out.rows_read = m["rows_read"]
     out.rows_skipped = sum(m["skipped"].values())
     out.skipped = dict(m["skipped"])
+    out.pemda_warnings = list(m.get("pemda_warnings") or [])
 
 
 def stage_files(ctx: BuildContext) -> None:
