@@ -548,6 +548,9 @@ def _build(
 
         result.evidence = copy_evidence_to_warehouse(con, paths)
         ev_fp = evidence_fingerprint(load_evidence(con)[0])
+        from pipelines.officers.facts import copy_register_facts  # the register: only "has a current SK"
+
+        ev_fp += copy_register_facts(con, paths, md.department_names, as_of_ts.date())
         _write_lineage(con, md, staged, result, as_of_ts, now, ev_fp)
         result.as_of = as_of_ts.date()
         tm["lineage"] = round(time.perf_counter() - t, 3)
