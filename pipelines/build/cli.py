@@ -84,6 +84,9 @@ def _report(result, paths) -> None:
 
     _print_reconciliation(result)
     for f in result.files:
+        for w in f.pemda_warnings:
+            typer.secho("\n" + w, err=True, fg=typer.colors.YELLOW)
+    for f in result.files:
         if f.status == "refused" and f.message:
             typer.secho("\n" + f.message, err=True, fg=typer.colors.RED)
     if result.published:

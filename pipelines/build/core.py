@@ -81,6 +81,7 @@ class FileOutcome:
     blocking_share: float = 0.0
     gate: str = "ok"
     skipped: dict[str, int] = field(default_factory=dict)
+    pemda_warnings: list[str] = field(default_factory=list)  # the file names another pemda (pipelines.pemda.mismatch)
 
 
 @dataclass
@@ -311,6 +312,7 @@ def _run_locked(
         out.rows_read = m["rows_read"]
         out.rows_skipped = sum(m["skipped"].values())
         out.skipped = dict(m["skipped"])
+        out.pemda_warnings = list(m.get("pemda_warnings") or [])
         staged.append((rf, entry, out))
     result.timings["stage"] = round(time.perf_counter() - t, 3)
     if not from_staging:
