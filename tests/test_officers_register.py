@@ -131,3 +131,23 @@ def test_the_build_copies_only_the_facts_and_the_rating_reads_them(paths, monkey
         assert ind.value == pytest.approx(1 / len(facts)) and ind.score == 0.0  # below the floor of 50 %
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("role", ["pimpinan", "koordinator", "opd", "evaluator", "analis"])
+def test_register_writes_check_the_role(paths, role):
+    from dashboard.scope import Scope
+    from pipelines.capabilities import CapabilityError, allowed
+
+    actor = Scope(role, department="Dinas Perhubungan" if role == "opd" else None, user=f"u-{role}")
+    o = officer(paths)  # by the operator
+    calls = [lambda: officer(paths, "Dinas Sosial", actor=actor),
+             lambda: update_officer(paths, o.officer_id, by="x", actor=actor, sk_number="188/2/2026"),
+             lambda: remove_officer(paths, o.officer_id, by="x", actor=actor)]
+    for call in calls:
+        if allowed(role, "manage_officers"):
+            call()
+        else:
+            with pytest.raises(CapabilityError, match="register pejabat penghubung"):
+                call()
+    left = list_officers(paths)
+    assert [x.department for x in left] == (["Dinas Sosial"] if role == "koordinator" else ["Dinas Perhubungan"])
