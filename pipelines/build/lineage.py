@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipelines import __version__
 from pipelines.build.context import BuildContext, RunResult
+from pipelines.officers.facts import copy_register_facts
 from pipelines.rating.evidence import copy_evidence_to_warehouse, evidence_fingerprint, load_evidence
 
 
@@ -27,6 +28,8 @@ def copy_evidence(ctx: BuildContext) -> None:
     which documents the rating of this snapshot read."""
     ctx.result.evidence = copy_evidence_to_warehouse(ctx.con, ctx.paths)
     ctx.evidence_fp = evidence_fingerprint(load_evidence(ctx.con)[0])
+    # The officers' register: only "has a current SK" per OPD (part of the input hash).
+    ctx.evidence_fp += copy_register_facts(ctx.con, ctx.paths, ctx.md.department_names, ctx.as_of_ts.date())
 
 
 def _run_log_rows(result: RunResult, now: dt.datetime, n: int) -> list[tuple]:
