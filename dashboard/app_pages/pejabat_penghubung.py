@@ -106,8 +106,7 @@ st.subheader("Tambah pejabat penghubung")
 values = _form("pp.add")
 if values is not None:
     try:
-        scope.require("manage_officers")
-        o = add_officer(paths, values.pop("department"), by=who, **values)
+        o = add_officer(paths, values.pop("department"), by=who, actor=scope, **values)
         _done(f"{o.label} ({o.department}) dicatat.")
     except OfficerError as exc:
         st.error(str(exc), icon=":material/error:")
@@ -121,14 +120,12 @@ if officers:
     values = _form(f"pp.edit.{oid}", chosen)
     if values is not None:
         try:
-            scope.require("manage_officers")
-            update_officer(paths, oid, by=who, **values)
+            update_officer(paths, oid, by=who, actor=scope, **values)
             _done(f"{chosen.label} diubah.")
         except OfficerError as exc:
             st.error(str(exc), icon=":material/error:")
     if st.button(f"Hapus {chosen.label} dari register", key=f"pp.remove.{oid}", icon=":material/delete:"):
-        scope.require("manage_officers")
-        remove_officer(paths, oid, by=who)
+        remove_officer(paths, oid, by=who, actor=scope)
         _done(f"{chosen.label} ({chosen.department}) dihapus dari register.")
 
 notice = st.session_state.pop("pp.notice", None)

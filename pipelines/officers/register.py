@@ -15,6 +15,7 @@ from typing import Any
 
 from pipelines import fmt
 from pipelines.auth.audit import audit
+from pipelines.capabilities import require
 from pipelines.settings import Paths
 from pipelines.state import now_local, open_state, register_migration, transaction
 
@@ -163,8 +164,10 @@ def _row(r: Any) -> Officer:
 
 def add_officer(paths: Paths, department: object, *, name: object, position: object, sk_number: object,
                 sk_date: object, email: object = None, whatsapp: object = None, by: str,
-                source: str = "dasbor") -> Officer:
-    """Add an officer to the register (the OPD by canonical name, short name or alias)."""
+                source: str = "dasbor", actor: Any = None) -> Officer:
+    """Add an officer to the register (the OPD by canonical name, short name or alias). ``actor``: who asks
+    (the dashboard's viewer; None = the command-line operator); refused without ``manage_officers``."""
+    require(actor, "manage_officers")
     dep = _department(department, paths.config_dir)
     v = _clean({"name": name, "position": position, "email": email, "whatsapp": whatsapp,
                 "sk_number": sk_number, "sk_date": sk_date})
@@ -200,9 +203,11 @@ def list_officers(paths: Paths, department: str | None = None) -> list[Officer]:
         return [_row(r) for r in con.execute(sql + " ORDER BY department, officer_id", args).fetchall()]
 
 
-def update_officer(paths: Paths, officer_id: int, *, by: str, source: str = "dasbor", **changes: Any) -> Officer:
+def update_officer(paths: Paths, officer_id: int, *, by: str, source: str = "dasbor", actor: Any = None,
+                   **changes: Any) -> Officer:
     """Change fields of an officer (``department``, ``name``, ``position``, ``email``, ``whatsapp``,
     ``sk_number``, ``sk_date``); a value of None leaves the field as it is, '' clears e-mail/WhatsApp."""
+    require(actor, "manage_officers")
     old = get_officer(paths, officer_id)
     unknown = set(changes) - {*_FIELDS, "department"}
     if unknown:
@@ -229,8 +234,9 @@ def update_officer(paths: Paths, officer_id: int, *, by: str, source: str = "das
     return get_officer(paths, officer_id)
 
 
-def remove_officer(paths: Paths, officer_id: int, *, by: str, source: str = "dasbor") -> Officer:
+def remove_officer(paths: Paths, officer_id: int, *, by: str, source: str = "dasbor", actor: Any = None) -> Officer:
     """Remove an officer from the register (e.g. moved to another post); returns the removed record."""
+    require(actor, "manage_officers")
     old = get_officer(paths, officer_id)
     with open_state(paths) as con, transaction(con):
         con.execute("DELETE FROM officers WHERE officer_id = ?", [int(officer_id)])
