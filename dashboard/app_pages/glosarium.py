@@ -16,7 +16,7 @@ from pipelines.textnorm import norm_key
 ctx = context.get()
 
 st.title("Glosarium")
-st.caption("Definisi setiap angka di dasbor, rapor dan `monev kpi`. Semua angka dihitung sekali, dengan aturan "
+st.caption("Definisi setiap angka di dasbor dan rapor. Semua angka dihitung sekali, dengan aturan "
            "yang sama, dari gudang data.")
 
 query = st.text_input("Cari istilah", key="glosarium.q", placeholder="mis. tepat waktu, tunggakan, hari kerja")
@@ -47,7 +47,7 @@ st.markdown(
   akhir periodenya), agar bulan yang baru lewat tidak dibandingkan dengan bulan yang sudah sebulan lebih lama
   ditangani.
 - **Warna kartu**: predikat ({bands}) dari nilai indikator model penilaian untuk KPI itu (lantai → 0, target → 100;
-  `config/rating_model.yaml`). Kartu biru tidak punya indikator penilaian. Panah hijau = membaik, merah = memburuk.
+  diatur dalam model penilaian). Kartu biru tidak punya indikator penilaian. Panah hijau = membaik, merah = memburuk.
 - **Peringkat OPD**: nilai OPD dari indikator Output model penilaian; OPD dengan pengaduan dalam cakupan di bawah
   batas sampel tercatat *data tidak cukup* dan tidak diberi peringkat.
 - **Unduhan**: CSV dan XLSX berisi persis baris yang sedang difilter; sel teks yang diawali = + − @ diberi tanda

@@ -26,18 +26,18 @@ GLOSSARY: dict[str, GlossaryEntry] = {
         "HK(mulai, selesai) = banyaknya hari kerja d dengan tanggal(mulai) < d ≤ tanggal(selesai)",
     ),
     "as_of": GlossaryEntry(
-        "Tanggal data (as-of)",
+        "Tanggal data",
         "Tanggal acuan perhitungan. Semua kejadian sesudah akhir hari itu dianggap belum terjadi, sehingga "
         "laporan September yang dibuat pada Oktober tetap bisa diulang dengan angka yang sama. Bawaan: "
         "tanggal terbaru dalam data yang dimuat.",
-        "kejadian dihitung bila waktunya ≤ akhir hari as-of",
+        "kejadian dihitung bila waktunya ≤ akhir hari tanggal data",
     ),
     # ------------------------------------------------------------ period cohort
     "received": GlossaryEntry(
         "Pengaduan masuk",
         "Semua pengaduan yang tanggal laporannya jatuh dalam periode, apa pun statusnya. Pengaduan yang "
         "tercatat ganda (kemungkinan duplikat lintas kanal) dihitung sekali: laporan paling awal mewakilinya.",
-        "jumlah pengaduan dengan tanggal lapor dalam [awal, akhir] dan ≤ as-of",
+        "jumlah pengaduan dengan tanggal lapor dalam [awal, akhir] dan ≤ tanggal data",
     ),
     "excluded": GlossaryEntry(
         "Dikecualikan",
@@ -53,19 +53,19 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     ),
     "verified": GlossaryEntry(
         "Terverifikasi",
-        "Pengaduan dalam cakupan yang sudah diverifikasi admin sampai tanggal as-of.",
-        "dalam cakupan dengan waktu verifikasi ≤ as-of",
+        "Pengaduan dalam cakupan yang sudah diverifikasi admin sampai tanggal data.",
+        "dalam cakupan dengan waktu verifikasi ≤ tanggal data",
     ),
     "responded": GlossaryEntry(
         "Ditanggapi",
-        "Pengaduan dalam cakupan yang sudah mendapat tindak lanjut pertama dari OPD sampai tanggal as-of. "
+        "Pengaduan dalam cakupan yang sudah mendapat tindak lanjut pertama dari OPD sampai tanggal data. "
         "Pengaduan yang ditutup tanpa tanggapan tidak dihitung sebagai ditanggapi.",
-        "dalam cakupan dengan waktu tanggapan pertama ≤ as-of",
+        "dalam cakupan dengan waktu tanggapan pertama ≤ tanggal data",
     ),
     "resolved": GlossaryEntry(
         "Selesai",
-        "Pengaduan dalam cakupan yang sudah selesai sampai tanggal as-of (juga bila selesai tanpa tanggapan).",
-        "dalam cakupan dengan waktu selesai ≤ as-of",
+        "Pengaduan dalam cakupan yang sudah selesai sampai tanggal data (juga bila selesai tanpa tanggapan).",
+        "dalam cakupan dengan waktu selesai ≤ tanggal data",
     ),
     "response_rate": GlossaryEntry(
         "Tingkat tanggapan",
@@ -134,7 +134,7 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     "verification_late": GlossaryEntry(
         "Verifikasi: terlambat",
         "Diverifikasi melewati batas, ditambah yang belum diverifikasi padahal batasnya sudah lewat.",
-        "terverifikasi dengan HK > batas + belum terverifikasi dengan HK(lapor, as-of) > batas",
+        "terverifikasi dengan HK > batas + belum terverifikasi dengan HK(lapor, tanggal data) > batas",
     ),
     "response_on_time": GlossaryEntry(
         "Tanggapan: tepat waktu",
@@ -144,7 +144,7 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     "response_late": GlossaryEntry(
         "Tanggapan: terlambat",
         "Ditanggapi melewati batas, ditambah yang belum ditanggapi padahal batasnya sudah lewat.",
-        "ditanggapi dengan HK > batas + belum ditanggapi dengan HK(mulai tanggapan, as-of) > batas",
+        "ditanggapi dengan HK > batas + belum ditanggapi dengan HK(mulai tanggapan, tanggal data) > batas",
     ),
     "resolution_on_time": GlossaryEntry(
         "Penyelesaian: tepat waktu",
@@ -154,7 +154,7 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     "resolution_late": GlossaryEntry(
         "Penyelesaian: terlambat",
         "Selesai melewati batas, ditambah yang belum selesai padahal batasnya sudah lewat.",
-        "selesai dengan HK > batas + belum selesai dengan HK(lapor, as-of) > batas",
+        "selesai dengan HK > batas + belum selesai dengan HK(lapor, tanggal data) > batas",
     ),
     # ------------------------------------------------------------ outcome
     "satisfaction_mean": GlossaryEntry(
@@ -172,19 +172,19 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     # ------------------------------------------------------------ stock at as-of
     "backlog_open": GlossaryEntry(
         "Tunggakan terbuka",
-        "Pengaduan dalam cakupan (dari periode mana pun) yang dilaporkan sampai tanggal as-of dan belum "
+        "Pengaduan dalam cakupan (dari periode mana pun) yang dilaporkan sampai tanggal data dan belum "
         "selesai pada tanggal itu.",
-        "tidak diarsipkan/bukan wewenang, lapor ≤ as-of, belum selesai per as-of",
+        "tidak diarsipkan/bukan wewenang, lapor ≤ tanggal data, belum selesai per tanggal data",
     ),
     "backlog_overdue": GlossaryEntry(
         "Tunggakan lewat batas",
         "Bagian tunggakan terbuka yang umurnya sudah melewati batas waktu penyelesaiannya.",
-        "tunggakan terbuka dengan HK(lapor, as-of) > batas penyelesaian",
+        "tunggakan terbuka dengan HK(lapor, tanggal data) > batas penyelesaian",
     ),
     "backlog_aging": GlossaryEntry(
         "Umur tunggakan",
         "Tunggakan terbuka dikelompokkan menurut umurnya dalam hari kerja: 0–5, 6–14, 15–60, dan lebih dari 60.",
-        "jumlah tunggakan terbuka per kelompok HK(lapor, as-of)",
+        "jumlah tunggakan terbuka per kelompok HK(lapor, tanggal data)",
     ),
     # ------------------------------------------------------------ breakdowns
     "rank": GlossaryEntry(
