@@ -19,6 +19,7 @@ from typing import Any
 from pipelines import fmt
 from pipelines.periods import (  # noqa: F401 - the window rules live with the periods; re-exported here
     COMPARISONS,
+    DEFAULT_COMPARISON,
     Period,
     PeriodError,
     Window,
@@ -35,7 +36,6 @@ PERIOD_KINDS: dict[str, str] = {
     "tahun": "Tahun",
     "kustom": "Rentang tanggal",
 }
-DEFAULT_COMPARISON = "tahun_lalu"
 
 # filter key (as in pipelines.kpi filters) -> (URL parameter, Indonesian label)
 DIMENSION_FILTERS: dict[str, tuple[str, str]] = {

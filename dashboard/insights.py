@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines import fmt
-from pipelines.rating.measures import MEASURES, read_measure
+from pipelines.kpi import derived, rules_text
+from pipelines.rating.measures import min_sample_of, read_measure
 from pipelines.rating.model import RatingModel
 from pipelines.rating.scoring import STATUS_SCORED, format_value, score_data_indicator
 
@@ -27,13 +28,15 @@ class Band:
     text: str = ""
 
 
-def kpi_band(model: RatingModel, key: str, kpi: Mapping[str, Any]) -> Band:
+def kpi_band(model: RatingModel, key: str, kpi: Mapping[str, Any], min_sample: int | None = None) -> Band:
     """The predikat band of one KPI of ``kpi`` (a compute() dict or one by_department row), scored with
     the rating model's indicator for that KPI (same floor/target as the rating); no band when the
-    model has no indicator for it or the sample is too small."""
+    model has no indicator for it or the sample is too small (``min_sample``: default the one the
+    KPI result carries)."""
+    ms = min_sample_of(kpi) if min_sample is None else min_sample
     for ind in model.indicators:
         if ind.data is not None and ind.data.kpi == key and not ind.data.compare:
-            sc = score_data_indicator(ind, kpi, None, model.min_sample)
+            sc = score_data_indicator(ind, kpi, None, ms)
             if sc.status != STATUS_SCORED or sc.score is None:
                 return Band(None, None, ind.id, sc.explanation)
             return Band(model.band_for(sc.score), sc.score, ind.id, sc.explanation)
@@ -47,7 +50,12 @@ def measure_text(key: str, kpi: Mapping[str, Any]) -> str:
 
 @dataclass
 class Attention:
+    """One unit that needs attention, chosen by impact (``pipelines.kpi.derived.attention_rows``)."""
+
     department: str
+    overdue: int
+    backlog_open: int
+    late: int
     score: float | None
     predikat: str
     rank: int | None
@@ -56,8 +64,20 @@ class Attention:
 
     @property
     def headline(self) -> str:
-        rank = f", peringkat {self.rank} dari {self.ranked}" if self.rank else ""
-        return f"Nilai {fmt.number(self.score, 1)} ({self.predikat}){rank}"
+        share = derived.share(self.overdue, self.backlog_open)
+        head = (f"{fmt.number(self.overdue)} dari {fmt.number(self.backlog_open)} tunggakan lewat batas "
+                f"({fmt.percent(share)})")
+        return head + (f"; {fmt.number(self.late)} terlambat" if self.late else "")
+
+
+def _step_reason(row: Mapping[str, Any], step: str, words: str, city_kpi: Mapping[str, Any]) -> str | None:
+    lt = derived.late(row, step)
+    if not lt:
+        return None
+    total = lt + int(row.get(f"{step}_on_time") or 0)
+    city = derived.late_share(city_kpi, step)
+    return (f"{fmt.number(lt)} dari {fmt.number(total)} {words} terlambat ({fmt.percent(derived.late_share(row, step))}"
+            f"; kota {fmt.percent(city)})")
 
 
 def attention_opds(
@@ -66,44 +86,29 @@ def attention_opds(
     city_kpi: Mapping[str, Any],
     n: int = 3,
 ) -> list[Attention]:
-    """The ``n`` ranked OPDs with the lowest OPD score (ties: the larger overdue backlog first), each
-    with the reasons: the indicators that lose the most points, with the OPD's value next to the
-    city's, and its overdue backlog."""
-    rows = {str(r.get("department")): r for r in by_department}
-    ranked = [r for r in ratings if r.get("score") is not None]
-    ranked.sort(key=lambda r: (r["score"], -(rows.get(r["department"], {}).get("backlog_overdue") or 0),
-                               r["department"]))
+    """The ``n`` OPDs that need attention most, by impact: among OPDs with at least ``min_sample``
+    complaints in scope, the largest overdue backlog, then the most complaints late for response or
+    resolution (``pipelines.kpi.derived.attention_rows``); each with the share beside the count, the
+    late steps against the city's, and its league rank and model score."""
+    ms = rules_text.min_sample(city_kpi)
+    by_name = {str(r.get("department")): r for r in ratings}
+    ranked = sum(1 for r in by_department if r.get("rank") is not None)
     out = []
-    for r in ranked[:n]:
-        row = rows.get(r["department"], {})
-        reasons = []
-        gaps = sorted(
-            (i for i in r.get("indicators", []) if i.get("score") is not None),
-            key=lambda i: -((i.get("max_points") or 0) - (i.get("points") or 0)),
-        )
-        overdue = int(row.get("backlog_overdue") or 0)
-        open_ = int(row.get("backlog_open") or 0)
-        overdue_text = f"{fmt.number(overdue)} dari {fmt.number(open_)} tunggakan sudah lewat batas waktu"
-        for i in gaps[:2]:
-            if (i.get("max_points") or 0) - (i.get("points") or 0) < 0.5:
-                continue
-            key = i.get("kpi")
-            city = f"kota {measure_text(key, city_kpi)}" if key in MEASURES else ""
-            if key == "backlog_overdue_share":
-                reasons.append(f"{overdue_text} ({i.get('value_text')}; {city})")
-                overdue = 0  # said already
-                continue
-            label = _lower_first(MEASURES[key].label) if key in MEASURES else i["label"]
-            reasons.append(f"{label} {i.get('value_text')}" + (f" ({city})" if city else ""))
-        if overdue:
-            reasons.append(overdue_text)
-        out.append(Attention(r["department"], r.get("score"), r.get("predikat", ""), r.get("rank"),
-                             len(ranked), reasons))
+    for row in derived.attention_rows(by_department, ms, n):
+        name = str(row.get("department"))
+        rating = by_name.get(name, {})
+        reasons = [t for t in (
+            _step_reason(row, "response", "tanggapan pertama", city_kpi),
+            _step_reason(row, "resolution", "penyelesaian", city_kpi),
+        ) if t]
+        if rating.get("score") is not None:
+            reasons.append(f"nilai OPD {fmt.number(rating['score'], 1)} ({rating.get('predikat')})")
+        if row.get("rank") is not None:
+            reasons.append(f"peringkat {row['rank']} dari {ranked} ({rules_text.league_text(city_kpi)})")
+        overdue, late = derived.impact(row)
+        out.append(Attention(name, overdue, int(row.get("backlog_open") or 0), late, rating.get("score"),
+                             str(rating.get("predikat") or ""), row.get("rank"), ranked, reasons))
     return out
-
-
-def _lower_first(s: str) -> str:
-    return s[:1].lower() + s[1:]
 
 
 def rising_categories(category_trend: Sequence[Mapping[str, Any]], n: int = 5) -> list[Mapping[str, Any]]:
@@ -115,13 +120,14 @@ def rising_categories(category_trend: Sequence[Mapping[str, Any]], n: int = 5) -
 
 def change_text(current: float | None, previous: float | None, unit: str) -> tuple[str, float | None]:
     """The change between two values of one KPI for a card: ('+3,1 poin persen', 0.031) for rates,
-    ('+12 (+5,2%)', 12) for counts, ('−0,5 HK', -0.5) for days; ('', None) when either is missing."""
-    if current is None or previous is None:
+    ('+12 (+5,2%)', 12) for counts, ('−0,5 HK', -0.5) for days; ('', None) when either is missing.
+    The difference is ``pipelines.kpi.derived.change`` (the one `monev kpi` puts in ``comparison``)."""
+    diff = derived.change(current, previous)
+    if diff is None:
         return "", None
-    diff = current - previous
     if unit == "rate":
         return fmt.signed(diff * 100, 1, " poin persen"), diff
     if unit == "days":
         return fmt.signed(diff, 1, " HK"), diff
-    rel = f" ({fmt.signed(diff / previous * 100, 1, '%')})" if previous else ""
-    return fmt.signed(diff, 0) + rel, diff
+    rel = derived.relative_change(current, previous)
+    return fmt.signed(diff, 0) + (f" ({fmt.signed(rel * 100, 1, '%')})" if rel is not None else ""), diff

@@ -28,6 +28,14 @@ CANONICAL_STATUSES = (
     "not_authority",
 )
 EXCLUDED_STATUSES = ("archived", "not_authority")
+# Lifecycle steps (kpi-spec.md, "Status says whether, dates say when"): a profile
+# lists under `timed_steps` those whose dates its source records; a canonical
+# status implies some steps by itself; a status label may imply more (`implies`).
+STEPS = ("verification", "response", "resolution")
+STATUS_DEFAULT_STEPS: dict[str, tuple[str, ...]] = {
+    "in_progress": ("verification", "response"),
+    "resolved": ("verification", "resolution"),
+}
 
 
 class ConfigError(ValueError):
@@ -43,6 +51,28 @@ def read_yaml(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
         raise ConfigError(f"Berkas konfigurasi {path}{where} tidak dapat dibaca sebagai YAML: {exc}") from exc
+
+
+def parse_steps(v: Any, what: str, fname: str) -> tuple[str, ...]:
+    """A list of lifecycle steps (in STEPS order); ConfigError naming the file otherwise."""
+    steps = [v] if isinstance(v, str) else list(v or [])
+    bad = [s for s in steps if s not in STEPS]
+    if bad:
+        raise ConfigError(
+            f"{fname}: {what} berisi {bad}; gunakan sebagian dari {', '.join(STEPS)} (atau [] bila tidak ada)."
+        )
+    return tuple(s for s in STEPS if s in steps)
+
+
+def parse_status_implies(raw: Any, fname: str) -> dict[str, tuple[str, ...]]:
+    """`implies: {label: [steps]}` (statuses.yaml or a profile's `status`) -> norm_key(label) -> steps."""
+    if not raw:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{fname}: 'implies' harus berupa pemetaan label: [langkah], mis. {{Ditutup oleh Sistem: [response]}}."
+        )
+    return {norm_key(lab): parse_steps(steps, f"implies.{lab}", fname) for lab, steps in raw.items()}
 
 
 @dataclass(frozen=True)
@@ -84,11 +114,34 @@ class SlaLimits:
     resolution_pengawasan: int
 
 
+# rates a league may order by (all "higher is better"); the default is kpi-spec.md's rule
+LEAGUE_KEYS = (
+    "on_time_response_rate", "response_rate", "resolution_rate", "on_time_resolution_rate",
+    "on_time_verification_rate",
+)
+DEFAULT_LEAGUE = ("on_time_response_rate", "response_rate")
+
+
+def parse_league(raw: Any) -> tuple[str, ...]:
+    """``kpi.league`` of sla.yaml: one to three rate keys, the first decides, the next break ties."""
+    if raw is None:
+        return DEFAULT_LEAGUE
+    keys = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else None
+    if not keys or len(keys) > 3 or len(set(keys)) != len(keys) or any(k not in LEAGUE_KEYS for k in keys):
+        raise ConfigError(
+            f"sla.yaml: kpi.league harus satu sampai tiga KPI berbeda dari {', '.join(LEAGUE_KEYS)} "
+            f"(tertulis {raw!r}); yang pertama menentukan peringkat, berikutnya pemecah nilai sama."
+        )
+    return tuple(str(k) for k in keys)
+
+
 @dataclass(frozen=True)
 class KpiSettings:
     min_sample: int
     count_duplicates_once: bool
     aging_buckets: tuple[tuple[str, int | None], ...]
+    # the one league rule: the rates every ranked table orders by, higher first (kpi-spec.md Breakdowns)
+    league: tuple[str, ...] = DEFAULT_LEAGUE
 
 
 @dataclass(frozen=True)
@@ -114,6 +167,8 @@ class MasterData:
     calendar: CalendarSettings
     city: dict[str, Any]
     department_fuzzy_threshold: int
+    # norm_key(status label) -> steps the label implies beyond its canonical status (statuses.yaml `implies`)
+    status_implies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _dept_lookup: dict[str, str] = field(default_factory=dict, repr=False)
     _cat_lookup: dict[str, str] = field(default_factory=dict, repr=False)
     _cls_lookup: dict[str, str] = field(default_factory=dict, repr=False)
@@ -318,6 +373,10 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
                 raise ConfigError(f"statuses.yaml: label {lab!r} maps to both {status_labels[k]} and {status}.")
             status_labels[k] = status
     status_display = {s: str((st_raw.get("canonical") or {}).get(s, s)) for s in CANONICAL_STATUSES}
+    status_implies = parse_status_implies(st_raw.get("implies"), "statuses.yaml")
+    unknown = [lab for lab in (st_raw.get("implies") or {}) if norm_key(lab) not in status_labels]
+    if unknown:
+        raise ConfigError(f"statuses.yaml: 'implies' names labels that are not under 'labels': {unknown}.")
 
     sla_raw = read_yaml(cdir / "sla.yaml")
     lim = sla_raw.get("limits") or {}
@@ -341,7 +400,10 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
         min_sample=int(kpi_raw.get("min_sample", 5)),
         count_duplicates_once=bool(kpi_raw.get("count_duplicates_once", True)),
         aging_buckets=buckets,
+        league=parse_league(kpi_raw.get("league")),
     )
+    if kpi.min_sample < 1:
+        raise ConfigError(f"sla.yaml: kpi.min_sample harus bilangan bulat ≥ 1 (tertulis {kpi.min_sample}).")
     cal_raw = sla_raw.get("calendar") or {}
     calendar = CalendarSettings(
         cuti_bersama_is_day_off=bool(cal_raw.get("cuti_bersama_is_day_off", True)),
@@ -365,4 +427,5 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
         calendar=calendar,
         city=city,
         department_fuzzy_threshold=int(dep_raw.get("fuzzy_threshold", 90)),
+        status_implies=status_implies,
     )

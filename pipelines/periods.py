@@ -211,6 +211,9 @@ COMPARISONS: dict[str, str] = {
     "tahun_lalu": "Periode yang sama tahun lalu",
     "sebelumnya": "Periode sebelumnya",
 }
+# The one comparison rule's default mode (dashboard, `monev kpi`, scorecards, notebooks): the same period
+# of last year removes the seasons; a running period is cut to the same span and seen at the same maturity.
+DEFAULT_COMPARISON = "tahun_lalu"
 
 
 @dataclass(frozen=True)
@@ -247,13 +250,26 @@ def comparison_window(period: Period, as_of: dt.date, mode: str) -> Window | Non
     if period.start > as_of:
         return None
     other = period.previous() if mode == "sebelumnya" else period.same_period_last_year()
-    if period.end > as_of:  # running: same elapsed length
+    if mode == "tahun_lalu" or period.kind == "tahun":
+        # one year earlier: up to the same calendar day, seen as of the same day last year
+        cmp_as_of = _shift_year(as_of, -1)
+        cmp_to = min(cmp_as_of, other.end) if period.end > as_of else other.end
+    elif period.end > as_of:  # running: same elapsed length, seen at its end
         cmp_to = min(other.start + (as_of - period.start), other.end)
-        lag = dt.timedelta(0)
-    else:
+        cmp_as_of = cmp_to
+    else:  # complete: seen as many days after its end as the selected one
         cmp_to = other.end
-        lag = as_of - period.end
-    cmp_as_of = cmp_to + lag
+        cmp_as_of = cmp_to + (as_of - period.end)
     label = range_label(other.start, cmp_to) if cmp_to < other.end else other.label
     note = f"dilihat per {date_long(cmp_as_of)}, agar kematangan datanya sama dengan periode terpilih"
     return Window(other, other.start, cmp_to, cmp_as_of, label, note)
+
+
+def comparison_for(
+    date_from: dt.date, date_to: dt.date, as_of: dt.date, mode: str = DEFAULT_COMPARISON
+) -> Window | None:
+    """``comparison_window`` of the period [date_from, date_to] (a year, quarter... when it is exactly
+    one): the one comparison rule every surface uses."""
+    if mode not in COMPARISONS:
+        raise PeriodError(f"Pembanding '{mode}' tidak dikenal; pilih {', '.join(COMPARISONS)}.")
+    return comparison_window(Period.from_dates(date_from, date_to), as_of, mode)

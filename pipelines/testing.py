@@ -57,6 +57,10 @@ COMPLAINT_DEFAULTS: dict[str, Any] = {
     "snapshot_date": None,
     "source_file": "test.csv",
     "source_row": None,
+    "times_verification": True,
+    "times_response": True,
+    "times_resolution": True,
+    "status_implies": None,
 }
 
 

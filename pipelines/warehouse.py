@@ -69,6 +69,7 @@ def load_master_tables(con: duckdb.DuckDBPyConnection, md: MasterData) -> None:
         "INSERT INTO settings VALUES (?, ?)",
         [
             ("min_sample", str(md.kpi.min_sample)),
+            ("league", json.dumps(list(md.kpi.league))),
             ("count_duplicates_once", str(md.kpi.count_duplicates_once).lower()),
             ("cuti_bersama_is_day_off", str(md.calendar.cuti_bersama_is_day_off).lower()),
             ("city_name", str(md.city.get("name", ""))),

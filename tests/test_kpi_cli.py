@@ -42,7 +42,11 @@ def test_json_is_the_compute_contract(data_dir):
     import duckdb
 
     con = duckdb.connect(str(data_dir / "curated" / "monev.duckdb"), read_only=True)
-    assert out == json.loads(json.dumps(compute(con, dt.date(2024, 7, 1), dt.date(2024, 7, 31))))
+    assert out == json.loads(json.dumps(compute(con, dt.date(2024, 7, 1), dt.date(2024, 7, 31),
+                                                comparison="tahun_lalu")))
+    # the window it compared with: the same month last year, seen at the same maturity
+    assert out["comparison"]["mode"] == "tahun_lalu" and out["comparison"]["from"] == "2023-07-01"
+    assert out["comparison"]["change"]["received"] == out["received"] - out["comparison"]["received"]
     con.close()
 
 

@@ -304,16 +304,40 @@ def test_category_trend_against_the_previous_month():
     rows += [{"source_id": f"h{i}", "reported_at": "2024-07-10 09:00", "category": "Kesehatan"} for i in range(2)]
     rows += [{"source_id": f"s{i}", "reported_at": "2024-06-10 09:00", "category": "Sosial dan Kesejahteraan"}
              for i in range(6)]
-    out = compute(wh(rows, as_of="2024-07-31"), D(2024, 7, 1), D(2024, 7, 31))
-    assert out["previous_period"] == {"from": "2024-06-01", "to": "2024-06-30", "label": "Juni 2024"}
+    con = wh(rows, as_of="2024-07-31")
+    out = compute(con, D(2024, 7, 1), D(2024, 7, 31), comparison="sebelumnya")
+    assert out["previous_period"] == {"from": "2024-06-01", "to": "2024-06-30", "label": "Juni 2024",
+                                      "as_of": "2024-06-30", "mode": "sebelumnya",
+                                      "note": "dilihat per 30 Juni 2024, agar kematangan datanya sama dengan "
+                                              "periode terpilih"}
+    # the comparison window's own figures, seen at its own as-of date, and the changes
+    c = out["comparison"]
+    assert (c["from"], c["to"], c["as_of"], c["received"]) == ("2024-06-01", "2024-06-30", "2024-06-30", 11)
+    assert c["change"]["received"] == 9 - 11
     trend = {t["category"]: t for t in out["category_trend"]}
     assert trend["Perhubungan"] == {"category": "Perhubungan", "received": 7, "received_previous": 5, "change": 2,
                                     "change_rate": 0.4, "trend": "naik"}
     assert trend["Kesehatan"]["trend"] is None  # 2 and 0: both under min_sample
     assert trend["Sosial dan Kesejahteraan"]["trend"] == "turun"
     assert trend["Sosial dan Kesejahteraan"]["change_rate"] == -1.0
-    frame = kpi.category_trend(wh(rows, as_of="2024-07-31"), D(2024, 7, 1), D(2024, 7, 31))
+    frame = kpi.category_trend(con, D(2024, 7, 1), D(2024, 7, 31), comparison="sebelumnya")
     assert frame.filter(frame["category"] == "Perhubungan")["received_previous"].to_list() == [5]
+
+
+def test_default_comparison_is_the_same_span_last_year_at_the_same_maturity():
+    rows = [{"source_id": f"a{i}", "reported_at": "2023-07-05 09:00"} for i in range(3)]
+    rows += [{"source_id": f"b{i}", "reported_at": "2023-07-25 09:00"} for i in range(4)]  # after the same day
+    rows += [{"source_id": f"c{i}", "reported_at": "2024-07-05 09:00"} for i in range(2)]
+    con = wh(rows, as_of="2024-07-20")
+    out = compute(con, D(2024, 7, 1), D(2024, 7, 31), comparison="tahun_lalu")
+    # July 2024 is running at A = 20 July: compared with 1-20 July 2023, seen as of 20 July 2023
+    assert (out["previous_period"]["from"], out["previous_period"]["to"]) == ("2023-07-01", "2023-07-20")
+    c = out["comparison"]
+    assert (c["from"], c["to"], c["as_of"], c["received"]) == ("2023-07-01", "2023-07-20", "2023-07-20", 3)
+    assert c["change"]["received"] == -1
+    trend = {t["category"]: t for t in out["category_trend"]}
+    assert trend["Perhubungan"]["received_previous"] == 3
+    assert compute(con, D(2024, 7, 1), D(2024, 7, 31))["previous_period"]["to"] == "2023-07-20"  # the default
 
 
 # ------------------------------------------------------------------ filters

@@ -52,7 +52,8 @@ def test_demo_city_is_baik_with_a_reachable_path_to_sangat_baik(demo_paths):
     depts = rate_departments(con, dt.date(2025, 1, 1), dt.date(2025, 12, 31), model=model)
     ranked = [d for d in depts if d.rank]
     assert ranked and ranked[0].rank == 1 and {d.predikat for d in ranked} <= set(model.band_names)
-    assert all(d.in_scope < model.min_sample for d in depts if d.predikat == "data tidak cukup")
+    min_sample = int(con.execute("SELECT value FROM settings WHERE key = 'min_sample'").fetchone()[0])
+    assert all(d.in_scope < min_sample for d in depts if d.predikat == "data tidak cukup")
     con.close()
 
 

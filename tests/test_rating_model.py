@@ -1,5 +1,7 @@
 """The rating model file: the default loads, malformed files are refused naming the line."""
 
+import dataclasses
+
 import pytest
 
 from pipelines.rating.model import EVIDENCE_TYPES, RatingModelError, load_model, parse_model
@@ -7,7 +9,6 @@ from pipelines.settings import DEFAULT_CONFIG_DIR
 
 GOOD = """\
 name: Model uji
-min_sample: 5
 predikat:
   - {name: Sangat Baik, min: 85, max: 100}
   - {name: Baik, min: 70, max: 85}
@@ -78,7 +79,7 @@ def test_default_model_matches_rating_model_md():
         ("Input", 20), ("Proses", 20), ("Output", 35), ("Outcome", 15), ("Dampak", 10)]
     assert [(b.name, b.min) for b in m.bands] == [("Sangat Baik", 85), ("Baik", 70), ("Sedang", 55), ("Kurang", 0)]
     assert m.disclaimer == "Estimasi model, bukan nilai resmi Kemendagri"
-    assert m.min_sample == 5
+    assert "min_sample" not in {f.name for f in dataclasses.fields(m)}  # one min_sample: sla.yaml
     out = m.dimension("output")
     assert {i.data.kpi for i in out.indicators} == {
         "response_rate", "on_time_response_rate", "resolution_rate", "resolution_days_median", "backlog_overdue_share"}

@@ -24,7 +24,6 @@ AS_OF = "2025-12-31"
 # A hand-made data-only model: evidence only decides "Tidak dinilai".
 DATA_MODEL = parse_model("""
 name: Model uji data
-min_sample: 5
 predikat:
   - {name: Sangat Baik, min: 85, max: 100}
   - {name: Baik, min: 70, max: 85}

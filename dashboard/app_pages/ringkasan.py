@@ -10,6 +10,7 @@ from dashboard import context, data, insights
 from dashboard.components import rapor, sidebar, states, summary, takeaways
 from dashboard.components.sidebar import MEETING_KEY
 from pipelines import fmt
+from pipelines.kpi import rules_text
 
 SLIDE_KEY = "ringkasan.slide"
 SLIDES = ("Kinerja utama", "Tren bulanan", "Tunggakan", "OPD yang perlu perhatian", "Kategori yang naik")
@@ -137,10 +138,7 @@ else:
         st.subheader("OPD yang perlu perhatian")
         with states.guarded():
             summary.show_attention(ctx, ratings, cur)
-        st.caption(
-            "Tiga OPD dengan nilai terendah (indikator Output model penilaian; OPD dengan data tidak cukup "
-            "tidak dinilai). Alasan: indikator yang paling banyak kehilangan poin, dibanding angka kota."
-        )
+        st.caption(rules_text.attention_rule(cur))
     with right, states.guarded():
         summary.show_rising(ctx, cur, key="ringkasan.rising")
     if scope.can("view_rating"):

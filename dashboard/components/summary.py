@@ -19,6 +19,7 @@ from dashboard.components.style import band_colour
 from dashboard.components.tables import Col
 from dashboard.context import Context
 from pipelines import fmt
+from pipelines.kpi import rules_text
 from pipelines.rating.measures import read_measure
 
 
@@ -173,8 +174,8 @@ def show_attention(ctx: Context, ratings: list[Mapping[str, Any]], cur: Mapping[
     items = insights.attention_opds(ratings, cur.get("by_department") or [], cur, n=n)
     if not items:
         st.info(
-            "Belum ada OPD dengan pengaduan yang cukup untuk dinilai pada periode dan filter ini "
-            f"(minimal {cur.get('settings', {}).get('min_sample', 5)} pengaduan dalam cakupan).",
+            "Tidak ada OPD dengan tunggakan lewat batas atau pengaduan terlambat di antara OPD yang punya "
+            f"minimal {rules_text.min_sample(cur)} pengaduan dalam cakupan pada periode dan filter ini.",
             icon=":material/info:",
         )
         return

@@ -22,6 +22,7 @@ import polars as pl
 
 from pipelines import __version__
 from pipelines.build.discover import RawFile
+from pipelines.build.profile_choice import chosen_profiles
 from pipelines.ingest import FileRefused, Profile, StagedFile, stage_file
 from pipelines.masterdata import MasterData
 from pipelines.settings import Paths
@@ -109,9 +110,12 @@ class StagingCache:
         self.salt = salt
         self.key = cache_key(md, salt)
         self.dir = paths.staging_dir / self.key
+        self.chosen = chosen_profiles(paths)  # file hash -> profile chosen at upload (profile_choice.py)
 
     def entry_name(self, rf: RawFile) -> str:
-        return f"{rf.file_hash}-{hashlib.sha1(rf.rel_path.encode()).hexdigest()[:8]}"
+        chosen = self.chosen.get(rf.file_hash)
+        key = rf.rel_path if chosen is None else f"{rf.rel_path}|profil={chosen}"
+        return f"{rf.file_hash}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
     def get(self, rf: RawFile) -> StagedEntry | None:
         name = self.entry_name(rf)
@@ -135,7 +139,8 @@ class StagingCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         name = self.entry_name(rf)
         try:
-            sf = stage_file(rf.path, self.md, profiles, rel_path=rf.rel_path, salt=self.salt, now=now)
+            sf = stage_file(rf.path, self.md, profiles, rel_path=rf.rel_path, salt=self.salt, now=now,
+                            profile_name=self.chosen.get(rf.file_hash))
         except FileRefused as exc:
             meta = {"file_name": rf.name, "rel_path": rf.rel_path, "file_hash": rf.file_hash, "size": rf.size,
                     "refused": {"reason": exc.reason, "message": exc.message}}

@@ -126,29 +126,23 @@ def ingest_cmd(
     """Periksa satu berkas (pratinjau), lalu salin ke raw/ bila dapat dibaca."""
     import shutil
 
-    from pipelines import fmt
+    from pipelines.build.profile_choice import record_choice
     from pipelines.ingest.matching import channel_slug
-    from pipelines.ingest.preview import preview_file
-    from pipelines.masterdata import load_master_data
+    from pipelines.ingest.preview import preview_file, preview_lines
+    from pipelines.masterdata import ConfigError, load_master_data
 
     paths = paths_from(data_dir, config_dir)
     if not file.is_file():
         raise fail(f"Berkas {file} tidak ditemukan.")
-    md = load_master_data(paths.config_dir)
-    pv = preview_file(file, md, profile=profil, channel=kanal)
+    try:
+        md = load_master_data(paths.config_dir)
+        pv = preview_file(file, md, profile=profil, channel=kanal)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
     if not pv.ok:
         raise fail(pv.refused or "Berkas ditolak.")
-    typer.echo(
-        f"{pv.file_name}: profil '{pv.profile_label}', judul kolom di baris {', '.join(map(str, pv.header_rows))}, "
-        f"{fmt.number(pv.rows_data)} baris data, {fmt.number(sum(pv.skipped.values()))} baris dilewati"
-        + (f", kanal {pv.channel}" if pv.channel else "")
-    )
-    for h, _field, label in pv.columns:
-        typer.echo(f"  {h!s:32} -> {label or '(tidak dipakai)'}")
-    if pv.problems is not None and pv.problems.height:
-        typer.echo(f"{fmt.number(pv.problems.height)} temuan ({fmt.number(pv.rows_blocked)} baris akan dikarantina):")
-        for msg in pv.problems["message"].head(10).to_list():
-            typer.echo(f"  - {msg}")
+    for line in preview_lines(pv, md):
+        typer.echo(line)
     paths.raw_dir.mkdir(parents=True, exist_ok=True)
     name = file.name
     if kanal:
@@ -159,12 +153,16 @@ def ingest_cmd(
         raise fail(f"Sudah ada berkas bernama {name} di {paths.raw_dir}; ganti namanya dulu.")
     shutil.copy2(file, target)
     typer.echo(f"Disalin ke {target}.")
+    if profil:
+        record_choice(paths, target, pv.profile, by="monev ingest")
+        typer.echo(f"Profil '{pv.profile}' dicatat untuk berkas ini: `monev run` membacanya dengan profil itu.")
     if run:
         run_cmd(data_dir=paths.data_dir, config_dir=paths.config_dir)
 
 
 def check_cmd(
     data_dir: DataDirOpt = None,
+    config_dir: ConfigDirOpt = None,
     format: Annotated[str, typer.Option("--format", help="json atau table.")] = "table",
 ) -> None:
     """Laporan mutu data dari gudang yang terbit: karantina, peringatan, nama tak dikenal, kesegaran sumber."""
@@ -175,7 +173,7 @@ def check_cmd(
 
     if format not in ("json", "table"):
         raise fail("--format harus json atau table.")
-    paths = paths_from(data_dir)
+    paths = paths_from(data_dir, config_dir)
     try:
         rep = quality_report(paths)
     except WarehouseMissing as exc:

@@ -519,7 +519,7 @@ def _build(
         cur = con.execute(
             "SELECT complaint_key, source_id, last_snapshot_id AS file_hash, source_file AS file_name,"
             " NULL::VARCHAR AS sheet, source_row, status, title, body, location, department_raw,"
-            " reported_at, verified_at, dispatched_at, first_response_at, resolved_at, archived_at"
+            " reported_at, verified_at, dispatched_at, first_response_at, resolved_at, archived_at, times_resolution"
             " FROM complaints"
         ).pl().with_row_index("__row").with_columns(pl.col("__row").cast(pl.Int64))
         cfind = validator.validate("curated_complaints", curated_frames(cur, md.status_display), curated_checks(as_of_ts))

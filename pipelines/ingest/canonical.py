@@ -31,7 +31,7 @@ from pipelines.ingest.matching import (
 from pipelines.ingest.pii import contact_key_expr, redact_expr, redact_series, redact_text
 from pipelines.ingest.profiles import PII_FIELDS, TIMESTAMP_FIELDS, Profile, header_keys
 from pipelines.ingest.readers import ROW, FileInfo, load_csv_body, read_file
-from pipelines.masterdata import MasterData
+from pipelines.masterdata import STATUS_DEFAULT_STEPS, STEPS, MasterData
 
 SKIP_KINDS = ("blank", "title", "subtotal", "header")
 # "rekap_januari__kanal-whatsapp.xlsx": an explicit channel in the file name (written by `monev ingest --kanal`).
@@ -75,6 +75,13 @@ STAGED_SCHEMA: dict[str, pl.DataType] = {
     "satisfaction": pl.Int32,
     "satisfaction__raw": pl.String,
     "reporter_hash": pl.String,
+    # kpi-spec.md "Status says whether, dates say when": which steps this file's
+    # source dates (profile `timed_steps`) and the steps its status label implies
+    # beyond the canonical status's own (statuses.yaml / profile `implies`).
+    "times_verification": pl.Boolean,
+    "times_response": pl.Boolean,
+    "times_resolution": pl.Boolean,
+    "status_implies": pl.List(pl.String),
 }
 
 
@@ -205,6 +212,25 @@ def _norm_key_expr(expr: pl.Expr) -> pl.Expr:
 
 def _map_distinct(col: pl.Expr, mapping: dict[str, object], dtype: pl.DataType) -> pl.Expr:
     return col.replace_strict(mapping, default=None, return_dtype=dtype)
+
+
+def step_columns(label: pl.Expr, p: Profile, md: MasterData) -> list[pl.Expr]:
+    """times_<step> (the profile's `timed_steps`) and status_implies: the steps a
+    status label implies beyond its canonical status (statuses.yaml and profile
+    `status.implies`; the profile wins), as a list ([] when none)."""
+    out = [pl.lit(step in p.timed_steps).alias(f"times_{step}") for step in STEPS]
+    implies = {**md.status_implies, **p.status_implies}
+    smap = status_map(md, p.status_labels)
+    extra: dict[str, str] = {}
+    for key, steps in implies.items():
+        defaults = STATUS_DEFAULT_STEPS.get(smap.get(key, ""), ())
+        todo = [s for s in steps if s not in defaults]
+        if todo:
+            extra[key] = ",".join(todo)
+    if not extra:
+        return [*out, pl.lit(None, dtype=pl.List(pl.String)).alias("status_implies")]
+    joined = _map_distinct(_norm_key_expr(label), extra, pl.String)
+    return [*out, joined.str.split(",").alias("status_implies")]
 
 
 # ---------------------------------------------------------------- main entry
@@ -499,6 +525,7 @@ def _to_canonical(
             status = pl.when(_col(df, "status").is_null()).then(derived).otherwise(status)
     exprs += [ts[f].alias(f) for f in TIMESTAMP_FIELDS]
     exprs += [status.alias("status"), _col(df, "status").alias("status_label")]
+    exprs += step_columns(_col(df, "status"), p, md)
 
     # --- classification, category, channel, department, wilayah: distinct values only
     def distinct(col: str) -> list[str]:

@@ -102,7 +102,8 @@ def choose_profile(
     """
     cands = [p for p in profiles if (forced is None or p.name == forced)]
     if forced and not cands:
-        raise refuse(file_name, "no_profile", f"profil {forced!r} tidak ada di config/profiles", "Pilih salah satu profil yang tersedia")
+        raise refuse(file_name, "no_profile", f"profil {forced!r} tidak ada di config/profiles",
+                     f"Pilih salah satu profil yang tersedia ({', '.join(p.name for p in profiles)})")
     usable = [p for p in cands if info.kind in p.formats]
     scored: list[tuple[tuple, Profile, list[HeaderMatch]]] = []
     closest: tuple[tuple, HeaderMatch] | None = None

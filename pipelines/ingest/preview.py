@@ -14,6 +14,7 @@ import polars as pl
 from pipelines.ingest.canonical import stage_file
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.profiles import FIELD_LABELS, load_profiles
+from pipelines.ingest.unknown_labels import UnknownLabel, from_staged, snippets, suggest
 from pipelines.masterdata import MasterData
 
 PREVIEW_COLUMNS = (
@@ -47,6 +48,8 @@ class Preview:
     rows_blocked: int = 0
     unmatched: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unknown_labels: list[UnknownLabel] = field(default_factory=list)  # each distinct label once
+    label_snippets: list[str] = field(default_factory=list)  # YAML ready to paste (unknown_labels.py)
 
     @property
     def blocking_share(self) -> float:
@@ -102,6 +105,8 @@ def preview_file(
         ],
         notes=sf.notes,
     )
+    pv.unknown_labels = suggest(from_staged(sf.rows, path.name, sf.profile.name), md)
+    pv.label_snippets = snippets(pv.unknown_labels, {sf.profile.name: sf.profile.path})
     if validate:
         settings = load_ingest_settings(md.config_dir)
         now = dt.datetime.now()
@@ -128,3 +133,35 @@ def preview_file(
             pv.problems.filter(pl.col("severity") == "blocking").select("sheet", "source_row").unique().height
         )
     return pv
+
+
+def preview_lines(pv: Preview, md: MasterData, *, max_problems: int = 10) -> list[str]:
+    """The preview as terminal text (`monev ingest`): file, columns, unknown labels once each, other findings."""
+    from pipelines import fmt
+    from pipelines.ingest.unknown_labels import RULE_KINDS, render
+
+    out = [
+        f"{pv.file_name}: profil '{pv.profile_label}', judul kolom di baris {', '.join(map(str, pv.header_rows))}, "
+        f"{fmt.number(pv.rows_data)} baris data, {fmt.number(sum(pv.skipped.values()))} baris dilewati"
+        + (f", kanal {pv.channel}" if pv.channel else "")
+    ]
+    out += [f"  {h!s:32} -> {label or '(tidak dipakai)'}" for h, _field, label in pv.columns]
+    out += [f"Catatan: {n}" for n in pv.notes]
+    if pv.problems is not None and pv.problems.height:
+        out.append(f"{fmt.number(pv.problems.height)} temuan ({fmt.number(pv.rows_blocked)} baris akan dikarantina).")
+    out += render(pv.unknown_labels, md, {pv.profile: _profile_path(pv, md)})
+    if pv.problems is not None and pv.problems.height:
+        other = pv.problems.filter(~pl.col("rule").is_in(list(RULE_KINDS)))
+        if other.height:
+            out.append(f"Temuan lain ({fmt.number(other.height)}):")
+            out += [f"  - {m}" for m in other["message"].head(max_problems).to_list()]
+            if other.height > max_problems:
+                out.append(f"  ... dan {fmt.number(other.height - max_problems)} lagi (lihat halaman Unggah Data)")
+    return out
+
+
+def _profile_path(pv: Preview, md: MasterData) -> Path | None:
+    for p in load_profiles(md.config_dir):
+        if p.name == pv.profile:
+            return p.path
+    return None

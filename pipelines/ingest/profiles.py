@@ -14,13 +14,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipelines.masterdata import CANONICAL_STATUSES, ConfigError, read_yaml
+from pipelines.ingest.profile_check import load_profile_file, profile_error
+from pipelines.masterdata import (
+    CANONICAL_STATUSES,
+    STEPS,
+    ConfigError,
+    parse_status_implies,
+    parse_steps,
+)
 from pipelines.textnorm import norm_key
 
 # Canonical fields a profile may map. Personal-data fields are read only to
 # compute the reporter hash; `row_no` is the spreadsheet's running number.
 TIMESTAMP_FIELDS = ("reported_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at", "archived_at")
 PII_FIELDS = ("reporter_name", "reporter_phone", "reporter_email", "reporter_nik")
+# A separate time-of-day column that belongs to a date column ("Waktu Laporan Masuk").
+TIME_FIELDS = {"reported_time": "reported_at"}
+# Lifecycle steps whose dates a source may record (profile `timed_steps`;
+# STEPS and parse_status_implies live in masterdata).
+STEP_FIELDS = {"verification": "verified_at", "response": "first_response_at", "resolution": "resolved_at"}
 TEXT_FIELDS = ("title", "body", "location")
 KNOWN_FIELDS = (
     "source_id",
@@ -38,6 +50,16 @@ KNOWN_FIELDS = (
     "satisfaction",
     *PII_FIELDS,
     "row_no",
+    *TIME_FIELDS,
+    # SP4N-LAPOR! "Laporan Ringkas" (input-formats.md 1a)
+    "body_initial",
+    "category_id",
+    "department_id",
+    "parent_agency",
+    "province",
+    "regency",
+    "status_reason",
+    "flags",
     # Open311
     "status_notes",
     "updated_at",
@@ -78,6 +100,15 @@ FIELD_LABELS = {
     "reporter_email": "email pelapor",
     "reporter_nik": "NIK pelapor",
     "row_no": "nomor urut",
+    "reported_time": "jam laporan",
+    "body_initial": "isi laporan awal",
+    "category_id": "ID kategori",
+    "department_id": "ID instansi",
+    "parent_agency": "instansi induk",
+    "province": "provinsi",
+    "regency": "kota/kabupaten",
+    "status_reason": "alasan tunda/arsip",
+    "flags": "tipe laporan (penanda)",
     "status_notes": "catatan status",
     "updated_at": "tanggal pembaruan",
     "expected_at": "tanggal perkiraan",
@@ -114,10 +145,20 @@ def _header_keys(s: str) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class FlagsSpec:
+    """A cell holding several flags ("Anonim|Rahasia"): tokens split on ``separator``,
+    each token (norm_key) naming the boolean field it sets."""
+
+    separator: str
+    values: dict[str, str]  # norm_key(token) -> is_anonymous | is_confidential
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     name: str
     aliases: tuple[str, ...]
     required: bool = False
+    flags: FlagsSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +185,9 @@ class Profile:
     day_first: bool = True
     timezone: str = "Asia/Jakarta"
     has_time: bool = True
+    date_formats: tuple[str, ...] = ()  # strptime formats tried first (`dates.formats`)
+    timed_steps: tuple[str, ...] = STEPS  # steps whose dates this source records
+    status_implies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # norm_key(label) -> extra steps
     _alias_index: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -222,7 +266,9 @@ def parse_profile(data: dict, path: Path) -> Profile:
                         f"{fname}: ejaan judul {a!r} dipakai untuk {seen[k]!r} dan {fname_key!r}; hapus dari salah satunya."
                     )
                 seen[k] = fname_key
-        fields[fname_key] = FieldSpec(fname_key, aliases, bool(spec.get("required", False)))
+        fields[fname_key] = FieldSpec(
+            fname_key, aliases, bool(spec.get("required", False)), _flags_spec(spec, fname_key, fname)
+        )
     for req in ("reported_at",):
         if req not in fields:
             raise ConfigError(f"{fname}: kolom wajib {req!r} belum dipetakan di 'fields'.")
@@ -260,7 +306,35 @@ def parse_profile(data: dict, path: Path) -> Profile:
         day_first=bool(dates.get("day_first", True)),
         timezone=str(dates.get("timezone") or "Asia/Jakarta"),
         has_time=bool(dates.get("has_time", True)),
+        date_formats=_as_tuple(dates.get("formats"), "dates.formats", fname),
+        timed_steps=_steps(data.get("timed_steps", list(STEPS)), "timed_steps", fname),
+        status_implies=parse_status_implies(st.get("implies"), fname),
     )
+
+
+def _steps(v: Any, what: str, fname: str) -> tuple[str, ...]:
+    if v is not None and not isinstance(v, (list, str)):
+        raise ConfigError(f"{fname}: '{what}' harus berupa daftar (list).")
+    return parse_steps(v, what, fname)
+
+
+def _flags_spec(spec: dict, field_name: str, fname: str) -> FlagsSpec | None:
+    """`flags`: one cell holding several flags, e.g. Tipe Laporan "Anonim|Rahasia"."""
+    raw = spec.get("values") if field_name == "flags" else None
+    if field_name != "flags":
+        if spec.get("values") is not None or spec.get("separator") is not None:
+            raise ConfigError(f"{fname}: 'values'/'separator' hanya berlaku untuk kolom 'flags'.")
+        return None
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError(
+            f"{fname}: fields.flags perlu 'values', mis. {{Anonim: is_anonymous, Rahasia: is_confidential}}."
+        )
+    values: dict[str, str] = {}
+    for token, target in raw.items():
+        if target not in ("is_anonymous", "is_confidential"):
+            raise ConfigError(f"{fname}: fields.flags.values memetakan {token!r} ke {target!r}; gunakan is_anonymous atau is_confidential.")
+        values[norm_key(token)] = str(target)
+    return FlagsSpec(str(spec.get("separator") or "|"), values)
 
 
 def load_profiles(config_dir: Path) -> list[Profile]:
@@ -277,9 +351,10 @@ def _load_cached(pdir: str, stamp: tuple) -> tuple[Profile, ...]:
     names: dict[str, Path] = {}
     for p_s, _ in stamp:
         p = Path(p_s)
-        prof = parse_profile(read_yaml(p), p)
+        prof = load_profile_file(p, parse_profile)
         if prof.name in names:
-            raise ConfigError(f"profil {p.name}: nama {prof.name!r} sudah dipakai oleh {names[prof.name].name}; ganti 'name'.")
+            raise profile_error(p, f"nama {prof.name!r} sudah dipakai oleh profil {names[prof.name].name}", None,
+                                "Ganti 'name' di salah satu berkas, lalu jalankan perintahnya lagi")
         names[prof.name] = p
         out.append(prof)
     if not out:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from pipelines.kpi.derived import HEADLINE_KEYS, changes
 from pipelines.kpi.engine import (
     Scope,
     build_query,
@@ -22,7 +23,7 @@ from pipelines.kpi.engine import (
     stored_tables,
 )
 from pipelines.kpi.filters import normalize_filters
-from pipelines.periods import Period
+from pipelines.periods import COMPARISONS, DEFAULT_COMPARISON, Period, comparison_for
 
 if TYPE_CHECKING:
     import polars as pl
@@ -125,11 +126,13 @@ def make_scope(
     as_of: dt.date | str | None = None,
     filters: Mapping[str, Any] | None = None,
     previous: tuple[dt.date | str, dt.date | str] | None = None,
+    comparison: str = DEFAULT_COMPARISON,
 ) -> Scope:
     """Validated parameters of a KPI query (period, previous period, as-of, canonical filters).
 
-    ``previous``: the (from, to) the category trend compares with; default the previous period of
-    the same kind (pipelines.periods), e.g. the same months of last year for a running year."""
+    ``previous``: the (from, to) the category trend compares with; default the comparison window of
+    ``comparison`` (pipelines.periods.comparison_for: the same span of the earlier period up to the
+    same day, e.g. the same months of last year for a running year)."""
     d_from, d_to = _to_date(date_from, "awal"), _to_date(date_to, "akhir")
     if d_from is not None and d_to is not None and d_to < d_from:
         raise KpiError(
@@ -145,7 +148,11 @@ def make_scope(
             "dengan batas atas yang naik; hanya kelompok terakhir yang tanpa batas."
         )
     facts_table, repeat_table = stored_tables(con, a, settings)
-    prev = Period.from_dates(d_from, d_to).previous() if d_from and d_to else None
+    prev = None
+    if d_from and d_to:  # the one comparison rule (pipelines.periods.comparison_for)
+        win = comparison_for(d_from, d_to, a, comparison)
+        # a period that starts after A has no comparison window; its trend compares with the one before
+        prev = Period.from_dates(win.date_from, win.date_to) if win else Period.from_dates(d_from, d_to).previous()
     if previous is not None:
         p_from, p_to = _to_date(previous[0], "awal pembanding"), _to_date(previous[1], "akhir pembanding")
         if p_from is None or p_to is None or p_to < p_from:
@@ -194,50 +201,8 @@ def _sort_breakdown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
 
 
-def compute(
-    con: duckdb.DuckDBPyConnection,
-    date_from: dt.date,
-    date_to: dt.date,
-    *,
-    as_of: dt.date | None = None,
-    filters: dict | None = None,
-    previous: tuple[dt.date, dt.date] | None = None,
-) -> dict:
-    """All KPIs of kpi-spec.md for the period [date_from, date_to] at ``as_of``, as one JSON-ready dict.
-
-    ``filters``: department, category, channel, kecamatan, kelurahan, classification, each one
-    value or a list (canonical names or known aliases); unknown values raise UnknownFilterValue.
-    ``previous``: (from, to) the category trend compares with (default: the previous period).
-    """
-    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters, previous=previous)
-    settings = scope.settings
-    # complaint_facts is computed once and kept: cheaper than streaming it into the grouping sets
-    sql = build_query(
-        model_sql("compute"), ("breakdown", "by_month"), COMPUTE_DIMENSIONS, ("complaint_facts", "breakdown"),
-        scope.facts_table, scope.repeat_table,
-    )
-    rows = fetch_dicts(run(con, sql, {**scope.params(), "dimension": "month"}))
-
-    labels = scope.aging_labels
-    total = next((r for r in rows if r["dimension"] == "total"), None)
-    period = Period.from_dates(scope.date_from, scope.date_to)
-    previous = Period.from_dates(scope.prev_from, scope.prev_to)
-
-    out: dict[str, Any] = {
-        "period": {
-            "from": scope.date_from.isoformat(),
-            "to": scope.date_to.isoformat(),
-            "as_of": scope.as_of.isoformat(),
-            "label": period.label,
-        },
-        "filters": scope.filters,
-    }
-    out.update(_metrics(total, PERIOD_KEYS))
-    out.update(_metrics(total, EXTRA_KEYS))
-    out["backlog_open"] = int(total["backlog_open"] or 0) if total else 0
-    out["backlog_overdue"] = int(total["backlog_overdue"] or 0) if total else 0
-    out["backlog_aging"] = _aging(labels, total)
-
+def _breakdowns(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out = {}
     for key, (dim, lead) in BREAKDOWNS.items():
         group_rows = _sort_breakdown(
             [r for r in rows if r["dimension"] == dim and (r["received"] > 0 or r["backlog_open"] > 0)]
@@ -253,12 +218,11 @@ def compute(
             }
             for r in group_rows
         ]
+    return out
 
-    out["by_month"] = [
-        {"month": r["month_key"], **_metrics(r, BY_MONTH_KEYS)}
-        for r in sorted((r for r in rows if r["dimension"] == "month"), key=lambda r: r["month_key"])
-    ]
-    out["category_trend"] = [
+
+def _category_trend(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
         {
             "category": r["category"],
             **_metrics(r, ("received", "received_previous", "change")),
@@ -270,14 +234,12 @@ def compute(
             key=lambda r: (-abs(r["change"]), r["category"]),
         )
     ]
-    out["previous_period"] = {
-        "from": previous.start.isoformat(),
-        "to": previous.end.isoformat(),
-        "label": previous.label,
-    }
-    out["snapshot"] = snapshot_info(con)
-    out["settings"] = {
+
+
+def _settings_out(settings: Mapping[str, Any]) -> dict[str, Any]:
+    return {
         "min_sample": int(settings["min_sample"]),
+        "league": list(settings["league"]),
         "count_duplicates_once": bool(settings["count_duplicates_once"]),
         "cuti_bersama_is_day_off": bool(settings["cuti_bersama_is_day_off"]),
         "limits": {
@@ -288,8 +250,87 @@ def compute(
         },
         "backlog_aging_buckets": [dict(b) for b in settings["aging_buckets"]],
     }
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    as_of: dt.date | None = None,
+    filters: dict | None = None,
+    previous: tuple[dt.date, dt.date] | None = None,
+    comparison: str | None = None,
+) -> dict:
+    """All KPIs of kpi-spec.md for the period [date_from, date_to] at ``as_of``, as one JSON-ready dict.
+
+    ``filters``: department, category, channel, kecamatan, kelurahan, classification, each one
+    value or a list (canonical names or known aliases); unknown values raise UnknownFilterValue.
+    ``previous``: (from, to) the category trend compares with (default: the comparison window).
+    ``comparison``: a mode of ``pipelines.periods.COMPARISONS``: also compute the comparison window
+    (same span, same maturity) and add ``comparison`` with its headline figures and the changes.
+    """
+    if comparison is not None and comparison not in COMPARISONS:
+        raise KpiError(f"Pembanding '{comparison}' tidak dikenal; pilih {', '.join(COMPARISONS)}.")
+    mode = comparison or DEFAULT_COMPARISON
+    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters, previous=previous, comparison=mode)
+    # complaint_facts is computed once and kept: cheaper than streaming it into the grouping sets
+    sql = build_query(
+        model_sql("compute"), ("breakdown", "by_month"), COMPUTE_DIMENSIONS, ("complaint_facts", "breakdown"),
+        scope.facts_table, scope.repeat_table,
+    )
+    rows = fetch_dicts(run(con, sql, {**scope.params(), "dimension": "month"}))
+    total = next((r for r in rows if r["dimension"] == "total"), None)
+    period = Period.from_dates(scope.date_from, scope.date_to)
+    out: dict[str, Any] = {
+        "period": {"from": scope.date_from.isoformat(), "to": scope.date_to.isoformat(),
+                   "as_of": scope.as_of.isoformat(), "label": period.label},
+        "filters": scope.filters,
+    }
+    out.update(_metrics(total, PERIOD_KEYS))
+    out.update(_metrics(total, EXTRA_KEYS))
+    out["backlog_open"] = int(total["backlog_open"] or 0) if total else 0
+    out["backlog_overdue"] = int(total["backlog_overdue"] or 0) if total else 0
+    out["backlog_aging"] = _aging(scope.aging_labels, total)
+    out.update(_breakdowns(rows))
+    out["by_month"] = [
+        {"month": r["month_key"], **_metrics(r, BY_MONTH_KEYS)}
+        for r in sorted((r for r in rows if r["dimension"] == "month"), key=lambda r: r["month_key"])
+    ]
+    out["category_trend"] = _category_trend(rows)
+    out["previous_period"] = _previous_out(scope, mode, previous is None)
+    out["snapshot"] = snapshot_info(con)
+    out["settings"] = _settings_out(scope.settings)
     out["definitions_version"] = DEFINITIONS_VERSION
+    if comparison is not None:
+        out["comparison"] = _comparison_out(con, scope, comparison, out)
     return out
+
+
+def _previous_out(scope: Scope, mode: str, by_rule: bool) -> dict[str, Any]:
+    """The window the category trend compared with (and, by the rule, the comparison window)."""
+    prev = Period.from_dates(scope.prev_from, scope.prev_to)
+    out: dict[str, Any] = {"from": prev.start.isoformat(), "to": prev.end.isoformat(), "label": prev.label}
+    win = comparison_for(scope.date_from, scope.date_to, scope.as_of, mode) if by_rule else None
+    if win is not None:
+        out.update({"label": win.label, "as_of": win.as_of.isoformat(), "mode": mode, "note": win.note})
+    return out
+
+
+def _comparison_out(con: duckdb.DuckDBPyConnection, scope: Scope, mode: str, current: Mapping[str, Any]
+                    ) -> dict[str, Any] | None:
+    """The comparison window's headline figures (same filters, seen at its own as-of date) and the
+    change of each against the period: the numbers every surface shows as "vs ..."."""
+    win = comparison_for(scope.date_from, scope.date_to, scope.as_of, mode)
+    if win is None:
+        return None
+    other = compute(con, win.date_from, win.date_to, as_of=win.as_of, filters=scope.filters)
+    return {
+        "mode": mode, "mode_label": COMPARISONS[mode], "from": win.date_from.isoformat(),
+        "to": win.date_to.isoformat(), "as_of": win.as_of.isoformat(), "label": win.label, "note": win.note,
+        **{k: other.get(k) for k in HEADLINE_KEYS},
+        "change": changes(current, other),
+    }
 
 
 # ---------------------------------------------------------------- frames
@@ -388,11 +429,12 @@ def breakdown_frame(
 def category_trend(
     con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, *,
     as_of: dt.date | None = None, filters: dict | None = None,
-    previous: tuple[dt.date, dt.date] | None = None,
+    previous: tuple[dt.date, dt.date] | None = None, comparison: str = DEFAULT_COMPARISON,
 ) -> pl.DataFrame:
-    """Per category: received now and in the previous period (or ``previous`` = (from, to)), change,
+    """Per category: received now and in the comparison window (or ``previous`` = (from, to)), change,
     and trend (naik/turun/tetap; null when both periods are under min_sample)."""
-    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters, previous=previous)
+    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters, previous=previous,
+                       comparison=comparison)
     return _frame_query(
         con,
         "SELECT group_value AS category, received, received_previous, change, change_rate, trend "

@@ -24,7 +24,7 @@ from pipelines.warehouse import create_schema, load_master_tables
 
 # Deterministic pseudo-random numbers from hash(i, salt): the same rows on every machine and run.
 _GENERATE_SQL = """
-INSERT INTO complaints
+INSERT INTO complaints BY NAME
 WITH
 pools AS (
     SELECT

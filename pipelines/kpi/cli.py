@@ -29,6 +29,11 @@ def kpi(
     classification: Annotated[
         _Multi, typer.Option("--classification", help="Klasifikasi (boleh diulang).")
     ] = None,
+    compare: Annotated[
+        str,
+        typer.Option("--compare", help="Pembanding: tahun_lalu (periode yang sama tahun lalu, bawaan) atau "
+                     "sebelumnya (periode sebelumnya); rentang dan kematangan sama dengan dasbor."),
+    ] = "tahun_lalu",
     output_format: Annotated[str, typer.Option("--format", help="json atau table.")] = "json",
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -38,9 +43,11 @@ def kpi(
     from pipelines.kpi import compute
     from pipelines.kpi.api import KpiError
     from pipelines.kpi.filters import FilterError
-    from pipelines.periods import PeriodError, parse_period
+    from pipelines.periods import COMPARISONS, PeriodError, parse_period
     from pipelines.warehouse import WarehouseMissing, open_readonly
 
+    if compare not in COMPARISONS:
+        raise fail(f"Pembanding '{compare}' tidak dikenal; gunakan {' atau '.join(COMPARISONS)}.", 2)
     if output_format not in ("json", "table"):
         raise fail(f"Format '{output_format}' tidak dikenal; gunakan json atau table.", 2)
     if period and (date_from or date_to):
@@ -70,7 +77,7 @@ def kpi(
     except WarehouseMissing as exc:
         raise fail(str(exc), 1) from exc
     try:
-        result = compute(con, d_from, d_to, as_of=as_of, filters=filters)
+        result = compute(con, d_from, d_to, as_of=as_of, filters=filters, comparison=compare)
     except (FilterError, KpiError) as exc:
         raise fail(str(exc), 2) from exc
     finally:

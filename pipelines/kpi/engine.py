@@ -207,6 +207,7 @@ class Scope:
             "resolution_pengawasan_limit": s["resolution_pengawasan_limit"],
             "count_duplicates_once": bool(s["count_duplicates_once"]),
             "min_sample": s["min_sample"],
+            **{f"league_{i}": (list(s["league"]) + [None, None, None])[i - 1] for i in (1, 2, 3)},
             "aging_labels": self.aging_labels,
             "aging_bounds": self.aging_bounds,
             "date_from": self.date_from,

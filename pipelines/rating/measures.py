@@ -75,6 +75,16 @@ class MeasureValue:
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. names of OPD that did not answer
 
 
+DEFAULT_MIN_SAMPLE = 5
+
+
+def min_sample_of(kpi: Mapping[str, Any]) -> int:
+    """The one minimum sample (sla.yaml ``kpi.min_sample``, stored in the warehouse), as the KPI result
+    that is being rated carries it in ``settings``."""
+    settings = kpi.get("settings") if isinstance(kpi, Mapping) else None
+    return int((settings or {}).get("min_sample") or DEFAULT_MIN_SAMPLE)
+
+
 def _num(x: Any) -> float | None:
     if x is None:
         return None

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from pipelines import fmt
 from pipelines.masterdata import ConfigError
 from pipelines.rating.measures import MEASURES
 from pipelines.settings import resolve_config_dir
@@ -175,7 +176,6 @@ class RatingModel:
     name: str
     version: str
     disclaimer: str
-    min_sample: int
     bands: tuple[Band, ...]  # highest first
     dimensions: tuple[Dimension, ...]
     opd_indicators: tuple[tuple[str, float], ...]  # (indicator id, weight) of the OPD model
@@ -222,6 +222,15 @@ class RatingModel:
             if s >= b.min:
                 return b.name
         return self.bands[-1].name
+
+    def bands_text(self) -> str:
+        """'Sangat Baik ≥ 85, Baik ≥ 70, Sedang ≥ 55, Kurang < 55' from the bands in force."""
+        parts = [f"{b.name} ≥ {fmt.number(b.min)}" for b in self.bands[:-1]]
+        if len(self.bands) > 1:
+            parts.append(f"{self.bands[-1].name} < {fmt.number(self.bands[-2].min)}")
+        else:
+            parts.append(self.bands[-1].name)
+        return ", ".join(parts)
 
     def band_rank(self, name: str) -> int:
         """0 for the lowest band; 'Tidak dinilai' (or unknown) is -1."""
@@ -313,13 +322,13 @@ class _Validator:
     def model(self, doc: Any) -> RatingModel | None:
         if not self.mapping(doc, "berkas model", 1):
             return None
+        if "min_sample" in doc:  # one minimum sample for every figure: sla.yaml's (kpi.min_sample)
+            self.err(_line(doc, "min_sample"), "'min_sample' tidak lagi diatur di berkas model: satu ambang "
+                     "berlaku untuk semua angka (peringkat, data tidak cukup, nilai OPD, indikator), yaitu "
+                     "kpi.min_sample di sla.yaml. Hapus baris ini.")
         self.keys(doc, {"name", "version", "disclaimer", "min_sample", "predikat", "dimensions", "opd_model",
                         "what_if_effort"},
-                  {"name", "min_sample", "predikat", "dimensions"}, "tingkat teratas")
-        ms = doc.get("min_sample", 5)
-        if not isinstance(ms, int) or isinstance(ms, bool) or ms < 1:
-            self.err(_line(doc, "min_sample"), f"'min_sample' harus bilangan bulat ≥ 1 (tertulis {ms!r}).")
-            ms = 5
+                  {"name", "predikat", "dimensions"}, "tingkat teratas")
         bands = self.bands(doc.get("predikat"), _line(doc, "predikat"))
         dims = self.dimensions(doc.get("dimensions"), _line(doc, "dimensions"))
         opd = self.opd_model(doc.get("opd_model"), _line(doc, "opd_model"), dims)
@@ -335,7 +344,6 @@ class _Validator:
             name=str(doc.get("name") or "Model penilaian"),
             version=str(doc.get("version") or ""),
             disclaimer=str(doc.get("disclaimer") or DEFAULT_DISCLAIMER),
-            min_sample=ms,
             bands=bands,
             dimensions=dims,
             opd_indicators=opd,

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines import fmt
+from pipelines.periods import comparison_for, parse_period
 from pipelines.rating.evidence import (
     EvidenceRecord,
     evidence_status,
@@ -36,7 +37,7 @@ from pipelines.rating.evidence import (
     load_evidence,
     unit_word,
 )
-from pipelines.rating.measures import MEASURES, MeasureValue, read_measure
+from pipelines.rating.measures import MEASURES, MeasureValue, min_sample_of, read_measure
 from pipelines.rating.model import INSUFFICIENT, NOT_ASSESSED, Indicator, RatingModel, load_model
 
 STATUS_SCORED = "dinilai"
@@ -371,9 +372,10 @@ def score_city(
     """The city's rating from a KPI dict (and the previous year's), and evidence records."""
     evidence = list(evidence)
     dims: list[DimensionScore] = []
+    ms = min_sample_of(kpi)
     for d in model.dimensions:
         inds = [
-            score_data_indicator(i, kpi, prev_kpi, model.min_sample) if i.source == "data"
+            score_data_indicator(i, kpi, prev_kpi, ms) if i.source == "data"
             else score_evidence_indicator(i, evidence, year)
             for i in d.indicators
         ]
@@ -419,11 +421,12 @@ def total_and_predikat(
     """The total and predikat only (no explanations): the same rules as ``score_city``,
     fast enough for the what-if to rescore thousands of variants."""
     dims = []
+    ms = min_sample_of(kpi)
     for d in model.dimensions:
         pairs = []
         for i in d.indicators:
             if i.source == "data":
-                s = evaluate_data_indicator(i, kpi, prev_kpi, model.min_sample).score
+                s = evaluate_data_indicator(i, kpi, prev_kpi, ms).score
             else:
                 s = evidence_status(i, evidence, year).score
             pairs.append((i.weight, s))
@@ -437,56 +440,57 @@ def total_and_predikat(
 # ----------------------------------------------------------------- OPD
 
 
-def score_departments(model: RatingModel, kpi: Mapping[str, Any]) -> list[DepartmentRating]:
-    """Per-OPD score and predikat from the OPD model (Output indicators), ranked.
+def _department_indicators(model: RatingModel, row: Mapping[str, Any], min_sample: int) -> list[IndicatorScore]:
+    inds: list[IndicatorScore] = []
+    for iid, w in model.opd_indicators:
+        ind = model.indicator(iid)
+        assert ind.data is not None
+        m = MEASURES[ind.data.kpi]
+        needed = [k for k in ((m.value_key,) if m.value_key else ()) + ((m.numerator,) if m.numerator else ())
+                  + m.denominator if k]
+        if any(k not in row for k in needed):
+            sc = IndicatorScore(id=ind.id, label=ind.label, dimension=ind.dimension, source="data", weight=w,
+                                score=None, status=STATUS_NOT_PER_OPD, value=None, value_text=fmt.EMPTY,
+                                explanation=f"{_cap(m.label)} tidak tersedia per OPD; tidak dihitung.",
+                                kpi=ind.data.kpi)
+        else:
+            sc = score_data_indicator(ind, row, None, min_sample)
+            sc.weight = w
+        inds.append(sc)
+    s, wsum = _weighted((i.weight, i.score) for i in inds)
+    for i in inds:
+        f = i.weight / wsum if (wsum and i.score is not None) else 0.0
+        i.max_points = 100.0 * f
+        i.points = (i.score or 0.0) * f
+    return inds
 
-    An OPD with fewer than ``min_sample`` in-scope complaints is "data tidak cukup"
-    and gets no score and no rank.
+
+def score_departments(model: RatingModel, kpi: Mapping[str, Any]) -> list[DepartmentRating]:
+    """Per-OPD score and predikat from the OPD model (Output indicators), in league order.
+
+    The rank is the KPI engine's (``by_department[].rank``: the one league rule of sla.yaml
+    ``kpi.league``), so every surface ranks the same way; the score is the model's estimate shown
+    beside it. An OPD with fewer than ``min_sample`` in-scope complaints (the one of sla.yaml) is
+    "data tidak cukup" and gets no score and no rank.
     """
     if not model.opd_indicators:
         raise ValueError("Model penilaian tidak punya indikator OPD: tambahkan 'opd_model' (atau dimensi 'output').")
     period = dict(kpi.get("period") or {})
+    ms = min_sample_of(kpi)
     out: list[DepartmentRating] = []
     for row in kpi.get("by_department") or []:
         n = int(row.get("in_scope") or 0)
         name = str(row.get("department"))
-        inds: list[IndicatorScore] = []
-        if n < model.min_sample:
-            out.append(DepartmentRating(name, None, INSUFFICIENT, None, True, n, inds, period, model.disclaimer))
+        rank = row.get("rank")
+        if n < ms or row.get("insufficient_data"):
+            out.append(DepartmentRating(name, None, INSUFFICIENT, None, True, n, [], period, model.disclaimer))
             continue
-        for iid, w in model.opd_indicators:
-            ind = model.indicator(iid)
-            assert ind.data is not None
-            m = MEASURES[ind.data.kpi]
-            needed = [k for k in ((m.value_key,) if m.value_key else ()) + ((m.numerator,) if m.numerator else ())
-                      + m.denominator if k]
-            if any(k not in row for k in needed):
-                sc = IndicatorScore(id=ind.id, label=ind.label, dimension=ind.dimension, source="data", weight=w,
-                                    score=None, status=STATUS_NOT_PER_OPD, value=None, value_text=fmt.EMPTY,
-                                    explanation=f"{_cap(m.label)} tidak tersedia per OPD; tidak dihitung.",
-                                    kpi=ind.data.kpi)
-            else:
-                sc = score_data_indicator(ind, row, None, model.min_sample)
-                sc.weight = w
-            inds.append(sc)
-        s, wsum = _weighted((i.weight, i.score) for i in inds)
-        for i in inds:
-            f = i.weight / wsum if (wsum and i.score is not None) else 0.0
-            i.max_points = 100.0 * f
-            i.points = (i.score or 0.0) * f
-        if s is None:
-            out.append(DepartmentRating(name, None, INSUFFICIENT, None, True, n, inds, period, model.disclaimer))
-        else:
-            out.append(DepartmentRating(name, s, model.band_for(s), None, False, n, inds, period, model.disclaimer))
-    scored = sorted((d for d in out if d.score is not None), key=lambda d: (-round(d.score, 9), d.department))
-    prev_score, prev_rank = None, 0
-    for pos, d in enumerate(scored, start=1):
-        r = round(d.score, 9)
-        if r != prev_score:
-            prev_rank, prev_score = pos, r
-        d.rank = prev_rank
-    rest = sorted((d for d in out if d.score is None), key=lambda d: d.department)
-    return scored + rest
+        inds = _department_indicators(model, row, ms)
+        s, _ = _weighted((i.weight, i.score) for i in inds)
+        band = INSUFFICIENT if s is None else model.band_for(s)
+        out.append(DepartmentRating(name, s, band, None if rank is None else int(rank), s is None, n, inds,
+                                    period, model.disclaimer))
+    return sorted(out, key=lambda d: (d.rank is None, d.rank or 0, d.department))
 
 
 # ----------------------------------------------------------------- wiring to a warehouse
@@ -500,13 +504,6 @@ def _as_date(x: Any) -> dt.date:
     return dt.date.fromisoformat(str(x)[:10])
 
 
-def _minus_year(d: dt.date) -> dt.date:
-    try:
-        return d.replace(year=d.year - 1)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - 1, day=28)
-
-
 def resolve_period(year: int, period: Any = None) -> tuple[dt.date, dt.date]:
     """The data period: the year by default, else a (from, to) pair, an object with
     start/end, or a period string understood by ``pipelines.periods`` (e.g. '2025-Q3')."""
@@ -517,21 +514,17 @@ def resolve_period(year: int, period: Any = None) -> tuple[dt.date, dt.date]:
     if hasattr(period, "start") and hasattr(period, "end"):
         return _as_date(period.start), _as_date(period.end)
     if isinstance(period, str):
-        from pipelines.periods import parse_period  # raises PeriodError (a ValueError) explaining the forms
-
-        p = parse_period(period)
+        p = parse_period(period)  # raises PeriodError (a ValueError) explaining the forms
         return _as_date(p.start), _as_date(p.end)
     raise ValueError(f"Periode {period!r} tidak dikenali; pakai (dari, sampai) atau mis. '2025-Q3'.")
 
 
 def previous_year_window(date_from: dt.date, date_to: dt.date, as_of: dt.date) -> tuple[dt.date, dt.date, dt.date] | None:
-    """The same period one year earlier, cut at the as-of date, seen as of one year earlier:
-    a year still in progress is compared with the same months of the previous year, at
-    the same maturity."""
-    end = min(date_to, as_of)
-    if end < date_from:
-        return None
-    return _minus_year(date_from), _minus_year(end), _minus_year(as_of)
+    """The same period one year earlier by the one comparison rule (``pipelines.periods.comparison_for``,
+    mode ``tahun_lalu``): a running period is cut to the same span, and every window is seen at the same
+    maturity. (from, to, as_of), or None when the period starts after ``as_of``."""
+    win = comparison_for(date_from, date_to, as_of, "tahun_lalu")
+    return None if win is None else (win.date_from, win.date_to, win.as_of)
 
 
 def _channels(con: Any) -> list[str]:

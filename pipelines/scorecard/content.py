@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines import fmt
+from pipelines.kpi import rules_text
 from pipelines.kpi.glossary import label as kpi_label
 from pipelines.periods import COMPARISONS, Period, Window, comparison_window, parse_period
 
@@ -605,8 +606,7 @@ def _department_table(ctx: CityContext) -> Table:
         ])
     n_ranked = sum(1 for d in ranked if d.rank is not None)
     rest = [row for row in rows if row[0] is None]
-    note = (f"OPD dengan kurang dari {ctx.model.min_sample} pengaduan dalam cakupan mendapat 'data tidak cukup', "
-            "tanpa nilai dan peringkat")
+    note = f"{rules_text.rank_rule(ctx.kpi)} OPD dengan {rules_text.insufficient_text(ctx.kpi)} dan tanpa nilai"
     if rest:
         note += (f".\nData tidak cukup, {fmt.number(len(rest))} OPD (dalam cakupan / tunggakan lewat batas): "
                  + ", ".join(f"{row[1]} ({fmt.number(row[2])} / {fmt.number(row[6])})" for row in rest))
@@ -863,14 +863,9 @@ def _notes(data: ScorecardData, ctx: CityContext) -> list[str]:
         c = data.comparison
         what = "periode sebelumnya" if c.mode == "sebelumnya" else "periode yang sama tahun lalu"
         notes.append(f"Kolom pembanding: {what}, {c.label}, {c.note}.")
-    if data.limits.get("resolution"):
-        notes.append(
-            f"* Batas penyelesaian {data.limits['resolution']} HK, atau batas kategorinya; pengaduan "
-            f"berkadar pengawasan {data.limits.get('resolution_pengawasan', 60)} HK."
-        )
-    notes.append(
-        "HK = hari kerja (Senin–Jumat di luar libur nasional dan cuti bersama). Pengaduan yang tercatat di "
-        "dua kanal dihitung sekali. Definisi setiap angka: docs/glosarium.md."
-    )
+    if rules_text.resolution_limit_text(data.kpi):  # every rule sentence from the settings in force
+        notes.append("* " + rules_text.resolution_limit_text(data.kpi))
+    notes.append(f"{rules_text.working_days_text(data.kpi)}. {rules_text.duplicates_text(data.kpi)} "
+                 "Definisi setiap angka: docs/glosarium.md.")
     notes.append(f"Nilai dan predikat: {data.rating.disclaimer} ({data.rating.model}).")
     return notes

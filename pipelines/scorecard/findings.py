@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pipelines import fmt
+from pipelines.kpi import rules_text
 
 if TYPE_CHECKING:
     from pipelines.scorecard.content import CityContext, ScorecardData
@@ -167,7 +168,7 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
         if r.score is None:
             out.append(
                 f"Nilai OPD: data tidak cukup ({_n(k['in_scope'])} pengaduan dalam cakupan, minimal "
-                f"{ctx.model.min_sample}); OPD ini tidak diberi peringkat."
+                f"{rules_text.min_sample(k)}); OPD ini tidak diberi peringkat."
             )
         else:
             out.append(f"Nilai OPD {r.score_text} (predikat {r.predikat}), peringkat {r.rank} dari {r.ranked} "

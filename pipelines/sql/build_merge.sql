@@ -8,6 +8,7 @@
 -- department, category and channel; each timestamp takes the value of the
 -- latest snapshot where it is not null (a later null never erases it, a later
 -- different value corrects it); descriptive fields take the latest non-null.
+-- times_<step> and status_implies come with the status, from the latest snapshot.
 
 INSERT INTO complaint_status_history BY NAME
 SELECT
@@ -23,7 +24,11 @@ SELECT
     dispatched_at,
     first_response_at,
     resolved_at,
-    archived_at
+    archived_at,
+    times_verification,
+    times_response,
+    times_resolution,
+    status_implies
 FROM stg_rows;
 
 INSERT INTO complaints BY NAME
@@ -104,6 +109,11 @@ SELECT
     l.file_hash AS last_snapshot_id,
     l.snapshot_date,
     l.file_name AS source_file,
-    l.source_row
+    l.source_row,
+    -- ---- which steps the source of the current status dates, and what its label implies
+    l.times_verification,
+    l.times_response,
+    l.times_resolution,
+    l.status_implies
 FROM latest AS l
 INNER JOIN merged AS m USING (complaint_key);

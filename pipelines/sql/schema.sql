@@ -97,7 +97,13 @@ CREATE TABLE complaints (
     last_snapshot_id        VARCHAR NOT NULL,     -- input file (hash) that gave the current status
     snapshot_date           DATE NOT NULL,        -- export date of that last file
     source_file             VARCHAR NOT NULL,     -- file name of that last file
-    source_row              INTEGER NOT NULL      -- 1-based row in that file (as a spreadsheet shows it)
+    source_row              INTEGER NOT NULL,     -- 1-based row in that file (as a spreadsheet shows it)
+    -- "Status says whether, dates say when" (kpi-spec.md): what the source of the current status can tell.
+    times_verification      BOOLEAN NOT NULL DEFAULT TRUE,  -- that source records the verification date (profile timed_steps)
+    times_response          BOOLEAN NOT NULL DEFAULT TRUE,  -- ... the first-response date
+    times_resolution        BOOLEAN NOT NULL DEFAULT TRUE,  -- ... the resolution date
+    status_implies          VARCHAR[]                       -- steps ('verification', 'response', 'resolution') the source's
+                                                            -- status label implies beyond its canonical status; NULL = none
 );
 
 -- Every status and timestamp seen, per input file.
@@ -115,6 +121,10 @@ CREATE TABLE complaint_status_history (
     first_response_at       TIMESTAMP,
     resolved_at             TIMESTAMP,
     archived_at             TIMESTAMP,
+    times_verification      BOOLEAN NOT NULL DEFAULT TRUE,   -- as in complaints, for this snapshot
+    times_response          BOOLEAN NOT NULL DEFAULT TRUE,
+    times_resolution        BOOLEAN NOT NULL DEFAULT TRUE,
+    status_implies          VARCHAR[],
     PRIMARY KEY (complaint_key, snapshot_id)
 );
 

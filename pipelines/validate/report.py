@@ -12,6 +12,8 @@ import json
 from typing import Any
 
 from pipelines import fmt
+from pipelines.ingest import unknown_labels as ul
+from pipelines.masterdata import ConfigError, MasterData, load_master_data
 from pipelines.settings import Paths
 from pipelines.validate.rules import RULES
 from pipelines.warehouse import open_readonly
@@ -46,6 +48,7 @@ def quality_report(paths: Paths) -> dict[str, Any]:
             report = json.loads(p.read_text(encoding="utf-8"))
             report["last_run"] = _last_run_note(lr)
             report["published"] = False
+            add_unknown_labels(report, paths)
             return report
     con = open_readonly(paths)
     try:
@@ -55,7 +58,30 @@ def quality_report(paths: Paths) -> dict[str, Any]:
     report["published"] = True
     if lr and lr.get("status") != "published":
         report["last_run"] = _last_run_note(lr)
+    add_unknown_labels(report, paths)
     return report
+
+
+def add_unknown_labels(report: dict[str, Any], paths: Paths) -> None:
+    """Each distinct unknown label once (from the per-row quarantine and warnings), with the
+    closest known label from the configuration and the YAML snippets to paste."""
+    from pipelines.ingest.profiles import load_profiles
+
+    profile_of = {f["file_name"]: f.get("profile") for f in report.get("files", [])}
+    labels = ul.from_findings([*report.get("quarantine", []), *report.get("warnings", [])], profile_of)
+    md: MasterData | None = None
+    prof_paths: dict[str | None, Any] = {}
+    try:
+        md = load_master_data(paths.config_dir)
+        prof_paths = {p.name: p.path for p in load_profiles(paths.config_dir)}
+    except ConfigError:
+        pass  # the report still lists the labels, without suggestions
+    if md is not None:
+        ul.suggest(labels, md)
+    report["unknown_labels"] = [u.to_json() for u in labels]
+    report["label_snippets"] = ul.snippets(labels, prof_paths)
+    report["unknown_label_lines"] = ul.render(labels, md, prof_paths)
+    report.setdefault("totals", {})["unknown_labels"] = len(labels)
 
 
 def _last_run_note(lr: dict[str, Any]) -> dict[str, Any]:
@@ -159,25 +185,36 @@ def render_table(rep: dict[str, Any]) -> str:
     held = [q for q in rep["quarantine"] if q["status"] == "held"]
     out.append("")
     out.append(f"Karantina ({fmt.number(len(held))} temuan ditahan):")
+    grouped = [q for q in held if q["rule"] in ul.RULE_KINDS]
     for q in held:
-        out.append(f"  - {q['message']}")
+        if q["rule"] not in ul.RULE_KINDS:
+            out.append(f"  - {q['message']}")
+    if grouped:
+        out.append(f"  - {fmt.number(len(grouped))} baris dengan label tak dikenal: lihat \"Label tak dikenal\" di bawah")
     rel = [q for q in rep["quarantine"] if q["status"] == "released"]
     if rel:
         out.append(f"  ({fmt.number(len(rel))} temuan sudah dilepas karena berkas perbaikan sudah dimuat)")
-    if rep["unmatched_names"]:
+    if [n for n in rep["unmatched_names"] if n["kind"] not in ul.KINDS]:
         out.append("")
         out.append("Nama yang tidak cocok dengan data induk:")
         kinds = {"department": "OPD", "category": "kategori", "kelurahan": "kelurahan", "kecamatan": "kecamatan"}
-        for n in rep["unmatched_names"]:
+        for n in [n for n in rep["unmatched_names"] if n["kind"] not in ul.KINDS]:  # OPD/kategori: below
             sug = ", ".join(n["suggestions"]) or "-"
             out.append(
                 f"  - {kinds.get(n['kind'], n['kind'])} \"{n['raw_value']}\" ({fmt.number(n['rows'])} baris, "
                 f"{', '.join(n['files'])}); saran: {sug}"
             )
-    warn = rep["warnings"]
-    if warn:
+    if rep.get("unknown_label_lines"):
         out.append("")
-        out.append(f"Peringatan ({fmt.number(len(warn))}; baris tetap dimuat):")
+        out += rep["unknown_label_lines"]
+    warn_all = rep["warnings"]
+    warn = [w for w in warn_all if w["rule"] not in ul.RULE_KINDS]
+    if warn_all:
+        out.append("")
+        out.append(f"Peringatan ({fmt.number(len(warn_all))}; baris tetap dimuat):")
+        if len(warn) < len(warn_all):
+            out.append(f"  - {fmt.number(len(warn_all) - len(warn))} baris dengan label tak dikenal: lihat "
+                       "\"Label tak dikenal\" di atas")
         for w in warn[:200]:
             out.append(f"  - {w['message']}")
         if len(warn) > 200:

@@ -211,8 +211,12 @@ def curated_frames(df: pl.DataFrame, status_display: dict[str, str]) -> dict[str
     """Frames for the curated suite (``df``: complaints with file_hash, file_name, source_row)."""
     df = _row_index(df)
     shown = pl.col("status").replace_strict(status_display, default=pl.col("status"), return_dtype=pl.String)
+    # The undated-status rule applies only where the source dates the step
+    # (profile `timed_steps`): a "Laporan Ringkas" export has no closing date at all.
+    times_res = pl.col("times_resolution") if "times_resolution" in df.columns else pl.lit(True)
     rows = df.select(
         "__row", "complaint_key", "status", "resolved_at", "archived_at",
+        pl.when(times_res).then(pl.col("status")).alias("status_if_timed"),
         pl.col("complaint_key").alias("key_observed"),
         _ts_text("resolved_at").alias("resolved_observed"),
         _ts_text("archived_at").alias("archived_observed"),
@@ -268,7 +272,7 @@ def curated_checks(as_of_ts: dt.datetime) -> list[Check]:
     add("merged_date_order", "order", "merged_date_order", None, "ExpectColumnPairValuesAToBeGreaterThanB",
         column_A="later_d", column_B="earlier_d", or_equal=True, ignore_row_if="either_value_is_missing")
     add("resolved_without_date", "rows", "resolved_without_date", "resolved_at", "ExpectColumnValuesToNotBeNull",
-        observed="status_observed", column="resolved_at", **_cond('status == "resolved"'))
+        observed="status_observed", column="resolved_at", **_cond('status_if_timed == "resolved"'))
     add("resolved_date_open_status", "rows", "resolved_date_open_status", "resolved_at", "ExpectColumnValuesToBeNull",
         other="status", observed="resolved_observed", other_observed="status_observed", column="resolved_at",
         **_cond(f"status in {list(OPEN_STATUSES)!r}"))

@@ -2,7 +2,7 @@
 -- the category trend. Groups whose value is unknown (e.g. no department yet)
 -- are left out of their breakdown; they still count in the totals.
 -- Inputs: group_metrics.
--- Parameters: $min_sample (from kpi_settings).
+-- Parameters: $min_sample, $league_1..3 (from kpi_settings).
 
 WITH
 
@@ -47,7 +47,30 @@ SELECT
     CASE WHEN NOT insufficient_data AND dimension NOT IN ('total', 'month') THEN
         rank() OVER (
             PARTITION BY dimension, insufficient_data, month
-            ORDER BY on_time_response_rate DESC NULLS LAST, response_rate DESC NULLS LAST
+            -- the league rule (sla.yaml kpi.league; default kpi-spec.md: on-time response, then
+            -- response rate), higher first, NULL last; $league_2/3 NULL = no further tie-break
+            ORDER BY
+                CASE $league_1
+                    WHEN 'on_time_response_rate' THEN on_time_response_rate
+                    WHEN 'response_rate' THEN response_rate
+                    WHEN 'resolution_rate' THEN resolution_rate
+                    WHEN 'on_time_resolution_rate' THEN on_time_resolution_rate
+                    WHEN 'on_time_verification_rate' THEN on_time_verification_rate
+                END DESC NULLS LAST,
+                CASE $league_2
+                    WHEN 'on_time_response_rate' THEN on_time_response_rate
+                    WHEN 'response_rate' THEN response_rate
+                    WHEN 'resolution_rate' THEN resolution_rate
+                    WHEN 'on_time_resolution_rate' THEN on_time_resolution_rate
+                    WHEN 'on_time_verification_rate' THEN on_time_verification_rate
+                END DESC NULLS LAST,
+                CASE $league_3
+                    WHEN 'on_time_response_rate' THEN on_time_response_rate
+                    WHEN 'response_rate' THEN response_rate
+                    WHEN 'resolution_rate' THEN resolution_rate
+                    WHEN 'on_time_resolution_rate' THEN on_time_resolution_rate
+                    WHEN 'on_time_verification_rate' THEN on_time_verification_rate
+                END DESC NULLS LAST
         )
     END                                                                     AS rank
 FROM rated

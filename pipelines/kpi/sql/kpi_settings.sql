@@ -27,6 +27,11 @@ SELECT
         (SELECT lower(trim(value)) IN ('true', '1', 'ya', 'yes') FROM settings WHERE key = 'cuti_bersama_is_day_off'),
         true
     )                                                      AS cuti_bersama_is_day_off,
+    -- the league rule: rate keys ranked by, higher first (validated in masterdata.parse_league)
+    coalesce(
+        (SELECT from_json(value, '["VARCHAR"]') FROM settings WHERE key = 'league'),
+        ['on_time_response_rate', 'response_rate']
+    )                                                      AS league,
     -- backlog aging buckets: inclusive upper bounds, ascending; the last one open
     coalesce(
         (SELECT from_json(value, '[{"label": "VARCHAR", "max": "INTEGER"}]')

@@ -1,0 +1,1 @@
+"""Setting up a new pemda without code: `monev init` and the checks that a file belongs to it."""
