@@ -85,13 +85,24 @@ def _submit() -> None:
     if not str(user).strip() or not pw:
         st.session_state[NOTICE_KEY] = "Isi nama pengguna dan kata sandi."
         return
-    res = login(data.paths(), user, pw)
+    res = login(data.paths(), user, pw, client=_client())
     if res.ok and res.account is not None and res.token:
         st.session_state[TOKEN_KEY] = res.token
         st.session_state[SESSION_KEY] = res.account.scope()
         st.session_state.pop(NOTICE_KEY, None)
     else:
         st.session_state[NOTICE_KEY] = res.message
+
+
+def _client() -> str:
+    """The browser's address (behind the local reverse proxy: its X-Real-IP), for login throttling."""
+    from pipelines.auth.throttle import client_address
+
+    try:
+        headers = dict(st.context.headers) if st.context.headers else None
+        return client_address(st.context.ip_address, headers)
+    except Exception:  # noqa: BLE001 - no browser connection (tests)
+        return client_address(None)
 
 
 def login_form() -> None:

@@ -7,6 +7,7 @@ and written into the warehouse by ``pipelines.warehouse.load_master_tables``.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 
 from pipelines.settings import resolve_config_dir
-from pipelines.textnorm import norm_key
+from pipelines.textnorm import norm_key, norm_words
 
 CANONICAL_STATUSES = (
     "unverified",
@@ -103,6 +104,7 @@ class Channel:
     name: str
     source: str
     aliases: tuple[str, ...]
+    patterns: tuple[str, ...] = ()  # shell-style, case-insensitive: "Website - *"
 
 
 @dataclass(frozen=True)
@@ -169,10 +171,15 @@ class MasterData:
     department_fuzzy_threshold: int
     # norm_key(status label) -> steps the label implies beyond its canonical status (statuses.yaml `implies`)
     status_implies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # SP4N-LAPOR!'s national categories -> the city's (category_map.yaml)
+    category_map_ids: dict[str, str] = field(default_factory=dict)  # ID Kategori -> category
+    category_map_names: dict[str, str] = field(default_factory=dict)  # national name as written -> category
+    category_other_prefixes: tuple[str, ...] = ()  # "Lainnya terkait" (norm_words)
     _dept_lookup: dict[str, str] = field(default_factory=dict, repr=False)
     _cat_lookup: dict[str, str] = field(default_factory=dict, repr=False)
     _cls_lookup: dict[str, str] = field(default_factory=dict, repr=False)
     _chan_lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    _national_lookup: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for d in self.departments:
@@ -187,6 +194,8 @@ class MasterData:
         for c in self.channels:
             for a in (c.name, *c.aliases):
                 self._chan_lookup.setdefault(norm_key(a), c.name)
+        for a, target in self.category_map_names.items():
+            self._national_lookup.setdefault(norm_key(a), target)
 
     # Exact or alias lookups (normalised). Fuzzy matching lives in ingestion.
     def department_exact(self, raw: object) -> str | None:
@@ -194,6 +203,29 @@ class MasterData:
 
     def category_exact(self, raw: object) -> str | None:
         return self._cat_lookup.get(norm_key(raw))
+
+    def national_category(self, raw: object) -> str | None:
+        """A LAPOR! national category name mapped in category_map.yaml `by_name`."""
+        return self._national_lookup.get(norm_key(raw))
+
+    def strip_other_prefix(self, raw: str) -> str:
+        """"Lainnya terkait Infrastruktur Jalan" -> "Infrastruktur Jalan" (category_map.yaml `other_prefixes`)."""
+        words = norm_words(raw)
+        for p in self.category_other_prefixes:
+            if words.startswith(p + " "):
+                return words[len(p) + 1 :]
+        return raw
+
+    def channel_for(self, raw: object) -> str | None:
+        """Exact or alias, else the first channel whose `patterns` match ("Website - pemerintah-kota-blitar")."""
+        hit = self.channel_exact(raw)
+        if hit or raw is None:
+            return hit
+        low = " ".join(str(raw).lower().split())
+        for c in self.channels:
+            if any(fnmatch.fnmatchcase(low, p.lower()) for p in c.patterns):
+                return c.name
+        return None
 
     def classification_exact(self, raw: object) -> str | None:
         return self._cls_lookup.get(norm_key(raw))
@@ -291,8 +323,36 @@ def _mtimes(cdir: Path) -> tuple:
 @lru_cache(maxsize=8)
 def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
     cdir = Path(cdir_s)
-
     dep_raw = read_yaml(cdir / "departments.yaml")
+    categories, classifications = _load_categories(cdir)
+    status_labels, status_display, status_implies = _load_statuses(cdir)
+    sla, kpi, calendar = _load_sla(cdir)
+    kecamatan, kec_aliases, kel_aliases = _load_wilayah(cdir)
+    cmap_ids, cmap_names, prefixes = _load_category_map(cdir, {c.name for c in categories})
+    return MasterData(
+        config_dir=cdir,
+        departments=_load_departments(dep_raw),
+        kecamatan=kecamatan,
+        kecamatan_aliases=kec_aliases,
+        kelurahan_aliases=kel_aliases,
+        categories=categories,
+        classifications=classifications,
+        channels=_load_channels(cdir),
+        status_labels=status_labels,
+        status_display=status_display,
+        sla=sla,
+        kpi=kpi,
+        calendar=calendar,
+        city=read_yaml(cdir / "city.yaml") if (cdir / "city.yaml").exists() else {"name": "Kota"},
+        department_fuzzy_threshold=int(dep_raw.get("fuzzy_threshold", 90)),
+        status_implies=status_implies,
+        category_map_ids=cmap_ids,
+        category_map_names=cmap_names,
+        category_other_prefixes=prefixes,
+    )
+
+
+def _load_departments(dep_raw: dict) -> list[Department]:
     departments = []
     for e in dep_raw.get("departments") or []:
         name = str(_require(e, "name", "departments.yaml", "department"))
@@ -310,7 +370,10 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
     _check_unique(
         [(a, d.name) for d in departments for a in (d.name, d.short, *d.aliases)], "departments.yaml", "OPD"
     )
+    return departments
 
+
+def _load_wilayah(cdir: Path) -> tuple[dict[str, list[str]], dict[str, str], dict[str, str]]:
     wil = read_yaml(cdir / "wilayah.yaml")
     kecamatan: dict[str, list[str]] = {}
     kec_aliases: dict[str, str] = {}
@@ -329,7 +392,10 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
         kel_aliases[norm_key(alias)] = kel
     if not kecamatan:
         raise ConfigError("wilayah.yaml: no kecamatan listed under 'kecamatan:'.")
+    return kecamatan, kec_aliases, kel_aliases
 
+
+def _load_categories(cdir: Path) -> tuple[list[Category], list[Classification]]:
     cat_raw = read_yaml(cdir / "categories.yaml")
     categories = [
         Category(
@@ -348,18 +414,49 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
         for e in cat_raw.get("classifications") or []
     ]
     _check_unique([(a, c.name) for c in categories for a in (c.name, *c.aliases)], "categories.yaml", "category")
+    return categories, classifications
 
+
+CATEGORY_MAP_FILE = "category_map.yaml"
+
+
+def _load_category_map(cdir: Path, city_categories: set[str]) -> tuple[dict[str, str], dict[str, str], tuple[str, ...]]:
+    """category_map.yaml (optional): SP4N-LAPOR!'s national categories onto the city's,
+    by `ID Kategori` (`by_id`) or by name (`by_name`); `other_prefixes` ("Lainnya terkait")."""
+    path = cdir / CATEGORY_MAP_FILE
+    if not path.exists():
+        return {}, {}, ()
+    raw = read_yaml(path)
+    by_id = {str(k).strip(): str(v) for k, v in (raw.get("by_id") or {}).items()}
+    by_name = {str(k): str(v) for k, v in (raw.get("by_name") or {}).items()}
+    for what, table in (("by_id", by_id), ("by_name", by_name)):
+        bad = sorted({v for v in table.values() if v not in city_categories})
+        if bad:
+            raise ConfigError(
+                f"{CATEGORY_MAP_FILE}: {what} memetakan ke kategori yang tidak ada di categories.yaml: {bad}; "
+                "gunakan nama kategori persis seperti di categories.yaml."
+            )
+    _check_unique(list(by_name.items()), CATEGORY_MAP_FILE, "national category")
+    prefixes = tuple(norm_words(p) for p in (raw.get("other_prefixes") or []) if norm_words(p))
+    return by_id, by_name, prefixes
+
+
+def _load_channels(cdir: Path) -> list[Channel]:
     ch_raw = read_yaml(cdir / "channels.yaml")
     channels = [
         Channel(
             name=str(_require(e, "name", "channels.yaml", "channel")),
             source=str(e.get("source") or "lokal"),
             aliases=_aliases(e, "channels.yaml"),
+            patterns=tuple(str(p) for p in (e.get("patterns") or [])),
         )
         for e in ch_raw.get("channels") or []
     ]
     _check_unique([(a, c.name) for c in channels for a in (c.name, *c.aliases)], "channels.yaml", "channel")
+    return channels
 
+
+def _load_statuses(cdir: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
     st_raw = read_yaml(cdir / "statuses.yaml")
     status_labels: dict[str, str] = {}
     for status, labels in (st_raw.get("labels") or {}).items():
@@ -377,7 +474,10 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
     unknown = [lab for lab in (st_raw.get("implies") or {}) if norm_key(lab) not in status_labels]
     if unknown:
         raise ConfigError(f"statuses.yaml: 'implies' names labels that are not under 'labels': {unknown}.")
+    return status_labels, status_display, status_implies
 
+
+def _load_sla(cdir: Path) -> tuple[SlaLimits, KpiSettings, CalendarSettings]:
     sla_raw = read_yaml(cdir / "sla.yaml")
     lim = sla_raw.get("limits") or {}
     try:
@@ -409,23 +509,4 @@ def _load_cached(cdir_s: str, _mt: tuple) -> MasterData:
         cuti_bersama_is_day_off=bool(cal_raw.get("cuti_bersama_is_day_off", True)),
         overrides_file=cdir / str(cal_raw.get("overrides_file") or "calendar_overrides.yaml"),
     )
-    city = read_yaml(cdir / "city.yaml") if (cdir / "city.yaml").exists() else {"name": "Kota"}
-
-    return MasterData(
-        config_dir=cdir,
-        departments=departments,
-        kecamatan=kecamatan,
-        kecamatan_aliases=kec_aliases,
-        kelurahan_aliases=kel_aliases,
-        categories=categories,
-        classifications=classifications,
-        channels=channels,
-        status_labels=status_labels,
-        status_display=status_display,
-        sla=sla,
-        kpi=kpi,
-        calendar=calendar,
-        city=city,
-        department_fuzzy_threshold=int(dep_raw.get("fuzzy_threshold", 90)),
-        status_implies=status_implies,
-    )
+    return sla, kpi, calendar

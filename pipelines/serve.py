@@ -21,8 +21,11 @@ DASHBOARD_DIR = Path(__file__).resolve().parents[1] / "dashboard"
 APP = DASHBOARD_DIR / "app.py"
 
 
-def streamlit_command(port: int, address: str | None = None) -> list[str]:
-    """The `streamlit run` command line for the dashboard."""
+DEFAULT_ADDRESS = "127.0.0.1"
+
+
+def streamlit_command(port: int, address: str | None = DEFAULT_ADDRESS) -> list[str]:
+    """The `streamlit run` command line for the dashboard (on 127.0.0.1 unless told otherwise)."""
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.headless", "true",
@@ -31,9 +34,20 @@ def streamlit_command(port: int, address: str | None = None) -> list[str]:
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
     ]
-    if address:
-        cmd += ["--server.address", address]
+    cmd += ["--server.address", address or DEFAULT_ADDRESS]
     return cmd
+
+
+def where_listening(address: str, port: int) -> str:
+    """What `monev serve` prints: the address it binds, and who can reach it."""
+    host = f"[{address}]" if ":" in address else address
+    if address in ("127.0.0.1", "::1", "localhost"):
+        reach = "hanya dari komputer ini; untuk jaringan kantor pasang reverse proxy HTTPS, lihat docs/keamanan.md"
+    elif address in ("0.0.0.0", "::"):
+        reach = "SEMUA antarmuka jaringan, tanpa HTTPS: hanya di balik reverse proxy atau firewall (docs/keamanan.md)"
+    else:
+        reach = "antarmuka ini saja, tanpa HTTPS: pakai reverse proxy HTTPS (docs/keamanan.md)"
+    return f"http://{host}:{port} ({reach})"
 
 
 def serve_env(data_dir: Path, config_dir: Path, demo: bool) -> dict[str, str]:
@@ -48,9 +62,10 @@ def serve_cmd(
     config_dir: ConfigDirOpt = None,
     port: Annotated[int, typer.Option("--port", help="Port HTTP dasbor.")] = 8501,
     address: Annotated[
-        str | None,
-        typer.Option("--address", help="Alamat yang didengarkan (mis. 0.0.0.0 untuk jaringan kantor)."),
-    ] = None,
+        str,
+        typer.Option("--address", help="Alamat yang didengarkan. Bawaan 127.0.0.1 (hanya komputer ini, di balik "
+                     "reverse proxy HTTPS); 0.0.0.0 = semua antarmuka, tanpa enkripsi."),
+    ] = DEFAULT_ADDRESS,
     demo: Annotated[
         bool, typer.Option("--demo", help="Mode demo: tanpa login, akses penuh, tanda DEMO di setiap halaman.")
     ] = False,
@@ -59,9 +74,9 @@ def serve_cmd(
     paths = paths_from(data_dir, config_dir)
     if not APP.exists():
         raise typer.Exit(f"Berkas dasbor {APP} tidak ditemukan; pasang ulang proyek.")
-    host = address or "localhost"
     where = "mode demo" if demo else "tanpa data" if not paths.warehouse.exists() else f"data {paths.data_dir}"
-    typer.echo(f"Dasbor Monev Pengaduan ({where}): http://{host}:{port}  (hentikan dengan Ctrl+C)", err=True)
+    typer.echo(f"Dasbor Monev Pengaduan ({where}) mendengarkan di {where_listening(address, port)}. "
+               "Hentikan dengan Ctrl+C.", err=True)
     cmd = streamlit_command(port, address)
     env = serve_env(paths.data_dir, paths.config_dir, demo)
     os.chdir(DASHBOARD_DIR)

@@ -15,7 +15,9 @@ an applied migration, add a new one.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,13 +110,31 @@ def _statements(sql: str) -> list[str]:
     return [s.strip() for s in sql.split(";") if s.strip()]
 
 
+def _private(f: Path) -> None:
+    """The store holds password hashes, sessions and the audit log: its folder 0700, its files 0600
+    (created so, and tightened if an older version left them readable)."""
+    d = f.parent
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if stat.S_IMODE(d.stat().st_mode) != 0o700:
+        os.chmod(d, 0o700)
+    if not f.exists():
+        os.close(os.open(f, os.O_CREAT | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))
+    for p in (f, f.with_name(f.name + "-wal"), f.with_name(f.name + "-shm")):
+        try:
+            if stat.S_IMODE(p.lstat().st_mode) != 0o600:
+                os.chmod(p, 0o600)
+        except FileNotFoundError:
+            pass
+
+
 def connect(paths: Paths) -> sqlite3.Connection:
-    """Open (creating if needed) the state store, migrated to the latest schema.
+    """Open (creating if needed, private to the server's user) the state store, migrated to the
+    latest schema.
 
     The connection is in autocommit mode; use ``transaction(con)`` for writes.
     """
     f = state_path(paths)
-    f.parent.mkdir(parents=True, exist_ok=True)
+    _private(f)
     con = sqlite3.connect(str(f), timeout=30, isolation_level=None, check_same_thread=False)
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA journal_mode=WAL")

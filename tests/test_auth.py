@@ -113,23 +113,54 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(paths):
     assert get_user(paths, "budi").last_login_at == "2026-11-02 09:00:00"
 
 
-def test_five_failures_lock_the_account_for_a_while(paths):
+def test_five_failures_from_one_address_delay_it_with_a_growing_wait(paths):
     add_user(paths, "budi", "analis", PW)
     for i in range(5):
-        r = login(paths, "budi", f"salah-{i}", at=T0 + dt.timedelta(minutes=i))
+        r = login(paths, "budi", f"salah-{i}", at=T0 + dt.timedelta(seconds=10 * i), client="10.0.0.9")
         assert not r.ok and r.locked_until is None
     assert r.failures_left == 0
-    # locked: even the right password is refused, without checking it
-    locked = login(paths, "budi", PW, at=T0 + dt.timedelta(minutes=5))
-    assert not locked.ok and locked.locked_until == T0 + dt.timedelta(minutes=4 + 15)
-    assert "dikunci sementara" in locked.message and locked.token is None
-    assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=18)) == T0 + dt.timedelta(minutes=19)
-    # attempts while locked do not extend the lock
-    login(paths, "budi", "salah-lagi", at=T0 + dt.timedelta(minutes=10))
-    assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=19, seconds=1)) is None
-    assert login(paths, "budi", PW, at=T0 + dt.timedelta(minutes=19, seconds=1)).ok
+    # the sixth try from that address waits (even with the right password, which is not checked)
+    t5 = T0 + dt.timedelta(seconds=45)
+    held = login(paths, "budi", PW, at=t5, client="10.0.0.9")
+    assert not held.ok and held.token is None and held.locked_until == T0 + dt.timedelta(seconds=40 + 60)
+    assert "Coba lagi dalam 55 detik" in held.message and "dari alamat ini" in held.message
+    # a try while waiting does not extend the wait; after it, one more failure doubles it
+    assert lock_status(paths, "budi", at=t5, client="10.0.0.9") == T0 + dt.timedelta(seconds=100)
+    t6 = T0 + dt.timedelta(seconds=101)
+    assert not login(paths, "budi", "salah-5", at=t6, client="10.0.0.9").ok
+    assert lock_status(paths, "budi", at=t6, client="10.0.0.9") == t6 + dt.timedelta(seconds=120)
+    # meanwhile the account's owner at another address logs in at once
+    assert lock_status(paths, "budi", at=t6, client="10.0.0.20") is None
+    assert login(paths, "budi", PW, at=t6, client="10.0.0.20").ok
+    # and the first address may try again once its wait is over
+    assert login(paths, "budi", PW, at=t6 + dt.timedelta(seconds=121), client="10.0.0.9").ok
     acts = actions(paths)
-    assert acts.count("login_failed") == 5 and acts.count("login_locked") == 2 and acts[-1] == "login_ok"
+    assert acts.count("login_failed") == 6 and acts.count("login_locked") == 1 and acts[-1] == "login_ok"
+
+
+def test_the_wait_grows_and_is_capped(paths):
+    t = T0
+    for i in range(9):  # 1, 2, 4, 8 minutes, then the cap of 15 (MONEV_LOGIN_LOCK_MINUTES)
+        login(paths, "budi", "salah", at=t, client="10.0.0.9")
+        until = lock_status(paths, "budi", at=t, client="10.0.0.9")
+        if i < 4:
+            assert until is None
+        else:
+            assert until - t == dt.timedelta(seconds=min(60 * 2 ** (i - 4), 15 * 60)), i
+            t = until
+    assert not login(paths, "budi", PW, at=t - dt.timedelta(seconds=1), client="10.0.0.9").ok
+
+
+def test_many_addresses_guessing_one_name_delay_that_name_but_not_its_known_address(paths):
+    add_user(paths, "walikota", "pimpinan", PW)
+    assert login(paths, "walikota", PW, at=T0, client="10.1.1.1").ok  # the owner's usual address
+    for i in range(10):
+        login(paths, "walikota", "tebak-tebakan", at=T0 + dt.timedelta(minutes=1, seconds=i), client=f"203.0.113.{i}")
+    t = T0 + dt.timedelta(minutes=1, seconds=20)
+    fresh = login(paths, "walikota", PW, at=t, client="198.51.100.7")
+    assert not fresh.ok and "untuk nama pengguna ini" in fresh.message
+    assert fresh.locked_until - t <= dt.timedelta(seconds=300)  # a short delay, never a lock-out
+    assert login(paths, "walikota", PW, at=t, client="10.1.1.1").ok
 
 
 def test_failures_outside_the_window_or_before_a_success_do_not_count(paths):
@@ -141,16 +172,29 @@ def test_failures_outside_the_window_or_before_a_success_do_not_count(paths):
         login(paths, "budi", "salah", at=T0 + dt.timedelta(minutes=6 + i))
     assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=10)) is None
     # spread out: at most 4 within any 15 minutes
-    login(paths, "budi", "salah", at=T0 + dt.timedelta(minutes=22))
-    assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=22)) is None
-    assert login(paths, "budi", PW, at=T0 + dt.timedelta(minutes=23)).ok
+    login(paths, "budi", "salah", at=T0 + dt.timedelta(minutes=40))
+    assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=40)) is None
+    assert login(paths, "budi", PW, at=T0 + dt.timedelta(minutes=41)).ok
 
 
-def test_unknown_names_are_locked_too(paths):
+def test_unknown_names_are_delayed_too(paths):
     for i in range(5):
         login(paths, "tidakada", "apa-saja-123", at=T0 + dt.timedelta(seconds=i))
-    r = login(paths, "tidakada", "apa-saja-123", at=T0 + dt.timedelta(minutes=1))
-    assert r.locked_until is not None
+    r = login(paths, "tidakada", "apa-saja-123", at=T0 + dt.timedelta(seconds=30))
+    add_user(paths, "ada", "analis", PW)
+    for i in range(5):
+        login(paths, "ada", "apa-saja-123", at=T0 + dt.timedelta(seconds=i), client="10.9.9.9")
+    r2 = login(paths, "ada", "apa-saja-123", at=T0 + dt.timedelta(seconds=30), client="10.9.9.9")
+    assert r.locked_until is not None and r.message == r2.message  # the same answer: no enumeration
+
+
+def test_client_address_behind_the_local_proxy():
+    from pipelines.auth.throttle import client_address
+
+    assert client_address("127.0.0.1", {"X-Real-IP": "203.0.113.5"}) == "203.0.113.5"
+    assert client_address("127.0.0.1", {"X-Forwarded-For": "1.2.3.4, 203.0.113.6"}) == "203.0.113.6"
+    assert client_address("192.0.2.1", {"X-Real-IP": "203.0.113.5"}) == "192.0.2.1"  # headers only from the proxy
+    assert client_address(None) == "-" and client_address("bukan alamat") == "-"
 
 
 def test_disabled_account_cannot_log_in_and_new_password_unlocks(paths):
@@ -159,13 +203,13 @@ def test_disabled_account_cannot_log_in_and_new_password_unlocks(paths):
     r = login(paths, "budi", PW, at=T0)
     assert not r.ok and "dinonaktifkan" in r.message
     set_active(paths, "budi", True)
-    for i in range(5):
-        login(paths, "budi", "salah", at=T0 + dt.timedelta(minutes=1, seconds=i))
-    assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=2)) is not None
-    set_password(paths, "budi", "sandi-baru-yang-panjang")
-    assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=2)) is None
-    assert not login(paths, "budi", PW, at=T0 + dt.timedelta(minutes=3)).ok
-    assert login(paths, "budi", "sandi-baru-yang-panjang", at=T0 + dt.timedelta(minutes=3)).ok
+    for i in range(10):
+        login(paths, "budi", "salah", at=T0 + dt.timedelta(minutes=1, seconds=i), client=f"10.0.0.{i}")
+    assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=1, seconds=20), client="10.0.1.1") is not None
+    set_password(paths, "budi", "sandi-baru-yang-panjang")  # clears the delay of the name
+    assert lock_status(paths, "budi", at=T0 + dt.timedelta(minutes=1, seconds=20), client="10.0.1.1") is None
+    assert not login(paths, "budi", PW, at=T0 + dt.timedelta(minutes=3), client="10.0.1.1").ok
+    assert login(paths, "budi", "sandi-baru-yang-panjang", at=T0 + dt.timedelta(minutes=3), client="10.0.1.1").ok
 
 
 # ---------------------------------------------------------------- sessions

@@ -56,7 +56,7 @@ with left, st.container(border=True):
         st.caption("Data demo ditulis ke folder data ini. Untuk data asli, sebaiknya pakai folder data lain.")
     if st.button("Bangun data demo", type="primary", icon=":material/rocket_launch:", disabled=running or not allowed,
                  key="mulai.demo"):
-        jobs.start(paths, "demo", demo_args=["--force"] if data.demo_mode() else [])
+        jobs.start(paths, "demo", demo_args=["--force"] if data.demo_mode() else [], actor=ctx.scope)
         st.rerun()
     if not allowed and not running:
         st.caption("Tidak tersedia: folder data sudah berisi berkas, atau akses Anda tidak mencakup unggah data.")

@@ -29,6 +29,7 @@ table.league td.opd { text-align: left; white-space: normal; min-width: 14rem; }
 table.league td.opd a { color: #1B2733; text-decoration: none; font-weight: 600; }
 table.league td.opd a:hover { text-decoration: underline; color: #1F5A96; }
 table.league td .n { display: block; color: #6B7785; font-size: 0.78rem; white-space: nowrap; }
+table.league td.opd .n { white-space: normal; }
 table.league td.band { font-weight: 700; text-align: left; white-space: nowrap; }
 table.league tr.selected td { background: #EEF3F9; }
 </style>
@@ -52,7 +53,8 @@ def _cells(r: Mapping[str, Any], k: Mapping[str, Any], href: str) -> list[str]:
     median_n = f"<span class='n'>{fmt.number(k.get('resolved'))} selesai</span>" if k.get("resolved") else ""
     return [
         f"<td>{fmt.number(r.get('rank'))}</td>",
-        f"<td class='opd'><a href='{html.escape(href)}' target='_self'>{html.escape(r['department'])}</a></td>",
+        f"<td class='opd'><a href='{html.escape(href)}' target='_self'>{html.escape(r['department'])}</a>"
+        + (f"<span class='n'>{html.escape(r['note'])}</span>" if r.get("note") else "") + "</td>",
         f"<td>{fmt.number(r.get('score'), 1)}</td>",
         f"<td class='band' style='color:{band_colour(band)};background:{band_background(band)}'>"
         f"{html.escape(band or '–')}</td>",

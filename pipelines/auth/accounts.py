@@ -2,9 +2,10 @@
 
 - Passwords are stored as argon2id hashes (salted, slow; ``argon2-cffi`` defaults), re-hashed on login
   when the parameters change.
-- ``login`` checks the lock-out first: ``max_failures`` wrong passwords for one name within
-  ``window_minutes`` lock that name for ``lock_minutes`` after the last of them (unknown names too,
-  so the answer never tells whether an account exists). Every attempt is recorded and audited.
+- ``login`` checks the throttle first (``pipelines.auth.throttle``): too many wrong tries from one client
+  address, or for one name from many addresses, make the next try wait a growing delay (never a lock
+  a stranger can put on someone else's account; unknown names are treated alike, so the answer never
+  tells whether an account exists). Every attempt is recorded with its address and audited.
 - A successful login opens a session: a random token handed to the browser session, stored only as
   its SHA-256. ``check_session`` runs on every dashboard rerun: the session ends after
   ``idle_minutes`` without use, ``max_hours`` after login, when the account is disabled or its
@@ -18,13 +19,15 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from pipelines.auth import store
+from pipelines.auth import store, throttle
 from pipelines.auth.audit import audit
 from pipelines.auth.store import AuthSettings
+from pipelines.capabilities import require
 from pipelines.settings import Paths
 from pipelines.state import open_state, transaction
 
@@ -155,8 +158,11 @@ def _row_account(r) -> Account:
 
 
 def add_user(paths: Paths, username: str, role: str, password: str, *, department: str | None = None,
-             created_by: str = "cli", settings: AuthSettings | None = None, source: str = "cli") -> Account:
-    """Create an account (``department`` required for role opd, refused for the others)."""
+             created_by: str = "cli", settings: AuthSettings | None = None, source: str = "cli",
+             actor: Any = None) -> Account:
+    """Create an account (``department`` required for role opd, refused for the others). ``actor``: who
+    asks (None = the command-line operator); refused without ``manage_users``."""
+    require(actor, "manage_users")
     settings = settings or AuthSettings.from_env()
     u = check_username(username)
     r = check_role(role)
@@ -195,8 +201,10 @@ def list_users(paths: Paths) -> list[Account]:
         return [_row_account(r) for r in con.execute("SELECT * FROM accounts ORDER BY username").fetchall()]
 
 
-def set_active(paths: Paths, username: str, active: bool, *, by: str = "cli", source: str = "cli") -> Account:
-    """Disable (ending its sessions) or enable an account."""
+def set_active(paths: Paths, username: str, active: bool, *, by: str = "cli", source: str = "cli",
+               actor: Any = None) -> Account:
+    """Disable (ending its sessions) or enable an account; refused without ``manage_users``."""
+    require(actor, "manage_users")
     acc = get_user(paths, username)
     with open_state(paths) as con, transaction(con):
         con.execute("UPDATE accounts SET active = ? WHERE username = ?", [int(active), acc.username])
@@ -207,8 +215,10 @@ def set_active(paths: Paths, username: str, active: bool, *, by: str = "cli", so
 
 
 def set_password(paths: Paths, username: str, password: str, *, by: str = "cli",
-                 settings: AuthSettings | None = None, source: str = "cli") -> Account:
-    """Change the password (ending the account's sessions and clearing its lock-out)."""
+                 settings: AuthSettings | None = None, source: str = "cli", actor: Any = None) -> Account:
+    """Change the password (ending the account's sessions and clearing its lock-out); refused without
+    ``manage_users``."""
+    require(actor, "manage_users")
     settings = settings or AuthSettings.from_env()
     acc = get_user(paths, username)
     check_password(password, acc.username, settings)
@@ -227,89 +237,78 @@ def set_password(paths: Paths, username: str, password: str, *, by: str = "cli",
 # ---------------------------------------------------------------- login and lock-out
 
 
-def _failures_since(con, username: str, since: str) -> list[str]:
-    """Times of failed attempts (not those refused by the lock) after ``since`` and after the last
-    success, newest first."""
-    last_ok = con.execute("SELECT max(at) FROM login_attempts WHERE username = ? AND ok = 1", [username]).fetchone()[0]
-    if last_ok and last_ok > since:
-        since = last_ok
-    return [r[0] for r in con.execute(
-        "SELECT at FROM login_attempts WHERE username = ? AND ok = 0 AND reason IN ('password', 'unknown', "
-        "'disabled') AND at > ? ORDER BY at DESC", [username, since]).fetchall()]
-
-
-def _recent_failures(con, username: str, at: dt.datetime, settings: AuthSettings) -> list[str]:
-    """Failures within the window (since the last success), newest first."""
-    return _failures_since(con, username, store.ts(at - dt.timedelta(minutes=settings.window_minutes)))
-
-
-def lock_status(paths: Paths, username: str, *, at: dt.datetime | None = None,
+def lock_status(paths: Paths, username: str, *, at: dt.datetime | None = None, client: str | None = None,
                 settings: AuthSettings | None = None) -> dt.datetime | None:
-    """Until when the name is locked out, or None."""
+    """Until when tries for this name from this client wait (a growing delay, pipelines.auth.throttle), or None."""
     settings = settings or AuthSettings.from_env()
     at = at or store.now()
     with open_state(paths) as con:
-        return _locked_until(con, normalize_username(username)[:80], at, settings)
+        w = throttle.wait(con, normalize_username(username)[:80], client or throttle.UNKNOWN_CLIENT, at, settings)
+    return w.until if w else None
 
 
-def _locked_until(con, username: str, at: dt.datetime, settings: AuthSettings) -> dt.datetime | None:
-    """Locked when the last ``max_failures`` failures fall within ``window_minutes``: until
-    ``lock_minutes`` after the last of them."""
-    n = settings.max_failures
-    since = store.ts(at - dt.timedelta(minutes=settings.window_minutes + settings.lock_minutes))
-    fails = _failures_since(con, username, since)
-    if len(fails) < n:
-        return None
-    last, nth = store.parse_ts(fails[0]), store.parse_ts(fails[n - 1])
-    if last - nth > dt.timedelta(minutes=settings.window_minutes):
-        return None
-    until = last + dt.timedelta(minutes=settings.lock_minutes)
-    return until if until > at else None
+def _attempt(con, u: str, t: str, ok: bool, reason: str, client: str) -> None:
+    with transaction(con):
+        con.execute("INSERT INTO login_attempts (username, at, ok, reason, client) VALUES (?, ?, ?, ?, ?)",
+                    [u, t, int(ok), reason, client])
+
+
+def _from(client: str) -> str:
+    return "" if client == throttle.UNKNOWN_CLIENT else f" (alamat {client})"
+
+
+_FAIL_DETAIL = {"unknown": "nama pengguna tidak dikenal", "password": "kata sandi salah", "disabled": "akun nonaktif"}
+
+
+def _failed(paths: Paths, con, u: str, t: str, reason: str, client: str, at: dt.datetime,
+            settings: AuthSettings) -> LoginResult:
+    _attempt(con, u, t, False, reason, client)
+    left = throttle.failures_left(con, client, at, settings)
+    audit(paths, u, "login_failed", _FAIL_DETAIL[reason] + _from(client), at=at)
+    if reason == "disabled":
+        return LoginResult(False, "Akun ini dinonaktifkan. Hubungi admin koordinator.")
+    msg = GENERIC_FAILURE
+    if 0 < left <= 2:
+        msg += f" Sisa {left} percobaan sebelum percobaan berikutnya harus menunggu."
+    elif left <= 0:
+        w = throttle.wait(con, u, client, at, settings)
+        if w is not None:
+            msg += f" Percobaan berikutnya baru dapat dilakukan dalam {w.seconds(at)} detik."
+    return LoginResult(False, msg, failures_left=max(left, 0))
 
 
 def login(paths: Paths, username: str, password: str, *, at: dt.datetime | None = None,
-          settings: AuthSettings | None = None) -> LoginResult:
-    """Check a name and password; on success open a session (``result.token``)."""
+          settings: AuthSettings | None = None, client: str | None = None) -> LoginResult:
+    """Check a name and password from ``client`` (its address); on success open a session (``result.token``).
+    Too many failures from that address, or for that name, make the next try wait (pipelines.auth.throttle)."""
     settings = settings or AuthSettings.from_env()
     at = at or store.now()
     u = normalize_username(username)[:80]
+    c = (client or throttle.UNKNOWN_CLIENT)[:64]
     t = store.ts(at)
     with open_state(paths) as con:
-        locked = _locked_until(con, u, at, settings)
-        if locked is not None:
-            with transaction(con):
-                con.execute("INSERT INTO login_attempts (username, at, ok, reason) VALUES (?, ?, 0, 'locked')", [u, t])
-            minutes = max(1, int((locked - at).total_seconds() // 60) + 1)
-            audit(paths, u, "login_locked", f"terkunci sampai {store.ts(locked)}", at=at)
-            return LoginResult(False, f"Terlalu banyak percobaan gagal. Akun dikunci sementara; coba lagi dalam "
-                                      f"{minutes} menit atau hubungi admin koordinator.", locked_until=locked)
+        w = throttle.wait(con, u, c, at, settings)
+        if w is not None:
+            _attempt(con, u, t, False, "throttled", c)
+            audit(paths, u, "login_locked", f"ditunda sampai {store.ts(w.until)} (per "
+                  f"{'alamat' if w.scope == 'address' else 'nama pengguna'}){_from(c)}", at=at)
+            return LoginResult(False, w.message(at), locked_until=w.until)
         row = con.execute("SELECT * FROM accounts WHERE username = ?", [u]).fetchone()
         good = _verify(row["password_hash"] if row else _DUMMY_HASH, password or "") and row is not None
         if not good or not row["active"]:
             reason = "unknown" if row is None else ("password" if not good else "disabled")
-            with transaction(con):
-                con.execute("INSERT INTO login_attempts (username, at, ok, reason) VALUES (?, ?, 0, ?)", [u, t, reason])
-            left = settings.max_failures - len(_recent_failures(con, u, at, settings))
-            audit(paths, u, "login_failed", {"unknown": "nama pengguna tidak dikenal", "password": "kata sandi salah",
-                                             "disabled": "akun nonaktif"}[reason], at=at)
-            if reason == "disabled":
-                return LoginResult(False, "Akun ini dinonaktifkan. Hubungi admin koordinator.")
-            msg = GENERIC_FAILURE
-            if 0 < left <= 2:
-                msg += f" Sisa {left} percobaan sebelum akun dikunci {int(settings.lock_minutes)} menit."
-            elif left <= 0:
-                msg += f" Akun dikunci {int(settings.lock_minutes)} menit."
-            return LoginResult(False, msg, failures_left=max(left, 0))
+            return _failed(paths, con, u, t, reason, c, at, settings)
         token = secrets.token_urlsafe(32)
         with transaction(con):
-            con.execute("INSERT INTO login_attempts (username, at, ok, reason) VALUES (?, ?, 1, 'ok')", [u, t])
+            con.execute("INSERT INTO login_attempts (username, at, ok, reason, client) VALUES (?, ?, 1, 'ok', ?)",
+                        [u, t, c])
             con.execute("INSERT INTO auth_sessions (token_hash, username, created_at, last_seen) VALUES (?, ?, ?, ?)",
                         [_token_hash(token), u, t, t])
             con.execute("UPDATE accounts SET last_login_at = ? WHERE username = ?", [t, u])
             if _HASHER.check_needs_rehash(row["password_hash"]):
                 con.execute("UPDATE accounts SET password_hash = ? WHERE username = ?", [hash_password(password), u])
         acc = _row_account(con.execute("SELECT * FROM accounts WHERE username = ?", [u]).fetchone())
-    audit(paths, u, "login_ok", None, at=at)
+    audit(paths, u, "login_ok", _from(c).strip(" ()") or None, at=at)
     return LoginResult(True, "Berhasil masuk.", account=acc, token=token)
 
 

@@ -88,10 +88,15 @@ class AuthSettings:
 
     idle_minutes: float = 8 * 60  # MONEV_SESSION_IDLE_MINUTES: a session unused this long ends
     max_hours: float = 24  # MONEV_SESSION_MAX_HOURS: a session ends this long after login, used or not
-    max_failures: int = 5  # MONEV_LOGIN_MAX_FAILURES: failed logins within the window ...
+    max_failures: int = 5  # MONEV_LOGIN_MAX_FAILURES: failed logins from one address within the window ...
     window_minutes: float = 15  # MONEV_LOGIN_WINDOW_MINUTES
-    lock_minutes: float = 15  # MONEV_LOGIN_LOCK_MINUTES: ... lock the account this long after the last one
+    lock_minutes: float = 15  # MONEV_LOGIN_LOCK_MINUTES: ... then a growing delay, at most this long
     min_password_length: int = 10
+    address_step_seconds: float = 60  # MONEV_LOGIN_DELAY_SECONDS: first delay per address, doubling
+    account_max_failures: int = 10  # MONEV_LOGIN_ACCOUNT_MAX_FAILURES: failures for one name, all addresses
+    account_step_seconds: float = 30  # first delay per account, doubling ...
+    account_max_delay_seconds: float = 300  # MONEV_LOGIN_ACCOUNT_MAX_DELAY_SECONDS: ... at most this long
+    known_client_days: float = 30  # an address the account logged in from is exempt from the account delay
 
     @classmethod
     def from_env(cls) -> AuthSettings:
@@ -102,4 +107,8 @@ class AuthSettings:
             max_failures=int(_env_number("MONEV_LOGIN_MAX_FAILURES", d.max_failures)),
             window_minutes=_env_number("MONEV_LOGIN_WINDOW_MINUTES", d.window_minutes),
             lock_minutes=_env_number("MONEV_LOGIN_LOCK_MINUTES", d.lock_minutes),
+            address_step_seconds=_env_number("MONEV_LOGIN_DELAY_SECONDS", d.address_step_seconds),
+            account_max_failures=int(_env_number("MONEV_LOGIN_ACCOUNT_MAX_FAILURES", d.account_max_failures)),
+            account_max_delay_seconds=_env_number("MONEV_LOGIN_ACCOUNT_MAX_DELAY_SECONDS",
+                                                  d.account_max_delay_seconds),
         )

@@ -24,7 +24,9 @@ from pipelines import __version__
 from pipelines.build.discover import RawFile
 from pipelines.build.profile_choice import chosen_profiles
 from pipelines.ingest import FileRefused, Profile, StagedFile, stage_file
+from pipelines.ingest.limits import symlink_refusal
 from pipelines.masterdata import MasterData
+from pipelines.pemda.mismatch import staged_warnings
 from pipelines.settings import Paths
 
 # Bump when the meaning of a staged row changes (readers, parsing, matching).
@@ -99,6 +101,7 @@ def _meta_of(rf: RawFile, sf: StagedFile) -> dict[str, Any]:
             for n in sf.names
         ],
         "notes": sf.notes,
+        "title_block": sf.title_block,
         "refused": None,
     }
 
@@ -139,6 +142,8 @@ class StagingCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         name = self.entry_name(rf)
         try:
+            if rf.is_link:
+                raise symlink_refusal(rf.name)
             sf = stage_file(rf.path, self.md, profiles, rel_path=rf.rel_path, salt=self.salt, now=now,
                             profile_name=self.chosen.get(rf.file_hash))
         except FileRefused as exc:
@@ -151,6 +156,7 @@ class StagingCache:
         sf.rows.write_parquet(tmp, compression="zstd", statistics=False)
         os.replace(tmp, rows_p)
         meta = _meta_of(rf, sf)
+        meta["pemda_warnings"] = staged_warnings(sf, self.md, rf.rel_path)
         self._write_json(self.dir / f"{name}.json", meta)
         return StagedEntry(meta, rows_p), False
 

@@ -12,17 +12,21 @@ from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
 
 def _print_reconciliation(result) -> None:
     from pipelines import fmt
+    from pipelines.build.reconcile import identity_label
+    from pipelines.safe_text import shown_name
 
     rows = [f for f in result.files]
     if not rows:
         return
-    head = ("Berkas", "Profil", "Dibaca", "Dimuat", "Karantina", "Dilewati", "Peringatan", "Keterangan")
+    pending = any(f.rows_pending for f in rows)
+    head = ("Berkas", "Profil", "Dibaca", "Dimuat", "Karantina", "Dilewati", "Tertunda" if pending else "",
+            "Peringatan", "Keterangan")
     table = []
     for f in rows:
         if f.status == "refused":
             note = "DITOLAK"
         elif f.status == "duplicate":
-            note = f"identik dengan {f.duplicate_of}"
+            note = f"identik dengan {shown_name(f.duplicate_of)}"
         else:
             note = "dari cache" if f.cached else "dibaca"
             if f.rows_released:
@@ -37,10 +41,11 @@ def _print_reconciliation(result) -> None:
                 fmt.number(f.rows_loaded),
                 fmt.number(f.rows_quarantined),
                 fmt.number(f.rows_skipped),
+                fmt.number(f.rows_pending) if pending else "",
                 fmt.number(f.warnings),
             )
         )
-        table.append((f.rel_path, f.profile or "-", *nums[:5], note))
+        table.append((shown_name(f.rel_path), f.profile or "-", *nums[:6], note))
     ok = [f for f in rows if f.status == "ok"]
     if ok:
         table.append(
@@ -51,12 +56,16 @@ def _print_reconciliation(result) -> None:
                 fmt.number(sum(f.rows_loaded for f in ok)),
                 fmt.number(sum(f.rows_quarantined for f in ok)),
                 fmt.number(sum(f.rows_skipped for f in ok)),
+                fmt.number(sum(f.rows_pending for f in ok)) if pending else "",
                 fmt.number(sum(f.warnings for f in ok)),
-                "dibaca = dimuat + karantina + dilewati",
+                identity_label(ok),
             )
         )
+    keep = [i for i in range(len(head)) if i != 6 or pending]
+    head = tuple(head[i] for i in keep)
+    table = [tuple(r[i] for i in keep) for r in table]
     widths = [max(len(str(r[i])) for r in [head, *table]) for i in range(len(head))]
-    right = {2, 3, 4, 5, 6}
+    right = {2, 3, 4, 5, 6, 7} - {len(head) - 1}
 
     def line(r) -> str:
         return "  ".join(str(v).rjust(widths[i]) if i in right else str(v).ljust(widths[i]) for i, v in enumerate(r))
@@ -74,6 +83,9 @@ def _report(result, paths) -> None:
     from pipelines import fmt
 
     _print_reconciliation(result)
+    for f in result.files:
+        for w in f.pemda_warnings:
+            typer.secho("\n" + w, err=True, fg=typer.colors.YELLOW)
     for f in result.files:
         if f.status == "refused" and f.message:
             typer.secho("\n" + f.message, err=True, fg=typer.colors.RED)

@@ -30,8 +30,10 @@ import polars as pl
 from pipelines import __version__, fmt
 from pipelines.build.cache import StagedEntry, StagingCache
 from pipelines.build.discover import RawFile, discover
+from pipelines.build.reconcile import mark_unpublished
 from pipelines.build.settings import IngestSettings, load_ingest_settings
 from pipelines.ingest import load_profiles
+from pipelines.ingest.enrich import declared_as_of
 from pipelines.ingest.profiles import Profile, validate_channels
 from pipelines.masterdata import MasterData, load_master_data
 from pipelines.settings import Paths, pii_salt
@@ -74,10 +76,12 @@ class FileOutcome:
     rows_released: int = 0
     rows_skipped: int = 0
     rows_warned: int = 0
+    rows_pending: int = 0  # read but not loaded: the run was refused or held (pipelines.build.reconcile)
     warnings: int = 0
     blocking_share: float = 0.0
     gate: str = "ok"
     skipped: dict[str, int] = field(default_factory=dict)
+    pemda_warnings: list[str] = field(default_factory=list)  # the file names another pemda (pipelines.pemda.mismatch)
 
 
 @dataclass
@@ -202,6 +206,7 @@ def run_pipeline(
     except BuildError as exc:
         result.status = result.status if result.status in ("refused", "blocked") else "error"
         result.message = str(exc)
+        mark_unpublished(result)
     except Exception as exc:  # a ConfigError or a bug: still record the run
         from pipelines.masterdata import ConfigError
 
@@ -307,6 +312,7 @@ def _run_locked(
         out.rows_read = m["rows_read"]
         out.rows_skipped = sum(m["skipped"].values())
         out.skipped = dict(m["skipped"])
+        out.pemda_warnings = list(m.get("pemda_warnings") or [])
         staged.append((rf, entry, out))
     result.timings["stage"] = round(time.perf_counter() - t, 3)
     if not from_staging:
@@ -393,7 +399,7 @@ def _build(
             m = entry.meta
             sdate = snap(entry, rf)
             out.snapshot_date = sdate.isoformat()
-            end = _end_of_day(sdate) if m.get("snapshot_date_source") == "name" else now
+            end = _end_of_day(sdate) if m.get("snapshot_date_source") in ("name", "title_block") else now
             df = entry.rows().with_columns(
                 pl.lit(rf.file_hash).alias("file_hash"),
                 pl.lit(rf.name).alias("file_name"),
@@ -504,6 +510,7 @@ def _build(
         if as_of_ts is None:
             as_of_ts = now
             earliest_rep = now
+        as_of_ts = max(as_of_ts, declared_as_of([e.meta for _, e, _ in staged]) or as_of_ts)
         from pipelines.calendar import build_calendar
 
         build_calendar(
@@ -543,6 +550,9 @@ def _build(
 
         result.evidence = copy_evidence_to_warehouse(con, paths)
         ev_fp = evidence_fingerprint(load_evidence(con)[0])
+        from pipelines.officers.facts import copy_register_facts  # the register: only "has a current SK"
+
+        ev_fp += copy_register_facts(con, paths, md.department_names, as_of_ts.date())
         _write_lineage(con, md, staged, result, as_of_ts, now, ev_fp)
         result.as_of = as_of_ts.date()
         tm["lineage"] = round(time.perf_counter() - t, 3)

@@ -20,17 +20,20 @@ import polars as pl
 
 from pipelines.ingest.dates import is_null_token, parse_column
 from pipelines.ingest.detect import HeaderMatch, choose_profile
+from pipelines.ingest.enrich import body_and_wilayah, combine_time, expand_flags, title_snapshot_date
 from pipelines.ingest.errors import refuse
+from pipelines.ingest.limits import read_limits
 from pipelines.ingest.matching import (
     channel_slug,
     flag_value,
     infer_channel,
     match_values,
+    national_category_ids,
     status_map,
 )
 from pipelines.ingest.pii import contact_key_expr, redact_expr, redact_series, redact_text
 from pipelines.ingest.profiles import PII_FIELDS, TIMESTAMP_FIELDS, Profile, header_keys
-from pipelines.ingest.readers import ROW, FileInfo, load_csv_body, read_file
+from pipelines.ingest.readers import ROW, FileInfo, load_csv_body, read_file, title_block
 from pipelines.masterdata import STATUS_DEFAULT_STEPS, STEPS, MasterData
 
 SKIP_KINDS = ("blank", "title", "subtotal", "header")
@@ -75,9 +78,12 @@ STAGED_SCHEMA: dict[str, pl.DataType] = {
     "satisfaction": pl.Int32,
     "satisfaction__raw": pl.String,
     "reporter_hash": pl.String,
+    "surplus_fields__raw": pl.String,  # CSV values beyond the header's width (pipelines.ingest.limits)
     # kpi-spec.md "Status says whether, dates say when": which steps this file's
     # source dates (profile `timed_steps`) and the steps its status label implies
     # beyond the canonical status's own (statuses.yaml / profile `implies`).
+    **{c: pl.String for c in ("source_category_id", "source_department_id", "parent_agency", "province", "regency",
+                             "status_reason")},
     "times_verification": pl.Boolean,
     "times_response": pl.Boolean,
     "times_resolution": pl.Boolean,
@@ -120,6 +126,9 @@ class StagedFile:
     snapshot_date_source: str
     names: list[NameReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The title block above the header, label as written -> value (readers.title_block):
+    # for SP4N-LAPOR! "Laporan Ringkas" Judul Laporan, Nama Instansi, Tanggal Generate, Periode Masuk, Pengelola.
+    title_block: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_skipped(self) -> int:
@@ -214,6 +223,31 @@ def _map_distinct(col: pl.Expr, mapping: dict[str, object], dtype: pl.DataType) 
     return col.replace_strict(mapping, default=None, return_dtype=dtype)
 
 
+SOURCE_DETAIL = {
+    # staged column: profile field (SP4N-LAPOR! Laporan Ringkas; no personal data)
+    "source_category_id": "category_id",
+    "source_department_id": "department_id",
+    "parent_agency": "parent_agency",
+    "province": "province",
+    "regency": "regency",
+    "status_reason": "status_reason",
+}
+
+
+def source_detail_columns(df: pl.DataFrame) -> list[pl.Expr]:
+    """The source's own identifiers and location of the report, as written
+    (the free-text reason for postponing/archiving with personal data redacted)."""
+    out = []
+    for col, f in SOURCE_DETAIL.items():
+        e = _col(df, f)
+        if f in ("category_id", "department_id") and f in df.columns:
+            e = clean_id(e)
+        if f == "status_reason":
+            e = redact_expr(e)
+        out.append(e.alias(col))
+    return out
+
+
 def step_columns(label: pl.Expr, p: Profile, md: MasterData) -> list[pl.Expr]:
     """times_<step> (the profile's `timed_steps`) and status_implies: the steps a
     status label implies beyond its canonical status (statuses.yaml and profile
@@ -252,7 +286,7 @@ def stage_file(
     """
     name = path.name
     rel_path = rel_path or name
-    info = read_file(path, data)
+    info = read_file(path, data, limits=read_limits(md.config_dir))
     matches = choose_profile(info, profiles, name, rel_path, forced=profile_name)
     profile = matches[0].profile
 
@@ -302,22 +336,15 @@ def stage_file(
         )
 
     rows, names = _to_canonical(raw, profile, md, channel, salt)
-    snap = snapshot_date_from_name(name)
-    snap_src = "name"
-    if snap is None:
-        snap_src = "content"
-        now = now or dt.datetime.now()
-        latest = rows.select(
-            pl.max_horizontal([pl.col(c).filter(pl.col(c) <= now).max() for c in TIMESTAMP_FIELDS])
-        ).item()
-        snap = latest.date() if latest is not None else None
+    block = title_block([row for m in matches for row in m.grid.head[: m.header_pos]])
+    snap, snap_src = _snapshot_date(rows, profile, block, name, now)
     columns: list[tuple[str, str | None]] = []
     for m in matches:
         inv = {i: f for f, i in m.columns.items()}
         for i, h in m.headers.items():
             if (h, inv.get(i)) not in columns:
                 columns.append((h, inv.get(i)))
-    notes = []
+    notes = list(info.notes)
     dups = sorted({d for m in matches for d in m.duplicates})
     if dups:
         notes.append("Kolom ganda diabaikan (kolom pertama yang dipakai): " + ", ".join(dups))
@@ -340,7 +367,24 @@ def stage_file(
         snapshot_date_source=snap_src,
         names=names,
         notes=notes,
+        title_block=block,
     )
+
+
+def _snapshot_date(
+    rows: pl.DataFrame, profile: Profile, block: dict[str, str], name: str, now: dt.datetime | None
+) -> tuple[dt.date | None, str]:
+    """The export's as-of date: the title block's (profile `title_block.snapshot_date`,
+    e.g. Tanggal Generate), else a date in the file name, else the latest timestamp inside."""
+    snap = title_snapshot_date(block, profile)
+    if snap is not None:
+        return snap, "title_block"
+    snap = snapshot_date_from_name(name)
+    if snap is not None:
+        return snap, "name"
+    now = now or dt.datetime.now()
+    latest = rows.select(pl.max_horizontal([pl.col(c).filter(pl.col(c) <= now).max() for c in TIMESTAMP_FIELDS])).item()
+    return (latest.date() if latest is not None else None), "content"
 
 
 def _file_channel(
@@ -398,13 +442,15 @@ def _classify(info: FileInfo, m: HeaderMatch, name: str) -> tuple[pl.DataFrame, 
     n_read = df.height
     if n_read == 0:
         return pl.DataFrame(), {}, 0
-    cells = [c for c in df.columns if c != ROW]
+    cells = [c for c in df.columns if c not in (ROW, "__surplus")]
     field_cols = {f: f"c{i}" for f, i in m.columns.items() if f"c{i}" in df.columns}
-    df = _clean_columns(df, list(dict.fromkeys(field_cols.values())))
+    df = combine_time(_clean_columns(df, list(dict.fromkeys(field_cols.values()))), field_cols)
     # A row whose report date parses is data; only the others need the heuristics below.
     rep = field_cols.get("reported_at")
     if rep:
-        rep_dt = parse_column(df.get_column(rep), day_first=m.profile.day_first, timezone=m.profile.timezone)
+        rep_dt = parse_column(
+            df.get_column(rep), day_first=m.profile.day_first, timezone=m.profile.timezone, formats=m.profile.date_formats
+        )
     else:
         rep_dt = pl.Series([None] * df.height, dtype=pl.Datetime("us"))
     df = df.with_columns(rep_dt.alias("__reported"))
@@ -443,7 +489,8 @@ def _classify(info: FileInfo, m: HeaderMatch, name: str) -> tuple[pl.DataFrame, 
     rest = rest.with_columns(kind.alias("__kind"))
     counts = dict(rest.group_by("__kind").len().iter_rows())
     keep = [pl.lit(g.sheet, dtype=pl.String).alias("sheet"), pl.col(ROW).alias("source_row"),
-            *[pl.col(c).alias(f) for f, c in field_cols.items()], pl.col("__reported")]
+            *[pl.col(c).alias(f) for f, c in field_cols.items()], pl.col("__reported"),
+            _col(df, "__surplus").alias("__surplus")]
     data = pl.concat([sure.select(keep), rest.filter(pl.col("__kind") == "data").select(keep)]).sort("source_row")
     return data, {k: v for k, v in counts.items() if k != "data"}, n_read
 
@@ -470,13 +517,15 @@ def _to_canonical(
     raw: pl.DataFrame, p: Profile, md: MasterData, file_channel: str | None, salt: bytes
 ) -> tuple[pl.DataFrame, list[NameReport]]:
     """Map the data rows of a file to STAGED_SCHEMA (vectorised; names matched on distinct values)."""
-    df = raw
+    df = expand_flags(body_and_wilayah(raw), p)
     names: list[NameReport] = []
     exprs: list[pl.Expr] = [pl.col("sheet"), pl.col("source_row")]
 
     # --- timestamps: each date column parsed once (reported_at already while classifying rows)
     parsed = {
-        c: parse_column(df.get_column(c), day_first=p.day_first, timezone=p.timezone).alias(f"__dt_{c}")
+        c: parse_column(df.get_column(c), day_first=p.day_first, timezone=p.timezone, formats=p.date_formats).alias(
+            f"__dt_{c}"
+        )
         for c in (*TIMESTAMP_FIELDS[1:], "updated_at")
         if c in df.columns
     }
@@ -543,6 +592,8 @@ def _to_canonical(
             "berkadar_pengawasan"
         ),
     ]
+    raw_category = _col(df, "category")
+    df = national_category_ids(df, md)  # LAPOR!'s `ID Kategori` -> the city's category (category_map.yaml)
     for kind in ("category", "department", "kecamatan", "kelurahan"):
         vals = distinct(kind)
         matched = match_values(kind, vals, md)
@@ -558,8 +609,9 @@ def _to_canonical(
         if kind == "department":
             exprs.append(redact_expr(_col(df, kind)).alias("department_raw"))
         else:
-            exprs.append(_col(df, kind).alias(f"{kind}__raw"))
-    ch_map = {v: md.channel_exact(v) for v in distinct("channel")}
+            exprs.append((raw_category if kind == "category" else _col(df, kind)).alias(f"{kind}__raw"))
+    exprs += source_detail_columns(df)
+    ch_map = {v: md.channel_for(v) for v in distinct("channel")}
     ch_expr = _map_distinct(_col(df, "channel"), ch_map, pl.String)
     exprs += [
         pl.coalesce([ch_expr, pl.lit(file_channel, dtype=pl.String)]).alias("channel"),
@@ -607,6 +659,7 @@ def _to_canonical(
         )
     )
     exprs.append(_col(df, "reporter_name").alias("__name"))
+    exprs.append(_col(df, "__surplus").alias("surplus_fields__raw"))
 
     out = df.select(exprs)
     out = _finish_in_duckdb(out, p, salt)

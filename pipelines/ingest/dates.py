@@ -38,10 +38,12 @@ for _num, _words in enumerate(
 _DAY_NAMES = r"^(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b[,.]?\s*"
 _NOISE = r"\b(?:pukul|jam|pkl|wib|wita|wit)\b\.?"
 
-_TIME = r"(?:[ t]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?)?"
+# A 12-hour clock ("12:00:03 AM", "4.05 p.m.") is read wherever a time is.
+_AMPM = r"(?:\s*([ap])\.?\s?m\.?)?"
+_TIME = r"(?:[ t]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?" + _AMPM + r")?"
 _YMD = r"^(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})" + _TIME + r"\s*(z|[+-]\d{2}:?\d{2})?$"
-_DMY = r"^(\d{1,2})[-/. ]+(\d{1,2})[-/. ]+(\d{4}|\d{2})" + r"(?:[ t,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$"
-_DMONY = r"^(\d{1,2})[-/. ]*([a-z]+)\.?[-/. ,]*(\d{4}|\d{2})" + r"(?:[ t,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$"
+_DMY = r"^(\d{1,2})[-/. ]+(\d{1,2})[-/. ]+(\d{4}|\d{2})" + r"(?:[ t,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?" + _AMPM + r")?$"
+_DMONY = r"^(\d{1,2})[-/. ]*([a-z]+)\.?[-/. ,]*(\d{4}|\d{2})" + r"(?:[ t,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?" + _AMPM + r")?$"
 _COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 _SERIAL = r"^(\d{5})(?:\.(\d+))?$"
 
@@ -64,7 +66,23 @@ def is_null_token(expr: pl.Expr) -> pl.Expr:
     return expr.is_null() | expr.str.strip_chars().str.to_lowercase().is_in(NULL_TOKENS)
 
 
-def _build(y: pl.Expr, mo: pl.Expr, d: pl.Expr, h: pl.Expr, mi: pl.Expr, sec: pl.Expr) -> pl.Expr:
+def _hour24(h: pl.Expr, ampm: pl.Expr | None) -> pl.Expr:
+    """12 AM -> 0, 1..11 PM -> 13..23; an hour over 12 with AM/PM is no time at all."""
+    if ampm is None:
+        return h
+    hi = h.cast(pl.Int32, strict=False)
+    conv = (
+        pl.when(hi > 12).then(None)
+        .when(ampm == "a").then(pl.when(hi == 12).then(0).otherwise(hi))
+        .otherwise(pl.when(hi == 12).then(12).otherwise(hi + 12))
+    )
+    return pl.when(ampm.is_null()).then(h).otherwise(conv.cast(pl.String))
+
+
+def _build(
+    y: pl.Expr, mo: pl.Expr, d: pl.Expr, h: pl.Expr, mi: pl.Expr, sec: pl.Expr, ampm: pl.Expr | None = None
+) -> pl.Expr:
+    h = _hour24(h, ampm)
     txt = pl.concat_str(
         [
             y, pl.lit("-"), _pad(mo), pl.lit("-"), _pad(d), pl.lit(" "),
@@ -102,13 +120,17 @@ def parse_values(values: pl.Series, *, day_first: bool = True, timezone: str = "
     day, month = (dm.field("1"), dm.field("2")) if day_first else (dm.field("2"), dm.field("1"))
     months = {k: str(v) for k, v in MONTH_WORDS.items()}
     f = f.with_columns(
-        _build(y.field("1"), y.field("2"), y.field("3"), y.field("4"), y.field("5"), y.field("6")).alias("t_ymd"),
-        y.field("7").alias("off"),
-        _build(_year4(dm.field("3")), month, day, dm.field("4"), dm.field("5"), dm.field("6")).alias("t_dmy"),
+        _build(
+            y.field("1"), y.field("2"), y.field("3"), y.field("4"), y.field("5"), y.field("6"), y.field("7")
+        ).alias("t_ymd"),
+        y.field("8").alias("off"),
+        _build(_year4(dm.field("3")), month, day, dm.field("4"), dm.field("5"), dm.field("6"), dm.field("7")).alias(
+            "t_dmy"
+        ),
         _build(
             _year4(dn.field("3")),
             dn.field("2").replace_strict(months, default=None, return_dtype=pl.String),
-            dn.field("1"), dn.field("4"), dn.field("5"), dn.field("6"),
+            dn.field("1"), dn.field("4"), dn.field("5"), dn.field("6"), dn.field("7"),
         ).alias("t_dmon"),
         _build(cp.field("1"), cp.field("2"), cp.field("3"), pl.lit(None), pl.lit(None), pl.lit(None)).alias("t_cmp"),
         pl.when(pl.col("serial").is_between(20000, 80000))
@@ -174,14 +196,19 @@ def lookup_expr(expr: pl.Expr, table: pl.DataFrame) -> pl.Expr:
     return expr.replace_strict(table["raw"], table["parsed"], default=None, return_dtype=pl.Datetime("us"))
 
 
-def parse_column(values: pl.Series, *, day_first: bool = True, timezone: str = "Asia/Jakarta") -> pl.Series:
+def parse_column(
+    values: pl.Series, *, day_first: bool = True, timezone: str = "Asia/Jakarta", formats: tuple[str, ...] = ()
+) -> pl.Series:
     """Parse one column of date strings (null where empty or unparseable).
 
-    The common machine-written forms are parsed over the whole column in one
-    vectorised pass each; only what remains (Indonesian month names, Excel
-    serials, offsets, ...) goes through the full parser, on distinct values.
+    ``formats`` (a profile's ``dates.formats``, strptime codes such as
+    ``%m/%d/%Y %I:%M:%S %p``) are tried first. The common machine-written forms
+    are parsed over the whole column in one vectorised pass each; only what
+    remains (month names, 12-hour clocks, Excel serials, offsets, ...) goes
+    through the full parser, on distinct values.
     """
     s = values.cast(pl.String).str.strip_chars()
+    explicit = list(formats)
     formats = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
     formats += ["%d/%m/%Y %H:%M", "%d/%m/%Y"] if day_first else ["%m/%d/%Y %H:%M", "%m/%d/%Y"]
     present = s.is_not_null()
@@ -190,7 +217,7 @@ def parse_column(values: pl.Series, *, day_first: bool = True, timezone: str = "
     # Try only the formats a sample of the column uses, most used first.
     sample = s.drop_nulls().head(2000)
     hits = {f: int(sample.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().sum()) for f in formats}
-    formats = sorted((f for f in formats if hits[f]), key=lambda f: -hits[f])
+    formats = explicit + sorted((f for f in formats if hits[f] and f not in explicit), key=lambda f: -hits[f])
     for fmt in formats:
         if int(parsed.is_not_null().sum()) == n_present:
             break

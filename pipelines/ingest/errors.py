@@ -18,7 +18,10 @@ class FileRefused(Exception):
 
 
 def refuse(file_name: str, reason: str, problem: str, todo: str) -> FileRefused:
-    """Build a FileRefused whose message reads: Berkas X ditolak: <problem>. <todo>."""
+    """Build a FileRefused whose message reads: Berkas X ditolak: <problem>. <todo>.
+    Control characters and bidi overrides in the name are shown escaped."""
+    from pipelines.safe_text import shown_name
+
     problem = problem.rstrip(". ")
     todo = todo.rstrip(". ")
-    return FileRefused(file_name, reason, f"Berkas {file_name} ditolak: {problem}. {todo}.")
+    return FileRefused(file_name, reason, f"Berkas {shown_name(file_name)} ditolak: {problem}. {todo}.")

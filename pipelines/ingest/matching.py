@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import polars as pl
 from rapidfuzz import fuzz, process
 
 from pipelines.masterdata import MasterData
@@ -37,10 +38,19 @@ def _strip_city(s: str, city_words: tuple[str, ...]) -> str:
 
 
 def _city_words(md: MasterData) -> tuple[str, ...]:
-    name = norm_words(md.city.get("name", ""))  # "kota blitar"
+    """The pemda's own name as it trails OPD names in exports, longest first:
+    "pemerintah kota blitar", "kota blitar", "pemkot blitar"; for a kabupaten also
+    "kab bandung" and "pemkab bandung" (SP4N-LAPOR! writes "Dinas Perhubungan Kab. Bandung")."""
+    name = norm_words(md.city.get("name", ""))  # "kota blitar" | "kabupaten bandung"
     pemda = norm_words(md.city.get("pemda", ""))  # "pemerintah kota blitar"
-    out = [p for p in (pemda, name, "pemkot " + name.split(" ", 1)[-1] if name else "") if p]
-    return tuple(out)
+    kind, _, place = name.partition(" ")
+    out = [pemda, name]
+    if place:
+        if kind in ("kabupaten", "kab"):
+            out += [f"kabupaten {place}", f"kab {place}", f"pemkab {place}", f"pemerintah kabupaten {place}"]
+        else:
+            out += [f"kota {place}", f"pemkot {place}", f"pemerintah kota {place}"]
+    return tuple(sorted({p for p in out if p}, key=len, reverse=True))
 
 
 class Matcher:
@@ -88,11 +98,12 @@ def _build_matchers(md: MasterData) -> dict[str, Matcher]:
     city = _city_words(md)
     deps = [(a, d.name) for d in md.departments for a in (d.name, d.short, *d.aliases)]
     cats = [(a, c.name) for c in md.categories for a in (c.name, *c.aliases)]
+    cats += [(a, target) for a, target in md.category_map_names.items()]
     kels = [(k, k) for k in md.kelurahan_names] + [(a, md.kelurahan_of(a)) for a in md.kelurahan_aliases]
     kecs = [(k, k) for k in md.kecamatan_names]
     return {
         "department": Matcher(deps, md.department_exact, md.department_fuzzy_threshold, city),
-        "category": Matcher(cats, md.category_exact, md.department_fuzzy_threshold),
+        "category": Matcher(cats, lambda r: md.category_exact(r) or md.national_category(r), md.department_fuzzy_threshold),
         "kelurahan": Matcher(kels, lambda r: md.kelurahan_of(_strip_prefix(r, "kel")), 90),
         "kecamatan": Matcher(kecs, lambda r: md.kecamatan_of(_strip_prefix(r, "kec")), 90),
     }
@@ -131,9 +142,34 @@ def match_values(kind: str, values: list[str], md: MasterData) -> dict[str, Name
                 nm2 = m.match(_strip_prefix(v, kind[:3]))
                 nm = nm2 if nm2.value else nm
             out[v] = nm
+        elif kind == "category":
+            # LAPOR!'s "Lainnya terkait X" is X (category_map.yaml `other_prefixes`).
+            nm = m.match(v)
+            inner = md.strip_other_prefix(v)
+            out[v] = m.match(inner) if nm.value is None and inner != v else nm
         else:
             out[v] = m.match(v)
     return out
+
+
+def national_category_ids(df: pl.DataFrame, md: MasterData) -> pl.DataFrame:
+    """Where a row's ``category_id`` (LAPOR!'s `ID Kategori`) is in category_map.yaml
+    `by_id`, its category becomes that city category before names are matched."""
+    if "category_id" not in df.columns or not md.category_map_ids:
+        return df
+    ids = df.get_column("category_id").drop_nulls().unique().to_list()
+    hits = {v: md.category_map_ids.get(_id_key(v)) for v in ids}
+    hits = {k: v for k, v in hits.items() if v}
+    if not hits:
+        return df
+    mapped = pl.col("category_id").replace_strict(hits, default=None, return_dtype=pl.String)
+    own = pl.col("category") if "category" in df.columns else pl.lit(None, dtype=pl.String)
+    return df.with_columns(pl.coalesce([mapped, own]).alias("category"))
+
+
+def _id_key(v: object) -> str:
+    s = str(v).strip()
+    return s[:-2] if s.endswith(".0") else s
 
 
 def flag_value(raw: str) -> bool | None:

@@ -116,6 +116,7 @@ FIELD_LABELS = {
     "lat": "lintang",
     "long": "bujur",
     "media_url": "tautan media",
+    "surplus_fields": "kolom lebih",
 }
 
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -186,6 +187,7 @@ class Profile:
     timezone: str = "Asia/Jakarta"
     has_time: bool = True
     date_formats: tuple[str, ...] = ()  # strptime formats tried first (`dates.formats`)
+    title_snapshot_labels: tuple[str, ...] = ()  # title-block labels holding the export date (`title_block.snapshot_date`)
     timed_steps: tuple[str, ...] = STEPS  # steps whose dates this source records
     status_implies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # norm_key(label) -> extra steps
     _alias_index: dict[str, str] = field(default_factory=dict, repr=False)
@@ -303,10 +305,13 @@ def parse_profile(data: dict, path: Path) -> Profile:
         status_required=bool(st.get("required", True)),
         status_when_missing=when_missing,
         status_labels=labels,
-        day_first=bool(dates.get("day_first", True)),
+        day_first=(not bool(dates["month_first"])) if "month_first" in dates else bool(dates.get("day_first", True)),
         timezone=str(dates.get("timezone") or "Asia/Jakarta"),
         has_time=bool(dates.get("has_time", True)),
         date_formats=_as_tuple(dates.get("formats"), "dates.formats", fname),
+        title_snapshot_labels=_as_tuple(
+            (data.get("title_block") or {}).get("snapshot_date"), "title_block.snapshot_date", fname
+        ),
         timed_steps=_steps(data.get("timed_steps", list(STEPS)), "timed_steps", fname),
         status_implies=parse_status_implies(st.get("implies"), fname),
     )

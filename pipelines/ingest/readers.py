@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest import limits as bounds
 from pipelines.ingest.errors import FileRefused, refuse
 
 ROW = "__row"
@@ -52,6 +53,34 @@ class FileInfo:
     encoding: str | None = None
     delimiter: str | None = None
     grids: list[Grid] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader did that the operator should know
+
+
+def title_block(rows: list[list[str]]) -> dict[str, str]:
+    """The label/value pairs of a title block above the header, as SP4N-LAPOR!'s
+    "Laporan Ringkas" writes it (``Nama Instansi | | Pemerintah Kabupaten X``,
+    ``Tanggal Generate | | 2025-11-14``, ``Pengelola | |``): the first non-empty
+    cell of a row is the label, the next non-empty cells (joined) its value, ''
+    when there is none. Rows of one cell that read as a sentence (a merged title
+    such as "DAFTAR LAPORAN ...") are not pairs and are left out; blank rows too.
+
+    This is the one place the title-block metadata of a file is read: the staged
+    file keeps it as ``StagedFile.title_block`` (label as written -> value)."""
+    out: dict[str, str] = {}
+    for row in rows:
+        cells = [(c or "").strip() for c in row]
+        filled = [i for i, c in enumerate(cells) if c]
+        if not filled:
+            continue
+        first = filled[0]
+        label = cells[first].rstrip(":").strip()
+        rest = [cells[i] for i in filled[1:]]
+        if not rest and (len(label) > 40 or first + 1 >= len(cells)):
+            continue  # a merged title line, not a label with an empty value
+        if len(label) > 60:
+            continue
+        out.setdefault(label, " ".join(r.lstrip(": ").strip() for r in rest).strip())
+    return out
 
 
 # ---------------------------------------------------------------- sniffing
@@ -129,10 +158,11 @@ def _records(text: str, delimiter: str, limit: int) -> list[list[str]]:
 
 
 # ---------------------------------------------------------------- readers
-def read_file(path: Path, data: bytes | None = None) -> FileInfo:
-    """Read any supported file into grids; raise FileRefused if it is not readable."""
+def read_file(path: Path, data: bytes | None = None, limits: bounds.ReadLimits | None = None) -> FileInfo:
+    """Read any supported file into grids; raise FileRefused if it is not readable or over a limit."""
     name = path.name
-    data = path.read_bytes() if data is None else data
+    lim = limits or bounds.ReadLimits()
+    data = bounds.read_bounded(path, lim) if data is None else bounds.checked_bytes(name, data, lim)
     kind = sniff_kind(data, name)
     if kind == "empty":
         raise refuse(name, "empty", "berkas kosong (0 baris)", "Ekspor ulang data dari sumbernya lalu simpan kembali berkasnya")
@@ -158,12 +188,14 @@ def read_file(path: Path, data: bytes | None = None) -> FileInfo:
                 "berkas ZIP ini bukan buku kerja Excel (XLSX)",
                 "Ekstrak dulu isinya, lalu letakkan berkas XLSX/CSV di dalamnya",
             )
-        return FileInfo("xlsx", grids=_read_excel(path, data, "xlsx"))
+        bounds.check_zip(name, data, lim)
+        return FileInfo("xlsx", grids=_read_excel(path, data, "xlsx", lim))
     if kind == "xls":
-        return FileInfo("xls", grids=_read_excel(path, data, "xls"))
+        return FileInfo("xls", grids=_read_excel(path, data, "xls", lim))
     if kind == "json":
-        return FileInfo("json", encoding="utf-8", grids=[_read_json(name, data)])
-    return _read_csv(name, data)
+        grid, notes = _read_json(name, data, lim)
+        return FileInfo("json", encoding="utf-8", grids=[grid], notes=notes)
+    return _read_csv(name, data, lim)
 
 
 def _is_xlsx(data: bytes) -> bool:
@@ -185,7 +217,7 @@ def _truncated(name: str, detail: str) -> FileRefused:
     )
 
 
-def _read_excel(path: Path, data: bytes, kind: str) -> list[Grid]:
+def _read_excel(path: Path, data: bytes, kind: str, lim: bounds.ReadLimits | None = None) -> list[Grid]:
     import fastexcel
 
     name = path.name
@@ -204,6 +236,7 @@ def _read_excel(path: Path, data: bytes, kind: str) -> list[Grid]:
             raise _truncated(name, f"lembar {sheet_name}: {str(exc).splitlines()[0][:120]}") from exc
         if df.height == 0 or df.width == 0:
             continue
+        bounds.check_frame(name, sheet_name, df, lim or bounds.ReadLimits())
         df = df.rename({c: f"c{i}" for i, c in enumerate(df.columns)}).with_columns(
             pl.all().cast(pl.String)
         )
@@ -221,7 +254,7 @@ def _read_excel(path: Path, data: bytes, kind: str) -> list[Grid]:
     return grids
 
 
-def _read_csv(name: str, data: bytes) -> FileInfo:
+def _read_csv(name: str, data: bytes, lim: bounds.ReadLimits | None = None) -> FileInfo:
     encoding = detect_encoding(data)
     utf8 = to_utf8(data, encoding)
     # Sample for delimiter and header detection: whole records from the first 256 KiB.
@@ -229,6 +262,7 @@ def _read_csv(name: str, data: bytes) -> FileInfo:
     if len(utf8) > len(sample.encode("utf-8", errors="replace")) and "\n" in sample:
         sample = sample[: sample.rfind("\n") + 1]
     delimiter = sniff_delimiter(sample)
+    shape = bounds.scan_csv_bytes(name, utf8, delimiter, lim)
     try:
         head = _records(sample, delimiter, SAMPLE_ROWS)
     except csv.Error as exc:
@@ -238,6 +272,7 @@ def _read_csv(name: str, data: bytes) -> FileInfo:
     grid = Grid(None, pl.DataFrame(), head, list(range(1, len(head) + 1)))
     info = FileInfo("csv", encoding=encoding, delimiter=delimiter, grids=[grid])
     info._utf8 = utf8  # type: ignore[attr-defined]  # kept for load_csv_body
+    info._shape = shape  # type: ignore[attr-defined]  # fields per record, for surplus fields
     return info
 
 
@@ -264,12 +299,45 @@ def load_csv_body(info: FileInfo, name: str, header_index: int) -> pl.DataFrame:
             "Periksa tanda kutip yang tidak ditutup, lalu simpan ulang sebagai CSV dari Excel",
         ) from exc
     df = df.rename({c: f"c{i}" for i, c in enumerate(df.columns)})
-    return df.with_row_index(ROW, offset=header_index + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    df = df.with_row_index(ROW, offset=header_index + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    return bounds.mark_surplus(df, info, header_index, ROW)
 
 
-def _read_json(name: str, data: bytes) -> Grid:
+class _RepeatedKeys:
+    """json ``object_pairs_hook``: a key repeated in one object keeps its first
+    non-empty value (a San Francisco Open311 feed writes ``"updated_datetime":
+    "2010-..."`` and then ``"updated_datetime": null``); the keys are counted."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, pairs: list[tuple[str, object]]) -> dict:
+        out: dict = {}
+        for k, v in pairs:
+            if k in out:
+                self.seen[k] = self.seen.get(k, 0) + 1
+                if out[k] in (None, "") and v not in (None, ""):
+                    out[k] = v
+                continue
+            out[k] = v
+        return out
+
+    def note(self) -> str | None:
+        if not self.seen:
+            return None
+        keys = ", ".join(f"\"{k}\" ({n} objek)" for k, n in sorted(self.seen.items()))
+        return (
+            f"Kunci ganda dalam satu objek JSON: {keys}; nilai pertama yang tidak kosong yang dipakai, "
+            "nilai kosong sesudahnya diabaikan"
+        )
+
+
+def _read_json(name: str, data: bytes, lim: bounds.ReadLimits | None = None) -> tuple[Grid, list[str]]:
+    lim = lim or bounds.ReadLimits()
+    bounds.check_json_depth(name, data, lim)
+    hook = _RepeatedKeys()
     try:
-        obj = json.loads(data.decode("utf-8-sig"))
+        obj = json.loads(data.decode("utf-8-sig"), object_pairs_hook=hook)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise refuse(
             name,
@@ -290,6 +358,7 @@ def _read_json(name: str, data: bytes) -> Grid:
         )
     if not records:
         raise refuse(name, "empty", "daftar laporan di JSON kosong", "Ekspor ulang data dari sumbernya")
+    bounds.check_json_records(name, records, lim)
     try:
         raw = pl.from_dicts(records, infer_schema_length=None)
     except Exception as exc:  # wildly inconsistent objects
@@ -299,8 +368,9 @@ def _read_json(name: str, data: bytes) -> Grid:
         ) from exc
     cols = raw.columns
     df = raw.select([_as_string(raw[c]).alias(f"c{i}") for i, c in enumerate(cols)])
+    bounds.check_frame(name, None, df, lim)
     df = df.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    return Grid(None, df, [cols], [0], header_from_keys=True)
+    return Grid(None, df, [cols], [0], header_from_keys=True), [n for n in (hook.note(),) if n]
 
 
 def _as_string(s: pl.Series) -> pl.Series:

@@ -128,8 +128,9 @@ def _choices(kind: str, md: MasterData) -> list[tuple[str, str]]:
         return [(a, c.name) for c in md.classifications for a in (c.name, *c.aliases)]
     if kind == "channel":
         return [(a, c.name) for c in md.channels for a in (c.name, *c.aliases)]
-    if kind == "category":
-        return [(a, c.name) for c in md.categories for a in (c.name, *c.aliases)]
+    if kind == "category":  # the city's categories, and LAPOR!'s national names already mapped onto them
+        national = list(getattr(md, "category_map_names", {}).items())
+        return [(a, c.name) for c in md.categories for a in (c.name, *c.aliases)] + national
     return [(a, d.name) for d in md.departments for a in (d.name, d.short, *d.aliases)]
 
 
@@ -254,8 +255,26 @@ def master_snippet(labels: list[UnknownLabel], kind: str) -> str:
     return "\n".join(lines)
 
 
-def snippets(labels: list[UnknownLabel], profile_paths: dict[str | None, Path | None] | None = None) -> list[str]:
-    """Every snippet for ``labels``: the status labels per profile, then one per master-data file."""
+def category_map_snippet(labels: list[UnknownLabel]) -> str:
+    """Lines for `by_name:` of config/category_map.yaml (LAPOR!'s national categories -> the city's)."""
+    todo = [u for u in labels if u.kind == "category"]
+    if not todo:
+        return ""
+    lines = [
+        "# config/category_map.yaml: tambahkan baris-baris di bawah `by_name:` ke bagian `by_name:` yang ada",
+        "# (nilai: nama kategori kota di categories.yaml; tebakan terdekat: periksa dulu).",
+        "by_name:",
+    ]
+    for u in todo:
+        hint = f"paling mirip \"{u.closest}\"" if u.closest else "tidak ada yang mirip: pilih kategorinya"
+        lines.append(f"  {_q(u.raw)}: {_q(u.target) if u.target else 'PILIH'}  # {fmt.number(u.rows)} baris; {hint}")
+    return "\n".join(lines)
+
+
+def snippets(labels: list[UnknownLabel], profile_paths: dict[str | None, Path | None] | None = None, *,
+             category_map: bool = False) -> list[str]:
+    """Every snippet for ``labels``: the status labels per profile, then one per master-data file
+    (categories into config/category_map.yaml when the configuration has one)."""
     out: list[str] = []
     profile_paths = profile_paths or {}
     for prof in dict.fromkeys(u.profile for u in labels if u.kind == "status"):
@@ -263,20 +282,22 @@ def snippets(labels: list[UnknownLabel], profile_paths: dict[str | None, Path | 
         if s:
             out.append(s)
     for kind in ("classification", "category", "department", "channel"):
-        s = master_snippet(labels, kind)
+        use_map = kind == "category" and category_map
+        s = category_map_snippet(labels) if use_map else master_snippet(labels, kind)
         if s:
             out.append(s)
     return out
 
 
 def render(labels: list[UnknownLabel], md: MasterData | None, profile_paths: dict | None = None) -> list[str]:
+    has_map = md is not None and (md.config_dir / "category_map.yaml").exists()
     """The whole block: heading, one line per label, then the YAML snippets."""
     if not labels:
         return []
     out = [heading(labels)]
     out += [f"  - {line}" for line in summary_lines(labels, md)]
     out.append("Potongan YAML siap tempel:")
-    for s in snippets(labels, profile_paths):
+    for s in snippets(labels, profile_paths, category_map=has_map):
         out.append("")
         out += [f"    {line}" for line in s.splitlines()]
     return out

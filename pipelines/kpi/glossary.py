@@ -7,7 +7,10 @@ test checks that the two agree. Keys are those of ``pipelines.kpi.compute`` wher
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from pipelines.kpi import rules_text
 
 
 class GlossaryEntry(NamedTuple):
@@ -214,6 +217,39 @@ GLOSSARY: dict[str, GlossaryEntry] = {
 TERMS = frozenset({"hari_kerja", "as_of"})
 
 
+def entries(settings: Mapping[str, Any] | None = None) -> dict[str, GlossaryEntry]:
+    """The glossary with the entries that state a setting (league, min_sample, duplicates, cuti bersama,
+    comparison) written from ``settings`` (a compute() result or its ``settings``; None: the defaults
+    of sla.yaml, as in docs/glosarium.md)."""
+    out = dict(GLOSSARY)
+    ms = rules_text.min_sample(settings)
+    league = rules_text.league_text(settings)
+    out["rank"] = GLOSSARY["rank"]._replace(
+        help=f"Urutan unit (OPD, kategori, kanal, wilayah) menurut {league}; yang lebih tinggi di atas, nilai "
+             "sama mendapat peringkat sama. Satu aturan untuk semua tampilan (dasbor, rapor, `monev kpi`, "
+             "notebook), diatur di sla.yaml (kpi.league).",
+        formula=f"urut menurun: {league}")
+    out["insufficient_data"] = GLOSSARY["insufficient_data"]._replace(
+        help=f"Unit dengan pengaduan dalam cakupan kurang dari {ms} (sla.yaml kpi.min_sample, satu ambang untuk "
+             "semua angka) tidak diberi peringkat maupun nilai OPD, agar unit dengan satu pengaduan yang "
+             "kebetulan dijawab tepat waktu tidak menduduki puncak. Angka yang dihitung dari kurang dari "
+             f"{ms} pengaduan ditandai \"sampel kecil\".",
+        formula=f"dalam cakupan < {ms}")
+    out["hari_kerja"] = GLOSSARY["hari_kerja"]._replace(
+        help=f"{rules_text.working_days_text(settings)}, ditambah perubahan lokal di "
+             "config/calendar_overrides.yaml. Lama sebuah langkah dihitung dalam hari kerja: pengaduan yang "
+             "masuk Sabtu dan dijawab Senin berikutnya butuh 1 HK; yang dijawab pada hari yang sama 0 HK.")
+    out["received"] = GLOSSARY["received"]._replace(
+        help=f"Semua pengaduan yang tanggal laporannya jatuh dalam periode, apa pun statusnya. "
+             f"{rules_text.duplicates_text(settings)}")
+    out["category_trend"] = GLOSSARY["category_trend"]._replace(
+        help="Perbandingan banyaknya pengaduan masuk per kategori dengan periode pembanding yang sama panjang: "
+             "bawaan periode yang sama tahun lalu (atau periode sebelumnya), dipotong sampai hari yang sama "
+             "bila periode masih berjalan. Disebut naik atau turun hanya bila salah satu periode punya paling "
+             f"sedikit {ms} pengaduan.")
+    return out
+
+
 def render_markdown() -> str:
     """The glossary as Markdown (the content of docs/glosarium.md)."""
     lines = [
@@ -226,7 +262,7 @@ def render_markdown() -> str:
         "aturan yang sama, dari gudang data; persentase tidak dibulatkan sampai saat ditampilkan.",
         "",
     ]
-    for key, e in GLOSSARY.items():
+    for key, e in entries().items():
         lines += [f"## {e.label}", "", e.help, "", f"Rumus: {e.formula}", ""]
         if key not in TERMS:
             lines += [f"Kunci JSON: `{key}`", ""]

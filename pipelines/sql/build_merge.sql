@@ -67,6 +67,10 @@ merged AS (
         arg_max(is_confidential, seq) FILTER (WHERE is_confidential IS NOT NULL) AS is_confidential,
         arg_max(reporter_hash, seq) FILTER (WHERE reporter_hash IS NOT NULL) AS reporter_hash,
         arg_max(satisfaction, seq) FILTER (WHERE satisfaction IS NOT NULL) AS satisfaction,
+        arg_max(source_category_id, seq) FILTER (WHERE source_category_id IS NOT NULL) AS source_category_id,
+        arg_max(parent_agency, seq) FILTER (WHERE parent_agency IS NOT NULL) AS parent_agency,
+        arg_max(province, seq) FILTER (WHERE province IS NOT NULL) AS province,
+        arg_max(regency, seq) FILTER (WHERE regency IS NOT NULL) AS regency,
         -- ---- lineage
         arg_min(file_hash, seq) AS first_snapshot_id
     FROM ordered
@@ -93,6 +97,12 @@ SELECT
     l.channel,
     l.department,
     l.department_raw,
+    l.source_department_id,
+    m.parent_agency,
+    m.source_category_id,
+    m.province,
+    m.regency,
+    l.status_reason,
     m.kecamatan,
     m.kelurahan,
     m.title,

@@ -81,6 +81,12 @@ CREATE TABLE complaints (
     channel                 VARCHAR NOT NULL,
     department              VARCHAR,              -- canonical name; null = not dispositioned or unmatched
     department_raw          VARCHAR,              -- as written in the source (no personal data)
+    source_department_id    VARCHAR,              -- the source's own id of that unit (LAPOR! ID Instansi Terdisposisi)
+    parent_agency           VARCHAR,              -- LAPOR! Instansi Induk, as written
+    source_category_id      VARCHAR,              -- LAPOR! ID Kategori (national category id)
+    province                VARCHAR,              -- LAPOR! Provinsi of the reported location, as written
+    regency                 VARCHAR,              -- LAPOR! Kota/Kabupaten of the reported location (may be another pemda)
+    status_reason           VARCHAR,              -- LAPOR! Alasan Tunda/Arsip (personal-data patterns redacted)
     kecamatan               VARCHAR,
     kelurahan               VARCHAR,
     title                   VARCHAR,              -- personal-data patterns redacted

@@ -49,6 +49,9 @@ _R = [
          "Periksa tanggal itu di sumbernya; tanggal sesudah berkas diekspor tidak mungkin benar"),
     Rule("placeholder_date", BLOCKING, "staging", "{label} bernilai {observed}, tanggal pengganti yang tidak mungkin benar",
          "Kosongkan kolom bila tanggalnya belum ada, atau isi tanggal yang sebenarnya"),
+    Rule("surplus_fields", BLOCKING, "staging", "baris ini berisi lebih banyak kolom daripada baris judul kolom ({observed})",
+         "Periksa pemisah kolom (koma/titik koma) dan tanda kutip di baris ini di berkas sumber; nilai yang lebih "
+         "tidak pernah dibuang diam-diam, jadi baris ini ditahan sampai diperbaiki"),
     # ---- staging, warnings
     Rule("time_order", WARNING, "staging", "pada hari yang sama, jam {label} ({observed}) lebih awal dari {other_label} ({other_observed})",
          "Periksa jamnya di sumber; laporan tetap dimuat (durasi hari kerja tidak terpengaruh)"),

@@ -98,7 +98,7 @@ def staging_frames(df: pl.DataFrame, md: MasterData) -> dict[str, pl.DataFrame]:
     """The narrow frames the staging suite validates (``df``: staged rows of one profile)."""
     df = _row_index(df)
     ts = [f for f in TIMESTAMP_FIELDS if f in df.columns]
-    required_extra = [c for c in ("body", "title") if c in df.columns]
+    required_extra = [c for c in ("body", "title", "surplus_fields__raw") if c in df.columns]
     rows = df.select(
         "__row", "file_hash", "complaint_key", "source_id", "status", "status_label", "reported_at",
         "reported_at__raw", "channel", *required_extra,
@@ -182,6 +182,8 @@ def staging_checks(profile: Profile, md: MasterData, earliest: dt.datetime) -> l
         add(f"required_missing:{f}", "rows", "required_missing", f, "ExpectColumnValuesToNotBeNull", observed=f, column=f)
     add("channel_unknown", "rows", "channel_unknown", "channel", "ExpectColumnValuesToNotBeNull",
         observed="channel_observed", column="channel")
+    add("surplus_fields", "rows", "surplus_fields", "surplus_fields", "ExpectColumnValuesToBeNull",
+        observed="surplus_fields__raw", column="surplus_fields__raw")
     # Every timestamp column at once (long frame: one row per row and timestamp).
     add("date_unparseable", "timestamps", "date_unparseable", None, "ExpectColumnValuesToNotBeNull", column="value",
         **_cond('raw.notnull() and field != "reported_at"'))
