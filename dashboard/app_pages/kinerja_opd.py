@@ -47,7 +47,7 @@ st.caption(
 )
 
 rows = {r["department"]: r for r in cur["by_department"]}
-league = [
+league_rows = [
     {
         "rank": r["rank"], "department": r["department"], "score": r["score"], "predikat": r["predikat"],
         **{k: rows.get(r["department"], {}).get(k) for k in (
@@ -62,7 +62,7 @@ schema = {"rank": pl.Int64, "department": pl.String, "score": pl.Float64, "predi
           "on_time_response_rate": pl.Float64, "resolution_rate": pl.Float64,
           "resolution_days_median": pl.Float64, "backlog_open": pl.Int64, "backlog_overdue": pl.Int64,
           "note": pl.String}
-df = pl.DataFrame(league, schema=schema)
+df = pl.DataFrame(league_rows, schema=schema)
 ranked = df.filter(pl.col("rank").is_not_null())  # the league rule of sla.yaml, as `monev kpi`
 insufficient = df.filter(pl.col("rank").is_null())
 
