@@ -45,6 +45,10 @@ st.subheader("Aturan tampilan dasbor")
 bands = ", ".join(BAND_COLOURS)
 st.markdown(
     f"""
+- **Singkatan**: OPD = organisasi perangkat daerah; HK = hari kerja (Senin–Jumat di luar libur nasional dan cuti
+  bersama); KPI = indikator kinerja utama; SLA = batas waktu layanan; SP4N-LAPOR! = Sistem Pengelolaan Pengaduan
+  Pelayanan Publik Nasional – Layanan Aspirasi dan Pengaduan Online Rakyat; persentil 90 = batas yang dilampaui
+  hanya oleh satu dari sepuluh pengaduan; Monev = monitoring dan evaluasi.
 - **Periode bawaan**: tahun berjalan sampai tanggal data (mis. *Tahun 2026 (s.d. 31 Oktober 2026)*), dibanding
   bulan-bulan yang sama tahun lalu. Rapat monev dan evaluasi Kemendagri melihat tahunan, dan setahun berjalan
   memberi cukup pengaduan per OPD untuk peringkat yang adil.
