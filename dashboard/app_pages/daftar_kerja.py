@@ -44,7 +44,8 @@ LIST_COLS = {
     "awaiting": [Col("source_id", "Nomor"), Col("department", "OPD"), Col("reported_date", "Dilaporkan", "date"),
                  Col("age_days", "Umur (HK)", "int"), Col("limit_days", "Batas tanggapan (HK)", "int"),
                  Col("category", "Kategori"), Col("kelurahan", "Kelurahan"), Col("status_label", "Status")],
-    "reopened": [Col("source_id", "Nomor"), Col("department", "OPD"), Col("reported_date", "Dilaporkan", "date"),
+    "reopened": [Col("source_id", "Nomor"), Col("department", "OPD"), Col("reopened_on", "Dibuka kembali", "date"),
+                 Col("reported_date", "Dilaporkan", "date"),
                  Col("age_days", "Umur (HK)", "int"), Col("category", "Kategori"), Col("kelurahan", "Kelurahan"),
                  Col("status_label", "Status")],
 }
