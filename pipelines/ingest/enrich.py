@@ -49,6 +49,8 @@ def body_and_wilayah(df: pl.DataFrame) -> pl.DataFrame:
         df = df.with_columns(pl.coalesce([body, pl.col("body_initial")]).alias("body"))
     if "body" not in df.columns:
         return df
+    if all(c in df.columns and df.get_column(c).null_count() == 0 for c in ("kecamatan", "kelurahan")):
+        return df  # the file's own wilayah columns are complete (the usual export): no text to scan
     texts = [pl.col(c) for c in ("body", "body_initial") if c in df.columns]
     has = pl.any_horizontal([t.str.contains("(?i)lokasi\\s+kejadian").fill_null(False) for t in texts])
     if not df.select(has.any()).item():
