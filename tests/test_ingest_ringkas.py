@@ -260,3 +260,37 @@ def test_ringkas_then_dated_export_keeps_both_sides(tmp_path):
         " WHERE c.source_id = '4100007' ORDER BY h.snapshot_date"
     ).fetchall()
     assert hist == [("postponed", False), ("resolved", True)]
+
+
+@pytest.mark.parametrize("with_title", [True, False])
+def test_kpis_equal_hand_counts(tmp_path, with_title):
+    """kpi-spec.md "Status says whether, dates say when", on the Ringkas fixture, period 2024.
+    With the title block the data date is Tanggal Generate (2025-11-14); without it the build's
+    own rule applies and the test asks for the same as-of date."""
+    from pipelines.kpi.api import compute
+
+    con = _build(tmp_path, {"laporan_ringkas.xlsx": with_title})
+    k = compute(con, dt.date(2024, 1, 1), dt.date(2024, 12, 31), as_of=dt.date(2025, 11, 14))
+    # received: rows reported in 2024 (all but 4100011); excluded: the five archived/blocked
+    assert (k["received"], k["excluded"], k["in_scope"]) == (12, 5, 7)
+    # resolved: the five "Ditutup oleh ..." of 2024, without any date
+    assert (k["verified"], k["responded"], k["resolved"]) == (5, 2, 5)
+    # response: done for the two "Ditutup oleh Sistem"; unknown for "Ditutup oleh Admin/Pelapor" (3)
+    assert k["response_rate"] == pytest.approx(2 / (7 - 3))
+    assert k["resolution_rate"] == pytest.approx(5 / 7)
+    # nothing is dated: no duration, no on-time rate (never 0, never 100 %)
+    for key in ("verification_days_median", "response_days_median", "response_days_p90", "resolution_days_median",
+                "resolution_days_p90", "on_time_verification_rate", "on_time_response_rate",
+                "on_time_resolution_rate"):
+        assert k[key] is None, key
+    assert k["coverage"]["resolution"] == {"dated": 0, "undated": 5, "not_done": 2, "unknown": 0}
+    assert k["coverage"]["response"] == {"dated": 0, "undated": 2, "not_done": 2, "unknown": 3}
+    assert k["coverage"]["verification"] == {"dated": 0, "undated": 5, "not_done": 1, "unknown": 1}
+    # backlog at A: the postponed and the unverified report, both far past 14 working days
+    assert (k["backlog_open"], k["backlog_overdue"]) == (2, 2)
+    months = {m["month"]: (m["received"], m["in_scope"], m["responded"], m["resolved"]) for m in k["by_month"]}
+    assert months == {
+        "2024-01": (2, 2, 1, 2), "2024-02": (2, 1, 0, 1), "2024-03": (2, 0, 0, 0), "2024-04": (1, 1, 0, 0),
+        "2024-05": (1, 1, 0, 0), "2024-06": (1, 1, 1, 1), "2024-07": (2, 0, 0, 0), "2024-08": (0, 0, 0, 0),
+        "2024-09": (0, 0, 0, 0), "2024-10": (0, 0, 0, 0), "2024-11": (0, 0, 0, 0), "2024-12": (1, 1, 0, 1),
+    }
