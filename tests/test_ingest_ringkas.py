@@ -294,3 +294,35 @@ def test_kpis_equal_hand_counts(tmp_path, with_title):
         "2024-05": (1, 1, 0, 0), "2024-06": (1, 1, 1, 1), "2024-07": (2, 0, 0, 0), "2024-08": (0, 0, 0, 0),
         "2024-09": (0, 0, 0, 0), "2024-10": (0, 0, 0, 0), "2024-11": (0, 0, 0, 0), "2024-12": (1, 1, 0, 1),
     }
+
+
+def test_builtin_profiles_time_what_their_sources_record(profiles):
+    """Existing profiles keep today's behaviour: LAPOR! dates every step, rekap and Open311
+    date response and resolution (and have no verification step); only Ringkas dates none."""
+    got = {p.name: (p.timed_steps, p.has_verification_step) for p in profiles}
+    assert got == {
+        "lapor": (("verification", "response", "resolution"), True),
+        "lapor_ringkas": ((), True),
+        "open311": (("response", "resolution"), False),
+        "open311_csv": (("response", "resolution"), False),
+        "rekap": (("response", "resolution"), False),
+    }
+
+
+def test_undated_rule_still_applies_where_the_profile_dates_resolution(tmp_path):
+    """A dated LAPOR! export that says Selesai without Tanggal Selesai is still a contradiction."""
+    p = Paths.from_args(tmp_path / "data", DEFAULT_CONFIG_DIR)
+    p.raw_dir.mkdir(parents=True)
+    (p.raw_dir / "lapor_2024-08-01.csv").write_text(
+        "Tracking ID;Tanggal Laporan;Status;Isi Laporan;Tanggal Selesai\n"
+        "1;08/07/2024 09:00;Selesai;Lampu mati;\n2;08/07/2024 10:00;Ditutup oleh Sistem;Jalan rusak;15/07/2024\n",
+        encoding="utf-8",
+    )
+    assert run_pipeline(p).published
+    con = duckdb.connect(str(p.warehouse), read_only=True)
+    rows = con.execute(
+        "SELECT source_id, rule FROM warnings WHERE rule = 'resolved_without_date' ORDER BY source_id"
+    ).fetchall()
+    assert rows == [("1", "resolved_without_date")]
+    implies = con.execute("SELECT source_id, status_implies FROM complaints ORDER BY source_id").fetchall()
+    assert implies == [("1", None), ("2", ["response"])]
