@@ -126,10 +126,14 @@ st.subheader("1. Pilih berkas")
 c1, c2 = st.columns([2, 1])
 with c2:
     from pipelines.ingest.profiles import load_profiles
-    from pipelines.masterdata import load_master_data
+    from pipelines.masterdata import ConfigError, load_master_data
 
-    md = load_master_data(paths.config_dir)
-    profiles = {p.name: p.label for p in load_profiles(paths.config_dir)}
+    try:
+        md = load_master_data(paths.config_dir)
+        profiles = {p.name: p.label for p in load_profiles(paths.config_dir)}
+    except ConfigError as exc:  # a broken profile or master-data file: its one paragraph, never a traceback
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
     profile = st.selectbox("Profil pemetaan", [None, *profiles], format_func=lambda p: "Kenali otomatis" if p is None
                            else profiles[p], key="unggah.profile",
                            help="Biasanya dikenali otomatis dari judul kolom. Pilih bila ingin memaksa satu profil.")
