@@ -13,17 +13,24 @@ import re
 
 import polars as pl
 
-# Order matters: emails first (they may contain digits), then NIK (16 digits),
-# then phone numbers.
-EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-# NIK: 16 digits, the first two a province code (11-94), optionally grouped
-# with spaces, dots or dashes.
-NIK_PATTERN = r"\b[1-9][0-9](?:[ .-]?[0-9]){14}\b"
-# Indonesian mobile numbers (08.., +62 8.., 62 8..) and landlines with an area
-# code ((0342) 801234, 0342-801234).
+# Written to catch what people actually type: digits in ASCII or full width (０-９, from phone
+# keyboards), grouped or spelled out one by one (0 8 1 2 ...), a NIK run into a letter
+# (3572015204990061x), and addresses with the @ and dots written out (budi(at)gmail(dot)com).
+# No look-around: a leading "boundary" is a captured character (group 1, put back by every
+# replacement) and there is no trailing one, so a longer run of digits is redacted too.
+D = "[0-9０-９]"
+_SEP = "[ .-]?"
+# Order matters: emails first (they may contain digits), then NIK (16 digits), then phone numbers.
+_AT = r"(?:\s?[@＠]\s?|\s?[(\[{]\s?(?i:at|et)\s?[)\]}]\s?)"
+_DOT = r"(?:\.|\s?[(\[{]\s?(?i:dot|titik)\s?[)\]}]\s?)"
+EMAIL_PATTERN = rf"()[A-Za-z0-9._%+-]+{_AT}[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}"
+# NIK: 16 digits, the first two a province code (11-94), optionally grouped with spaces, dots or dashes.
+NIK_PATTERN = rf"(^|[^0-9０-９])[1-9１-９]{_SEP}{D}(?:{_SEP}{D}){{14}}"
+# Indonesian mobile numbers (08.., +62 8.., 62 8..) and landlines with an area code
+# ((0342) 801234, 0342-801234).
 PHONE_PATTERN = (
-    r"(?:\+62|\b62|\b0)[ .-]?8[0-9](?:[ .-]?[0-9]){6,11}\b"
-    r"|(?:\(0[0-9]{2,3}\)|\b0[0-9]{2,3})[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}\b"
+    rf"(^|[^0-9０-９A-Za-z])(?:[+＋]?[6６][2２]{_SEP}|[0０]{_SEP})[8８]{_SEP}{D}(?:{_SEP}{D}){{6,11}}"
+    rf"|(^|[^0-9０-９A-Za-z])(?:\([0０]{D}{{2,3}}\)|[0０]{D}{{2,3}}){_SEP}{D}{{3,4}}{_SEP}{D}{{3,4}}"
 )
 
 REDACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -36,10 +43,14 @@ PII_PATTERNS: dict[str, str] = {kind: pat for kind, pat, _ in REDACTIONS}
 ANY_PII_PATTERN = "|".join(f"(?:{p})" for p in PII_PATTERNS.values())
 
 _COMPILED = tuple((re.compile(p), token) for _, p, token in REDACTIONS)
-# For polars (Rust regex) the word boundaries are made ASCII-only: same matches on
-# this text, but the fast DFA engine can run them (a Unicode \b cannot).
-_RUST = tuple((p.replace(r"\b", r"(?-u:\b)"), token) for _, p, token in REDACTIONS)
 _ANY = re.compile(ANY_PII_PATTERN)
+
+
+def _keep_lead(token: str):
+    def sub(m: re.Match) -> str:
+        return next((g for g in m.groups() if g), "") + token
+
+    return sub
 
 
 def redact_text(text: str | None) -> str | None:
@@ -47,7 +58,7 @@ def redact_text(text: str | None) -> str | None:
     if text is None:
         return None
     for rx, token in _COMPILED:
-        text = rx.sub(token, text)
+        text = rx.sub(_keep_lead(token), text)
     return text
 
 
@@ -64,8 +75,10 @@ def contains_pii(text: str | None) -> bool:
 
 def redact_expr(expr: pl.Expr) -> pl.Expr:
     """The polars expression that redacts a string column (vectorised)."""
-    for pat, token in _RUST:
-        expr = expr.str.replace_all(pat, token)
+    for _, pat, token in REDACTIONS:
+        groups = re.compile(pat).groups
+        lead = "".join(f"${{{i}}}" for i in range(1, groups + 1))
+        expr = expr.str.replace_all(pat, lead + token)
     return expr
 
 
@@ -74,7 +87,7 @@ def redact_expr(expr: pl.Expr) -> pl.Expr:
 # digits: 16 for a NIK, 0/62 + 8x + six more for a mobile, 0xx(x) + 3 + 3 for a
 # landline, with at most ")" and one of ' .-' between two of them). A text without it
 # is left unchanged by redact_expr, so only the rows that pass need the three patterns.
-PII_PREFILTER = r"@|[0-9](?:[ .()+-]{0,2}[0-9]){8}"
+PII_PREFILTER = rf"[@＠]|[(\[{{]\s?(?i:at|et)\s?[)\]}}]|{D}(?:[ .()+＋-]{{0,2}}{D}){{8}}"
 
 
 def redact_series(s: pl.Series) -> pl.Series:
