@@ -29,6 +29,7 @@ import polars as pl
 
 from pipelines import __version__, fmt
 from pipelines.build.cache import StagedEntry, StagingCache
+from pipelines.build.contradictions import quarantine_contradictions
 from pipelines.build.discover import RawFile, discover
 from pipelines.build.reconcile import mark_unpublished
 from pipelines.build.settings import IngestSettings, load_ingest_settings
@@ -487,6 +488,7 @@ def _build(
         ))
         con.execute("CREATE TEMP TABLE q_issues AS SELECT * FROM q_src")
         con.unregister("q_src")
+        quarantine_contradictions(con, colnames_df)
         run_sql(con, "build_merge.sql")
         tm["merge"] = round(time.perf_counter() - t, 3)
 
