@@ -84,7 +84,7 @@ def _pairs_sql() -> str:
         WHERE a.m.day < b.m.day
     )
     SELECT * FROM same_st UNION ALL SELECT * FROM same_ts UNION ALL SELECT * FROM rev
-    """.replace("{ts}", ts)
+    """.replace("{ts}", ts)  # noqa: S608 - built from the module's constants only
 
 
 def _message_sql() -> str:
@@ -111,7 +111,7 @@ def quarantine_contradictions(con: duckdb.DuckDBPyConnection, colnames: pl.DataF
         SELECT x.*, ca.column_name AS a_col, cb.column_name AS b_col
         FROM ({_pairs_sql()}) x {cn.format(p='a')} {cn.format(p='b')}
         QUALIFY row_number() OVER (PARTITION BY x.complaint_key ORDER BY x.rule DESC, x.k, x.a_row, x.b_row) = 1
-    """)
+    """)  # noqa: S608 - constants only
     n = con.execute("SELECT count(*) FROM x_found").fetchone()[0]
     if n:
         _hold(con)
@@ -134,6 +134,6 @@ def _hold(con: duckdb.DuckDBPyConnection) -> None:
                  || ' (laporan ' || coalesce(s.source_id, '-') || '): ' || ({_message_sql()}) || '.' AS message,
                s.file_order
         FROM stg_rows s JOIN x_found f USING (complaint_key)
-    """)
+    """)  # noqa: S608 - constants only
     # Every row of the complaint: the other snapshots cannot be merged without the contradicting ones.
     con.execute("DELETE FROM stg_rows WHERE complaint_key IN (SELECT complaint_key FROM x_found)")

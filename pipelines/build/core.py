@@ -31,6 +31,9 @@ from pipelines import __version__, fmt
 from pipelines.build.cache import StagedEntry, StagingCache
 from pipelines.build.contradictions import quarantine_contradictions
 from pipelines.build.discover import RawFile, discover
+from pipelines.build.interrupted import log_rows as interrupted_log
+from pipelines.build.interrupted import mark_running
+from pipelines.build.interrupted import recover as recover_interrupted
 from pipelines.build.reconcile import mark_unpublished
 from pipelines.build.settings import IngestSettings, load_ingest_settings
 from pipelines.ingest import load_profiles
@@ -99,6 +102,7 @@ class RunResult:
     evidence: int = 0  # evidence records copied into the warehouse
     warehouse: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    interrupted: list[dict[str, Any]] = field(default_factory=list)  # earlier builds found killed (interrupted.py)
 
     @property
     def published(self) -> bool:
@@ -201,6 +205,8 @@ def run_pipeline(
         validate_channels(profiles, md.channel_names)
         settings = load_ingest_settings(paths.config_dir)
         with build_lock(paths):
+            result.interrupted = recover_interrupted(paths, now)
+            mark_running(paths, run_id, now)
             _cleanup_stale_builds(paths)
             _run_locked(paths, md, profiles, settings, result, from_staging, say, now, validate)
     except BuildError as exc:
@@ -551,6 +557,8 @@ def _build(
         result.evidence = copy_evidence_to_warehouse(con, paths)
         ev_fp = evidence_fingerprint(load_evidence(con)[0])
         _write_lineage(con, md, staged, result, as_of_ts, now, ev_fp)
+        if result.interrupted:
+            con.executemany("INSERT INTO run_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", interrupted_log(result.interrupted))
         result.as_of = as_of_ts.date()
         tm["lineage"] = round(time.perf_counter() - t, 3)
         validator.write_results(paths.runs_dir / result.run_id)

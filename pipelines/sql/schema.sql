@@ -176,7 +176,7 @@ CREATE TABLE run_log (
     rows_loaded     INTEGER,
     rows_quarantined INTEGER,
     rows_skipped    INTEGER,
-    status          VARCHAR NOT NULL,      -- ok | refused | error
+    status          VARCHAR NOT NULL,      -- ok | refused | error | interrupted (a build killed earlier)
     message         VARCHAR
 );
 
