@@ -40,7 +40,8 @@ REDACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 PII_PATTERNS: dict[str, str] = {kind: pat for kind, pat, _ in REDACTIONS}
 # One pattern that finds any of them (for scans: DuckDB regexp_matches, re.search).
-ANY_PII_PATTERN = "|".join(f"(?:{p})" for p in PII_PATTERNS.values())
+# (without capture groups: a scan only asks whether there is a match)
+ANY_PII_PATTERN = "|".join(f"(?:{p})" for p in PII_PATTERNS.values()).replace("(^|", "(?:^|").replace("(?:()", "(?:")
 
 _COMPILED = tuple((re.compile(p), token) for _, p, token in REDACTIONS)
 _ANY = re.compile(ANY_PII_PATTERN)
