@@ -75,6 +75,8 @@ def build_pages(scope: Scope, has_data: bool) -> tuple[dict[str, list], object |
         "Data": [],
         "Bantuan": [glos],
     }
+    if scope.can("view_complaints"):
+        sections["Pimpinan"].append(_page("daftar_kerja", "Daftar Kerja", ":material/checklist:"))
     if scope.can("download_scorecard"):
         sections["Pimpinan"].append(_page("unduh_rapor", "Unduh Rapor", ":material/picture_as_pdf:"))
     if scope.can("view_rating"):
@@ -85,6 +87,8 @@ def build_pages(scope: Scope, has_data: bool) -> tuple[dict[str, list], object |
         sections["Data"].append(upload)
     if scope.can("view_evidence"):
         sections["Data"].append(_page("bukti_dukung", "Bukti Dukung", ":material/folder_managed:"))
+    if scope.can("manage_officers"):
+        sections["Data"].append(_page("pejabat_penghubung", "Pejabat Penghubung", ":material/badge:"))
     if scope.can("view_audit"):
         sections["Data"].append(_page("log_audit", "Log Audit", ":material/policy:"))
     return {k: v for k, v in sections.items() if v}, ringkasan

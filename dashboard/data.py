@@ -461,6 +461,69 @@ def early_warning(scope: Scope, snap: Snapshot, as_of: dt.date, filters) -> pl.D
     return _redact_for(scope, _frame_for(scope, snap, "early_warning", None, filters, as_of=as_of, pin=True))
 
 
+# ---------------------------------------------------------------- worklists (daftar kerja, pipelines.digest)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def _worklist(path: str, token: str, as_of: str, department: str | None):
+    from pipelines.digest.worklist import build_worklist
+
+    with cursor(path) as cur:
+        return build_worklist(cur, as_of=_date(as_of), department=department)
+
+
+def worklist(scope: Scope, snap: Snapshot, as_of: dt.date, department: str | None = None):
+    """The worklist (overdue, due soon, awaiting a first response, reopened) of one OPD, or of the city
+    (``department`` None); an ``opd`` viewer gets its own OPD's only, whatever it asks for."""
+    scope.require("view_complaints")
+    if department is not None:
+        department = _canonical(snap, {"department": [department]})["department"][0]
+    if scope.restricted:
+        if department not in (None, scope.department):
+            raise ScopeError(f"Akses Anda terbatas pada {scope.department}; daftar kerja {department} tidak dapat "
+                             "dibuka.")
+        department = scope.department
+    return _worklist(snap.path, snap.token, as_of.isoformat(), department)
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def _executive_snapshot(path: str, token: str, as_of: str):
+    from pipelines.digest.worklist import executive_snapshot as snapshot_of
+
+    with cursor(path) as cur:
+        return snapshot_of(cur, _date(as_of))
+
+
+def executive_snapshot(scope: Scope, snap: Snapshot, as_of: dt.date):
+    """The pimpinan's one page: the year's Ringkasan numbers and the five OPD with the most overdue."""
+    scope.require("view_aggregates")
+    scope.require("view_all_departments")
+    return _executive_snapshot(snap.path, snap.token, as_of.isoformat())
+
+
+# ---------------------------------------------------------------- officers' register (pejabat penghubung)
+
+
+def officers(scope: Scope, department: str | None = None) -> list:
+    """The officers' register with contact data: the koordinator only (any other role, an ``opd``
+    viewer asking for its own OPD or another one included, gets ScopeError)."""
+    from pipelines.officers import list_officers
+
+    scope.require("manage_officers")
+    return list_officers(paths(), department)
+
+
+def register_flags(scope: Scope, snap: Snapshot | None, reference: dt.date | None = None) -> list:
+    """Per OPD of the master data: officer present, SK current or not (no contact data); koordinator only."""
+    from pipelines.masterdata import load_master_data
+    from pipelines.officers import list_officers
+    from pipelines.officers import register_flags as flags_of
+
+    scope.require("manage_officers")
+    deps = master(snap).departments if snap is not None else load_master_data(paths().config_dir).department_names
+    return flags_of(deps, list_officers(paths()), reference or dt.date.today())
+
+
 # ---------------------------------------------------------------- rating
 
 
@@ -662,7 +725,8 @@ def clear_caches() -> None:
 __all__ = [
     "LIST_LIMIT", "Master", "Scope", "ScopeError", "Snapshot", "WarehouseHandle", "aging_by_department",
     "breakdown", "category_by_month", "channel_by_month", "city_rating", "complaints", "current_token",
-    "demo_mode", "department_ratings", "early_warning", "file_token", "handle", "kpi", "last_run", "master",
-    "overdue", "paths", "quality", "resolver", "scorecard", "scorecard_departments", "scorecard_unit", "scorecard_zip",
-    "snapshot", "warehouse_completeness", "what_if",
+    "demo_mode", "department_ratings", "early_warning", "executive_snapshot", "file_token", "handle", "kpi",
+    "last_run", "master", "officers", "overdue", "paths", "quality", "register_flags", "resolver", "scorecard",
+    "scorecard_departments", "scorecard_unit", "scorecard_zip", "snapshot", "warehouse_completeness", "what_if",
+    "worklist",
 ]

@@ -15,7 +15,9 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from pipelines.capabilities import require
 from pipelines.settings import Paths
 
 _LOCK = threading.Lock()
@@ -90,9 +92,11 @@ def current(paths: Paths) -> Job | None:
     return job
 
 
-def start(paths: Paths, kind: str = "run", *, demo_args: list[str] | None = None) -> Job:
+def start(paths: Paths, kind: str = "run", *, demo_args: list[str] | None = None, actor: Any = None) -> Job:
     """Start ``monev run`` (kind 'run') or ``monev demo`` then ``monev run`` (kind 'demo') for the data
-    directory, unless a job is already running there (then that job is returned)."""
+    directory, unless a job is already running there (then that job is returned). Refused without
+    ``upload_data`` (``actor``: the viewer)."""
+    require(actor, "upload_data")
     with _LOCK:
         job = _JOBS.get(str(paths.data_dir))
         if job is not None and job.running:

@@ -4,7 +4,8 @@ A ``Scope`` travels with every data-access call (``dashboard.data``), which appl
 it in the query: an ``opd`` viewer's complaint lists and breakdowns are limited to
 its own department, while city-wide aggregates stay city-wide. Pages ask
 ``scope.can(...)`` rather than checking role names, so a role's rights live in one
-table (``CAPABILITIES``) below.
+table (``pipelines.capabilities.CAPABILITIES``); the functions that write check it again
+themselves (``pipelines.capabilities.require``), whatever a page shows.
 
 The five roles are those of issue 9. Login (outside demo mode) sets
 ``st.session_state[SESSION_KEY]`` to the logged-in account's Scope; demo mode has
@@ -17,59 +18,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pipelines.capabilities import (  # noqa: F401 - re-exported for the pages
+    CAPABILITIES,
+    CAPABILITY_LABELS,
+    ROLES,
+    CapabilityError,
+    allowed,
+    require,
+)
+
 SESSION_KEY = "auth.scope"
 
-ROLES: dict[str, str] = {
-    "pimpinan": "Pimpinan (Wali Kota/Sekda)",
-    "koordinator": "Admin Koordinator (Diskominfotik)",
-    "opd": "Admin OPD",
-    "evaluator": "Evaluator",
-    "analis": "Analis",
-}
-
-# capability -> what it allows (Bahasa Indonesia, shown in the sidebar's access note)
-CAPABILITY_LABELS: dict[str, str] = {
-    "view_aggregates": "melihat angka agregat kota",
-    "view_all_departments": "melihat rincian semua OPD",
-    "view_complaints": "melihat daftar pengaduan (id, tanggal, status)",
-    "view_complaint_text": "melihat judul pengaduan (sudah disamarkan)",
-    "view_rating": "melihat penilaian Kemendagri (estimasi)",
-    "view_quality": "melihat laporan mutu data",
-    "upload_data": "mengunggah data dan menjalankan pembangunan gudang data",
-    "view_evidence": "melihat bukti dukung",
-    "record_evidence": "mencatat bukti dukung",
-    "verify_evidence": "memverifikasi atau menolak bukti dukung",
-    "download_data": "mengunduh data tabel dan grafik",
-    "download_scorecard": "mengunduh rapor",
-    "view_audit": "melihat log audit",
-}
-
-_ALL = frozenset(CAPABILITY_LABELS)
-CAPABILITIES: dict[str, frozenset[str]] = {
-    # Wali Kota / Sekda: everything, read only
-    "pimpinan": _ALL - {"upload_data", "record_evidence", "verify_evidence", "view_audit"},
-    # Diskominfotik: everything
-    "koordinator": _ALL,
-    # one department: its own complaints and scorecard, city-level aggregates
-    "opd": frozenset({
-        "view_aggregates", "view_complaints", "view_complaint_text", "view_rating", "download_data",
-        "download_scorecard",
-    }),
-    # aggregates, rating, scorecards, evidence; no complaint rows or texts
-    "evaluator": frozenset({
-        "view_aggregates", "view_all_departments", "view_rating", "view_evidence", "download_data",
-        "download_scorecard",
-    }),
-    # aggregates and redacted complaint rows
-    "analis": frozenset({
-        "view_aggregates", "view_all_departments", "view_complaints", "view_complaint_text", "view_rating",
-        "view_quality", "download_data",
-    }),
-}
-
-
-class ScopeError(PermissionError):
-    """The viewer's scope does not allow this (message in Bahasa Indonesia)."""
+# the role and capability table lives with the check the writing functions call (pipelines.capabilities)
+ScopeError = CapabilityError  # the viewer's scope does not allow this (message in Bahasa Indonesia)
 
 
 @dataclass(frozen=True)
@@ -97,15 +58,10 @@ class Scope:
 
     # ------------------------------------------------------------ rights
     def can(self, capability: str) -> bool:
-        if capability not in CAPABILITY_LABELS:
-            raise KeyError(f"unknown capability {capability!r}")
-        return capability in CAPABILITIES[self.role]
+        return allowed(self.role, capability)
 
     def require(self, capability: str) -> None:
-        if not self.can(capability):
-            raise ScopeError(
-                f"Akses {ROLES[self.role]} tidak mencakup {CAPABILITY_LABELS[capability]}."
-            )
+        require(self, capability)
 
     @property
     def restricted(self) -> bool:

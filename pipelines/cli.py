@@ -37,9 +37,11 @@ from pipelines.auth.cli import register as _r_auth; _r_auth(app)  # noqa: E402, 
 from pipelines.bench.cli import register as _r_bench; _r_bench(app)  # noqa: E402, E702, I001
 from pipelines.build.cli import register as _r_build; _r_build(app)  # noqa: E402, E702, I001
 from pipelines.demo.cli import register as _r_demo; _r_demo(app)  # noqa: E402, E702, I001
+from pipelines.digest.cli import register as _r_digest; _r_digest(app)  # noqa: E402, E702, I001
 from pipelines.export import register as _r_export; _r_export(app)  # noqa: E402, E702, I001
 from pipelines.pemda.cli import register as _r_pemda; _r_pemda(app)  # noqa: E402, E702, I001
 from pipelines.kpi.cli import register as _r_kpi; _r_kpi(app)  # noqa: E402, E702, I001
+from pipelines.officers.cli import register as _r_officers; _r_officers(app)  # noqa: E402, E702, I001
 from pipelines.rating.cli import register as _r_rating; _r_rating(app)  # noqa: E402, E702, I001
 from pipelines.scorecard.cli import register as _r_scorecard; _r_scorecard(app)  # noqa: E402, E702, I001
 from pipelines.serve import register as _r_serve; _r_serve(app)  # noqa: E402, E702, I001

@@ -22,6 +22,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from pipelines.capabilities import require
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 PREFIX = "'"
 
@@ -79,8 +81,10 @@ def _frame_rows(df: Any) -> tuple[list[str], list[Sequence[Any]]]:
     return headers, [[r.get(h) for h in headers] for r in rows]
 
 
-def frame_to_csv_bytes(df: Any, *, bom: bool = True) -> bytes:
-    """A polars/pandas DataFrame (or list of dicts) as neutralised CSV bytes."""
+def frame_to_csv_bytes(df: Any, *, bom: bool = True, actor: Any = None) -> bytes:
+    """A polars/pandas DataFrame (or list of dicts) as neutralised CSV bytes; a download, so refused
+    without ``download_data`` (``actor``: the dashboard's viewer; None = the command-line operator)."""
+    require(actor, "download_data")
     headers, rows = _frame_rows(df)
     return rows_to_csv_bytes(headers, rows, bom=bom)
 
@@ -122,9 +126,12 @@ def new_workbook(buf: io.BytesIO, *, created: dt.datetime | None = None, title: 
     return wb
 
 
-def frames_to_xlsx_bytes(sheets: Mapping[str, Any], *, created: dt.datetime | None = None) -> bytes:
+def frames_to_xlsx_bytes(sheets: Mapping[str, Any], *, created: dt.datetime | None = None,
+                         actor: Any = None) -> bytes:
     """Several DataFrames (sheet name -> polars/pandas frame or list of dicts) as one XLSX:
-    bold header row, frozen header, auto-filter, column widths, dates as dates, text neutralised."""
+    bold header row, frozen header, auto-filter, column widths, dates as dates, text neutralised.
+    Refused without ``download_data`` (``actor`` as in ``frame_to_csv_bytes``)."""
+    require(actor, "download_data")
     buf = io.BytesIO()
     wb = new_workbook(buf, created=created)
     head = wb.add_format({"bold": True, "bg_color": "#1F3B57", "font_color": "#FFFFFF", "border": 1,

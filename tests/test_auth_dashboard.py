@@ -25,13 +25,13 @@ DISHUB = "Dinas Perhubungan"
 ACCOUNTS = {"walikota": ("pimpinan", None), "kominfo": ("koordinator", None), "dishub": ("opd", DISHUB),
             "evaluator1": ("evaluator", None), "analis1": ("analis", None)}
 ALL_PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan", "penilaian", "kualitas_data",
-             "unggah_data", "bukti_dukung", "unduh_rapor", "log_audit", "glosarium")
+             "unggah_data", "bukti_dukung", "unduh_rapor", "log_audit", "glosarium", "daftar_kerja", "pejabat_penghubung")
 HIDDEN = {
-    "walikota": {"unggah_data", "log_audit"},
+    "walikota": {"unggah_data", "log_audit", "pejabat_penghubung"},
     "kominfo": set(),
-    "dishub": {"unggah_data", "kualitas_data", "bukti_dukung", "log_audit"},
-    "evaluator1": {"unggah_data", "kualitas_data", "log_audit"},
-    "analis1": {"unggah_data", "bukti_dukung", "unduh_rapor", "log_audit"},
+    "dishub": {"unggah_data", "kualitas_data", "bukti_dukung", "log_audit", "pejabat_penghubung"},
+    "evaluator1": {"unggah_data", "kualitas_data", "log_audit", "daftar_kerja", "pejabat_penghubung"},
+    "analis1": {"unggah_data", "bukti_dukung", "unduh_rapor", "log_audit", "pejabat_penghubung"},
 }
 
 

@@ -21,7 +21,8 @@ OPD = Scope("opd", department=DISHUB, user="dishub")
 COVERED = {
     "kpi", "by_month", "category_by_month", "channel_by_month", "breakdown", "aging_by_department", "complaints",
     "overdue", "early_warning", "department_ratings", "city_rating", "what_if", "warehouse_completeness", "quality",
-    "scorecard_unit", "scorecard_departments", "scorecard", "scorecard_zip",
+    "scorecard_unit", "scorecard_departments", "scorecard", "scorecard_zip", "worklist", "executive_snapshot",
+    "officers", "register_flags",
 }
 
 
@@ -59,13 +60,15 @@ def calls(snap, w):
         "scorecard_unit": lambda s, f: data.scorecard_unit(s, snap, (f or {}).get("department", [DISHUB])[0]),
         "scorecard": lambda s, f: data.scorecard(s, snap, "2026", "sebelumnya",
                                                  (f or {}).get("department", [DISHUB])[0]),
+        "worklist": lambda s, f: pl.concat(list(data.worklist(s, snap, w.as_of, (f or {}).get("department", [None])[0])
+                                                .frames.values())),
     }
 
 
 @pytest.mark.parametrize("name", [
     "kpi", "by_month", "category_by_month", "channel_by_month", "breakdown", "breakdown_category",
     "aging_by_department", "complaints", "complaints_department", "overdue", "early_warning", "department_ratings",
-    "scorecard_unit", "scorecard",
+    "scorecard_unit", "scorecard", "worklist",
 ])
 def test_opd_viewer_asking_for_another_department_is_refused(env, name):
     snap, w = env
@@ -84,7 +87,7 @@ def departments_in(result) -> set[str]:
 
 
 @pytest.mark.parametrize("name", ["breakdown", "aging_by_department", "complaints", "overdue", "early_warning",
-                                  "department_ratings"])
+                                  "department_ratings", "worklist"])
 def test_opd_viewer_gets_only_its_own_rows(env, name):
     snap, w = env
     full = calls(snap, w)[name](Scope("koordinator", user="k"), {})
@@ -116,9 +119,10 @@ def test_scorecards_for_an_opd_viewer(env):
 
 
 @pytest.mark.parametrize(("scope", "refused"), [
-    (Scope("evaluator", user="e"), ["complaints", "overdue", "early_warning", "quality"]),
-    (OPD, ["quality"]),
-    (Scope("analis", user="a"), ["scorecard", "scorecard_departments"]),
+    (Scope("evaluator", user="e"), ["complaints", "overdue", "early_warning", "quality", "worklist", "officers"]),
+    (OPD, ["quality", "officers", "officers_own", "register_flags", "executive_snapshot"]),
+    (Scope("analis", user="a"), ["scorecard", "scorecard_departments", "officers", "register_flags"]),
+    (Scope("pimpinan", user="p"), ["officers", "register_flags"]),
 ])
 def test_capabilities_are_checked_in_the_data_layer(env, scope, refused):
     snap, w = env
@@ -129,6 +133,11 @@ def test_capabilities_are_checked_in_the_data_layer(env, scope, refused):
         "quality": lambda: data.quality(scope, snap),
         "scorecard": lambda: data.scorecard(scope, snap, "2026", "sebelumnya", None),
         "scorecard_departments": lambda: data.scorecard_departments(scope, snap),
+        "worklist": lambda: data.worklist(scope, snap, w.as_of),
+        "officers": lambda: data.officers(scope, "Dinas Kesehatan"),  # another OPD's officer
+        "officers_own": lambda: data.officers(scope, DISHUB),  # contact data: koordinator only
+        "register_flags": lambda: data.register_flags(scope, snap),
+        "executive_snapshot": lambda: data.executive_snapshot(scope, snap, w.as_of),  # names every OPD
     }
     for name in refused:
         with pytest.raises(ScopeError, match="tidak mencakup"):

@@ -12,8 +12,8 @@ import sys
 import time
 
 import duckdb
-
 from hostile_files import lapor_csv
+
 from pipelines.build.core import run_pipeline
 from pipelines.settings import Paths
 

@@ -22,7 +22,8 @@ from pipelines.ingest.pii import ANY_PII_PATTERN, contains_pii, find_pii
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PII = re.compile(ANY_PII_PATTERN)
 PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan", "penilaian", "kualitas_data",
-         "unggah_data", "bukti_dukung", "log_audit", "glosarium")
+         "unggah_data", "bukti_dukung", "log_audit", "glosarium", "daftar_kerja", "pejabat_penghubung")
+REGISTER_EXPORT = "register-pejabat-penghubung"  # the register itself: the one export that holds contact data
 
 
 def string_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
@@ -154,20 +155,33 @@ def test_every_dashboard_download(demo_data_dir, tmp_path, monkeypatch, captured
     d.mkdir()
     for sub in ("curated", "runs"):
         (d / sub).symlink_to(demo_data_dir / sub, target_is_directory=True)
+    from pipelines.officers import add_officer
+    from pipelines.settings import Paths
+
+    add_officer(Paths.from_args(d), "Dinas Perhubungan", name="Budi Santoso", position="Kasubbag Umum",
+                email="budi.santoso@dishub.test", whatsapp="0812-3456-7890", sk_number="188/1/2026",
+                sk_date="2026-01-05", by="test")
     visit_every_page(d, monkeypatch)
     names = [n for n, _ in captured_downloads]
     assert sum(n.endswith(".csv") for n in names) >= 10 and sum(n.endswith(".xlsx") for n in names) >= 10
+    register = [blob for n, blob in captured_downloads if n.startswith(REGISTER_EXPORT) and n.endswith(".csv")]
+    assert register and contains_pii(register[0].decode("utf-8-sig"))  # the scan would see contact data
     with_titles = 0
     for name, blob in captured_downloads:
+        if name.startswith(REGISTER_EXPORT):
+            continue
         if name.endswith(".csv"):
             rows = csv_cells(blob)
             with_titles += any("Judul" in h for h in rows[0]) if rows else 0
             bad = [c for r in rows for c in r if text_cell(c) and contains_pii(c)]
         elif name.endswith(".xlsx"):
             bad = [s for s in xlsx_strings(blob) if contains_pii(s)]
+        elif name.endswith(".pdf") and name.startswith(("daftar-kerja", "ringkasan-pengaduan")):
+            bad = find_pii(" ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(blob)).pages))
         else:
             continue
         assert bad == [], (name, bad[:3])
+    assert any(n.startswith("daftar-kerja") and n.endswith(".pdf") for n in names)
     assert with_titles >= 1  # complaint lists (with their redacted titles) were among them
 
 

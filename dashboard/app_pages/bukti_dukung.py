@@ -102,7 +102,7 @@ if scope.can("record_evidence"):
             try:
                 rec = add_evidence(paths, indicator_id=ind_id, year=year, doc_type=doc_type, title=title,
                                    doc_date=doc_date, recorded_by=who, content=up.getvalue(), file_name=up.name,
-                                   note=note or None, model=model)
+                                   note=note or None, model=model, actor=scope)
                 st.success(f"{rec.label} tersimpan (status: diajukan). Verifikasi lalu bangun ulang gudang data agar "
                            "masuk ke penilaian.", icon=":material/check_circle:")
                 records = list_evidence(paths)
@@ -117,12 +117,12 @@ def _decide(action: str, rec, by: str) -> None:
         return
     try:
         if action == "verify":
-            verify_evidence(paths, rec.evidence_id, by=by)
+            verify_evidence(paths, rec.evidence_id, by=by, actor=scope)
             st.session_state["bukti.msg"] = ("ok", f"{rec.label} diverifikasi.")
             auth_ui.record(scope, "evidence_verify", rec.label)
         else:
             reason = st.session_state.get("bukti.reason", "")
-            reject_evidence(paths, rec.evidence_id, by=by, reason=reason)
+            reject_evidence(paths, rec.evidence_id, by=by, reason=reason, actor=scope)
             st.session_state["bukti.msg"] = ("ok", f"{rec.label} ditolak.")
             auth_ui.record(scope, "evidence_reject", f"{rec.label}: {reason}")
         st.session_state["bukti.target"] = None
@@ -186,7 +186,7 @@ else:
                 (st.success if msg[0] == "ok" else st.error)(msg[1])
 
 def _rebuild() -> None:
-    jobs.start(paths, "run")
+    jobs.start(paths, "run", actor=scope)
     auth_ui.record(scope, "build", "monev run dari halaman Bukti Dukung")
 
 

@@ -6,14 +6,20 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import context
-from dashboard.components import tables
+from dashboard import context, data
+from dashboard.components import states, tables
 from dashboard.components.style import BAND_COLOURS
 from dashboard.components.tables import Col
-from pipelines.kpi.glossary import GLOSSARY
+from pipelines.kpi import rules_text
+from pipelines.kpi.glossary import entries as glossary_entries
 from pipelines.textnorm import norm_key
 
 ctx = context.get()
+settings = None  # the warehouse's settings: every rule sentence below is written from them
+if ctx.snap is not None and ctx.windows is not None and ctx.scope.can("view_aggregates"):
+    with states.guarded():
+        settings = data.kpi(ctx.scope, ctx.snap, ctx.current, {})["settings"]
+GLOSSARY = glossary_entries(settings)
 
 st.title("Glosarium")
 st.caption("Definisi setiap angka di dasbor, rapor dan `monev kpi`. Semua angka dihitung sekali, dengan aturan "
@@ -48,8 +54,11 @@ st.markdown(
   ditangani.
 - **Warna kartu**: predikat ({bands}) dari nilai indikator model penilaian untuk KPI itu (lantai → 0, target → 100;
   `config/rating_model.yaml`). Kartu biru tidak punya indikator penilaian. Panah hijau = membaik, merah = memburuk.
-- **Peringkat OPD**: nilai OPD dari indikator Output model penilaian; OPD dengan pengaduan dalam cakupan di bawah
-  batas sampel tercatat *data tidak cukup* dan tidak diberi peringkat.
+- **Peringkat OPD**: {rules_text.rank_rule(settings)} Nilai dan predikat OPD (indikator Output model
+  penilaian{"; " + ctx.model.bands_text() if ctx.model is not None else ""}) tampil di sampingnya. OPD dengan
+  {rules_text.insufficient_text(settings)}.
+- **Sampel kecil**: {rules_text.small_sample_text(settings)} (di layar, PDF dan Excel).
+- **OPD yang perlu perhatian**: {rules_text.attention_rule(settings)}
 - **Unduhan**: CSV dan XLSX berisi persis baris yang sedang difilter; sel teks yang diawali = + − @ diberi tanda
   kutip agar tidak dijalankan sebagai rumus. Gambar PNG grafik: ikon kamera di pojok kanan atas grafik.
 - **Data pribadi**: nama, nomor HP, email dan NIK pelapor tidak pernah tampil; judul pengaduan sudah disamarkan.

@@ -11,23 +11,24 @@ from dashboard.components import complaints, rapor, states, tables
 from dashboard.components.cards import Card, definition, show_cards
 from dashboard.components.tables import Col
 from pipelines import fmt
+from pipelines.kpi import derived, rules_text
 
 DRILL_KEY = "opd.drill"
 TABLE_KEY = "opd.table"
 STATUS_KEY = "opd.status"
 OVERDUE_KEY = "opd.overdue"
 LIST_KEY = "opd.list"
+RATE_KEYS = ("response_rate", "on_time_response_rate", "resolution_rate", "resolution_days_median")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
 
 ctx = context.get()
 scope, snap, filters = ctx.scope, ctx.snap, ctx.filters
 
 st.title("Kinerja OPD")
-st.caption(
-    "Nilai OPD = indikator Output model penilaian (tingkat tanggapan, tanggapan tepat waktu, tingkat "
-    "penyelesaian, median lama penyelesaian, porsi tunggakan lewat batas) dari data OPD itu sendiri. "
-    "Estimasi model, bukan nilai resmi. OPD dengan pengaduan dalam cakupan di bawah batas sampel: "
-    "'data tidak cukup', tanpa peringkat."
-)
 if filters is None or ctx.windows is None:
     st.stop()
 
@@ -38,6 +39,12 @@ with states.guarded():
     ratings = data.department_ratings(scope, snap, ctx.current, filters)
 if cur is None:
     st.stop()
+min_sample = rules_text.min_sample(cur)
+st.caption(
+    f"{rules_text.rank_rule(cur)} Nilai OPD di sampingnya = indikator Output model penilaian dari data OPD itu "
+    "sendiri (estimasi model, bukan nilai resmi). OPD dengan "
+    f"{rules_text.insufficient_text(cur)}. {_cap(rules_text.small_sample_text(cur))}."
+)
 
 rows = {r["department"]: r for r in cur["by_department"]}
 league = [
@@ -46,29 +53,32 @@ league = [
         **{k: rows.get(r["department"], {}).get(k) for k in (
             "received", "in_scope", "response_rate", "on_time_response_rate", "resolution_rate",
             "resolution_days_median", "backlog_open", "backlog_overdue")},
+        "note": derived.small_sample_note(rows.get(r["department"], {}), RATE_KEYS, min_sample),
     }
     for r in ratings
 ]
 schema = {"rank": pl.Int64, "department": pl.String, "score": pl.Float64, "predikat": pl.String,
           "received": pl.Int64, "in_scope": pl.Int64, "response_rate": pl.Float64,
           "on_time_response_rate": pl.Float64, "resolution_rate": pl.Float64,
-          "resolution_days_median": pl.Float64, "backlog_open": pl.Int64, "backlog_overdue": pl.Int64}
+          "resolution_days_median": pl.Float64, "backlog_open": pl.Int64, "backlog_overdue": pl.Int64,
+          "note": pl.String}
 df = pl.DataFrame(league, schema=schema)
-ranked = df.filter(pl.col("score").is_not_null())
-insufficient = df.filter(pl.col("score").is_null())
-min_sample = cur["settings"]["min_sample"]
+ranked = df.filter(pl.col("rank").is_not_null())  # the league rule of sla.yaml, as `monev kpi`
+insufficient = df.filter(pl.col("rank").is_null())
 
 LEAGUE_COLS = [
-    Col("rank", "Peringkat", "int", "Peringkat menurut nilai OPD (nilai sama, peringkat sama).", 72),
+    Col("rank", "Peringkat", "int", rules_text.rank_rule(cur), 72),
     Col("department", "OPD", "text", width=240),
-    Col("score", "Nilai", "num1", "Nilai 0–100 dari indikator Output model penilaian."),
-    Col("predikat", "Predikat", "predikat", "Sangat Baik ≥ 85, Baik ≥ 70, Sedang ≥ 55, Kurang < 55 (model)."),
+    Col("score", "Nilai", "num1", "Nilai 0–100 dari indikator Output model penilaian (estimasi model)."),
+    Col("predikat", "Predikat", "predikat",
+        f"{ctx.model.bands_text()} (model)." if ctx.model is not None else "Predikat model penilaian."),
     Col("in_scope", "Cakupan", "int", definition("in_scope")),
     Col("response_rate", "Tanggapan", "pct", definition("response_rate")),
     Col("on_time_response_rate", "Tepat waktu", "pct", definition("on_time_response_rate")),
     Col("resolution_rate", "Selesai", "pct", definition("resolution_rate")),
     Col("resolution_days_median", "Median", "days", definition("resolution_days_median")),
     Col("backlog_overdue", "Lewat batas", "int", definition("backlog_overdue")),
+    Col("note", "Catatan", "text", rules_text.small_sample_text(cur)),
 ]
 
 
@@ -96,7 +106,7 @@ else:
         st.info("Belum ada OPD yang dapat diberi peringkat pada periode dan filter ini.", icon=":material/info:")
     if insufficient.height:
         with st.expander(f"Data tidak cukup ({fmt.number(insufficient.height)} OPD, kurang dari "
-                         f"{min_sample} pengaduan dalam cakupan)"):
+                         f"{min_sample} pengaduan dalam cakupan; semua angkanya sampel kecil)"):
             tables.show(insufficient, [c for c in LEAGUE_COLS if c.field not in ("rank", "score")],
                         key="opd.insufficient")
 
@@ -115,9 +125,12 @@ if dept:
     rating = next((r for r in ratings if r["department"] == dept), None)
     band = rating["predikat"] if rating and rating.get("score") is not None else None
     head = f"**{dept}** · " + (
-        f"nilai {fmt.number(rating['score'], 1)}, {rating['predikat']}, peringkat {rating['rank']} "
-        f"dari {ranked.height}" if band else "data tidak cukup untuk dinilai"
+        f"peringkat {rating['rank']} dari {ranked.height}, nilai {fmt.number(rating['score'], 1)} "
+        f"({rating['predikat']})" if band and rating.get("rank") else "data tidak cukup untuk dinilai"
     )
+    note = derived.small_sample_note(row, RATE_KEYS, min_sample)
+    if note:
+        head += f" · ⚠ {note}"
     st.markdown(head)
     cards = []
     for key, label, kind in (
@@ -125,7 +138,8 @@ if dept:
         ("on_time_response_rate", "Tepat waktu", "pct"), ("resolution_rate", "Penyelesaian", "pct"),
         ("backlog_overdue", "Tunggakan lewat batas", "int"),
     ):
-        b = insights.kpi_band(ctx.model, key if key != "backlog_overdue" else "backlog_overdue_share", row) \
+        b = insights.kpi_band(ctx.model, key if key != "backlog_overdue" else "backlog_overdue_share", row,
+                              min_sample) \
             if (ctx.model is not None and key != "in_scope" and row) else insights.Band(None, None)
         cards.append(Card(f"opd-{key}", label, tables.FORMATTERS[kind](row.get(key)), definition(key), b.band,
                           f"Predikat: {b.band}" if b.band else ""))

@@ -53,7 +53,7 @@ with left, st.container(border=True):
                    "lain: `monev serve --demo` memakai ./data-demo.")
     if st.button("Bangun data demo", type="primary", icon=":material/rocket_launch:", disabled=running or not allowed,
                  key="mulai.demo"):
-        jobs.start(paths, "demo", demo_args=["--force"] if data.demo_mode() else [])
+        jobs.start(paths, "demo", demo_args=["--force"] if data.demo_mode() else [], actor=ctx.scope)
         st.rerun()
     if not allowed and not running:
         st.caption("Tidak tersedia: folder raw/ sudah berisi berkas, atau akses Anda tidak mencakup unggah data.")

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import context, data, insights
-from dashboard.components import charts, complaints, states, tables
+from dashboard.components import charts, complaints, states, summary, tables
 from dashboard.components.cards import Card, definition, show_cards
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -46,8 +46,8 @@ for step, label, key, limit in STEPS:
     cards.append(Card(
         f"sla-{step}", f"{label} tepat waktu", fmt.percent(cur.get(key)), definition(key), b.band,
         f"Predikat: {b.band}" if b.band else "", d, v, "up", vs,
-        f"{fmt.number(on)} tepat, {fmt.number(late)} terlambat · batas {limit} HK"
-        + (" (LAPOR! saja)" if step == "verification" else ""),
+        summary.marked_caption(f"{fmt.number(on)} tepat, {fmt.number(late)} terlambat · batas {limit} HK"
+                               + (" (LAPOR! saja)" if step == "verification" else ""), cur, key),
     ))
 show_cards(cards, columns=3)
 steps_df = pl.DataFrame([

@@ -4,8 +4,6 @@ dashboard keeps serving the published snapshot."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -93,7 +91,7 @@ elif job is not None:
 
 
 def _start_run() -> None:
-    jobs.start(paths, "run")
+    jobs.start(paths, "run", actor=scope)
     auth_ui.record(scope, "build", "monev run dari halaman Unggah Data")
     st.session_state.pop("unggah.job_seen", None)
 
@@ -201,16 +199,12 @@ if up is not None:
 
         stem, suffix = Path(safe_name).stem, Path(safe_name).suffix.lower()
         target_name = f"{stem}__kanal-{channel_slug(pv.channel)}{suffix}" if channel and pv.channel else safe_name
-        target = paths.raw_dir / "unggahan" / target_name
-        if target.exists():
-            target = target.with_name(f"{target.stem}-{dt.datetime.now():%Y%m%d%H%M%S}{target.suffix}")
-        st.caption(f"Berkas akan disimpan sebagai raw/unggahan/{target.name}.")
+        st.caption(f"Berkas akan disimpan sebagai raw/unggahan/{target_name} (diberi cap waktu bila nama itu sudah ada).")
         if st.button("Simpan dan bangun ulang gudang data", type="primary", disabled=busy,
                      icon=":material/play_arrow:", key="unggah.go"):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp_target = target.with_name("." + target.name + ".part")
-            tmp_target.write_bytes(content)
-            shutil.move(str(tmp_target), str(target))
+            from pipelines.auth.uploads import save_upload
+
+            target = save_upload(paths, content, target_name, actor=scope)  # checks upload_data itself
             auth_ui.record(scope, "upload", f"raw/unggahan/{target.name} ({fmt.number(len(content))} bita)")
             _start_run()
             st.rerun()

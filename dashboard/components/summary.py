@@ -19,14 +19,19 @@ from dashboard.components.style import band_colour
 from dashboard.components.tables import Col
 from dashboard.context import Context
 from pipelines import fmt
-from pipelines.kpi import rules_text
-from pipelines.rating.measures import read_measure
+from pipelines.kpi import derived, rules_text
 
 
 def _band_note(b: insights.Band) -> tuple[str, str]:
     if b.band is None:
         return "", ""
     return f"Predikat: {b.band}", f"Warna kartu: predikat {b.band} menurut model penilaian. {b.text}"
+
+
+def marked_caption(caption: str, cur: Mapping[str, Any], key: str) -> str:
+    """A card caption with the "sampel kecil" mark first when the value rests on too few complaints."""
+    note = derived.small_sample_note(cur, (key,), rules_text.min_sample(cur))
+    return f"⚠ {note} · {caption}" if note else caption
 
 
 def headline_cards(ctx: Context, cur: Mapping[str, Any], cmp: Mapping[str, Any] | None,
@@ -57,7 +62,7 @@ def headline_cards(ctx: Context, cur: Mapping[str, Any], cmp: Mapping[str, Any] 
          lambda: f"{fmt.number(cur['responded'])} dari {fmt.number(cur['in_scope'])} sudah ditanggapi"),
         ("on_time_response_rate", "Tanggapan tepat waktu", None,
          lambda: f"{fmt.number(cur['response_on_time'])} tepat, {fmt.number(cur['response_late'])} terlambat "
-                 f"(batas {limits.get('response', 5)} HK)"),
+                 f"(batas {limits['response']} HK)"),
         ("resolution_rate", "Tingkat penyelesaian", "resolved",
          lambda: f"{fmt.number(cur['resolved'])} dari {fmt.number(cur['in_scope'])} sudah selesai"),
     ):
@@ -65,19 +70,20 @@ def headline_cards(ctx: Context, cur: Mapping[str, Any], cmp: Mapping[str, Any] 
         band_text, band_help = _band_note(b)
         d, v = insights.change_text(cur.get(key), prev(key), "rate")
         cards.append(Card(key, label, fmt.percent(cur.get(key)), definition(key, band_help), b.band, band_text,
-                          d, v, "up", vs, caption_fn()))
+                          d, v, "up", vs, marked_caption(caption_fn(), cur, key)))
     b = band("resolution_days_median")
     band_text, band_help = _band_note(b)
     d, v = insights.change_text(cur.get("resolution_days_median"), prev("resolution_days_median"), "days")
     cards.append(Card(
         "resolution_days_median", "Median lama penyelesaian", fmt.days(cur.get("resolution_days_median")),
         definition("resolution_days_median", band_help), b.band, band_text, d, v, "down", vs,
-        f"P90 {fmt.days(cur.get('resolution_days_p90'))}; batas {limits.get('resolution', 14)} HK",
+        marked_caption(f"P90 {fmt.days(cur.get('resolution_days_p90'))}; batas {limits['resolution']} HK",
+                cur, "resolution_days_median"),
     ))
     b = band("backlog_overdue_share")
     band_text, band_help = _band_note(b)
     d, v = insights.change_text(cur.get("backlog_overdue"), prev("backlog_overdue"), "count")
-    share = read_measure("backlog_overdue_share", cur).value
+    share = derived.overdue_share(cur)
     cards.append(Card(
         "backlog_overdue", "Tunggakan lewat batas", fmt.number(cur["backlog_overdue"]),
         definition("backlog_overdue", band_help), b.band, band_text, d, v, "down",

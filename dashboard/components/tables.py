@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.components.style import band_background, band_colour
+from dashboard.scope import SESSION_KEY
 from pipelines import fmt
 
 
@@ -140,12 +141,13 @@ def downloads(df: pl.DataFrame, cols: Sequence[Col], *, file_stub: str, key: str
     from pipelines.safe_export import frame_to_csv_bytes, frames_to_xlsx_bytes
 
     data = export_frame(df, cols)
+    viewer = st.session_state.get(SESSION_KEY)  # the writer checks download_data itself
 
     def csv_bytes() -> bytes:
-        return frame_to_csv_bytes(data)
+        return frame_to_csv_bytes(data, actor=viewer)
 
     def xlsx_bytes() -> bytes:
-        return frames_to_xlsx_bytes({sheet: data, **(extra or {})})
+        return frames_to_xlsx_bytes({sheet: data, **(extra or {})}, actor=viewer)
 
     with st.container(horizontal=True, gap="small", key=f"dl-{key}"):
         st.download_button(

@@ -19,6 +19,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -26,6 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from pipelines.auth import store, throttle
 from pipelines.auth.audit import audit
 from pipelines.auth.store import AuthSettings
+from pipelines.capabilities import require
 from pipelines.settings import Paths
 from pipelines.state import open_state, transaction
 
@@ -156,8 +158,11 @@ def _row_account(r) -> Account:
 
 
 def add_user(paths: Paths, username: str, role: str, password: str, *, department: str | None = None,
-             created_by: str = "cli", settings: AuthSettings | None = None, source: str = "cli") -> Account:
-    """Create an account (``department`` required for role opd, refused for the others)."""
+             created_by: str = "cli", settings: AuthSettings | None = None, source: str = "cli",
+             actor: Any = None) -> Account:
+    """Create an account (``department`` required for role opd, refused for the others). ``actor``: who
+    asks (None = the command-line operator); refused without ``manage_users``."""
+    require(actor, "manage_users")
     settings = settings or AuthSettings.from_env()
     u = check_username(username)
     r = check_role(role)
@@ -196,8 +201,10 @@ def list_users(paths: Paths) -> list[Account]:
         return [_row_account(r) for r in con.execute("SELECT * FROM accounts ORDER BY username").fetchall()]
 
 
-def set_active(paths: Paths, username: str, active: bool, *, by: str = "cli", source: str = "cli") -> Account:
-    """Disable (ending its sessions) or enable an account."""
+def set_active(paths: Paths, username: str, active: bool, *, by: str = "cli", source: str = "cli",
+               actor: Any = None) -> Account:
+    """Disable (ending its sessions) or enable an account; refused without ``manage_users``."""
+    require(actor, "manage_users")
     acc = get_user(paths, username)
     with open_state(paths) as con, transaction(con):
         con.execute("UPDATE accounts SET active = ? WHERE username = ?", [int(active), acc.username])
@@ -208,8 +215,10 @@ def set_active(paths: Paths, username: str, active: bool, *, by: str = "cli", so
 
 
 def set_password(paths: Paths, username: str, password: str, *, by: str = "cli",
-                 settings: AuthSettings | None = None, source: str = "cli") -> Account:
-    """Change the password (ending the account's sessions and clearing its lock-out)."""
+                 settings: AuthSettings | None = None, source: str = "cli", actor: Any = None) -> Account:
+    """Change the password (ending the account's sessions and clearing its lock-out); refused without
+    ``manage_users``."""
+    require(actor, "manage_users")
     settings = settings or AuthSettings.from_env()
     acc = get_user(paths, username)
     check_password(password, acc.username, settings)

@@ -34,6 +34,11 @@ ACTIONS: dict[str, str] = {
     "user_disable": "Nonaktifkan akun",
     "user_enable": "Aktifkan akun",
     "user_passwd": "Ganti kata sandi",
+    "officer_add": "Tambah pejabat penghubung",
+    "officer_update": "Ubah pejabat penghubung",
+    "officer_remove": "Hapus pejabat penghubung",
+    "digest_sent": "Kirim daftar kerja",
+    "digest_failed": "Gagal kirim daftar kerja",
 }
 MAX_DETAIL = 500
 

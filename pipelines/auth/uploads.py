@@ -9,13 +9,19 @@ checks run on the server.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pipelines import fmt
+from pipelines.capabilities import require
 from pipelines.rating.evidence import sanitize_filename
+from pipelines.settings import Paths
 
-__all__ = ["UploadRejected", "check_upload", "safe_target", "sanitize_filename"]
+__all__ = ["UploadRejected", "check_upload", "safe_target", "sanitize_filename", "save_upload"]
+UPLOAD_FOLDER = "unggahan"  # raw/unggahan/: exports uploaded through the dashboard
 
 
 class UploadRejected(ValueError):
@@ -47,4 +53,20 @@ def safe_target(directory: str | Path, name: object) -> Path:
     target = (base / sanitize_filename(name)).resolve()
     if target.parent != base:
         raise UploadRejected(f"Nama berkas '{str(name)[:80]}' tidak sah.")
+    return target
+
+
+def save_upload(paths: Paths, content: bytes, name: str, *, actor: Any = None) -> Path:
+    """Write an uploaded export to ``raw/unggahan/`` under its safe ``name`` (a new name with a time stamp
+    when one exists already), atomically (a partial file is never read by a build). Refused without
+    ``upload_data`` (``actor``: the dashboard's viewer; None = the command-line operator)."""
+    require(actor, "upload_data")
+    folder = paths.raw_dir / UPLOAD_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    target = safe_target(folder, name)
+    if target.exists():
+        target = target.with_name(f"{target.stem}-{dt.datetime.now():%Y%m%d%H%M%S}{target.suffix}")
+    part = target.with_name("." + target.name + ".part")
+    part.write_bytes(content)
+    os.replace(part, target)
     return target

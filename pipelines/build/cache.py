@@ -26,6 +26,7 @@ from pipelines.build.profile_choice import chosen_profiles
 from pipelines.ingest import FileRefused, Profile, StagedFile, stage_file
 from pipelines.ingest.limits import symlink_refusal
 from pipelines.masterdata import MasterData
+from pipelines.pemda.mismatch import staged_warnings
 from pipelines.settings import Paths
 
 # Bump when the meaning of a staged row changes (readers, parsing, matching).
@@ -155,6 +156,7 @@ class StagingCache:
         sf.rows.write_parquet(tmp, compression="zstd", statistics=False)
         os.replace(tmp, rows_p)
         meta = _meta_of(rf, sf)
+        meta["pemda_warnings"] = staged_warnings(sf, self.md, rf.rel_path)
         self._write_json(self.dir / f"{name}.json", meta)
         return StagedEntry(meta, rows_p), False
 

@@ -84,6 +84,9 @@ def _report(result, paths) -> None:
 
     _print_reconciliation(result)
     for f in result.files:
+        for w in f.pemda_warnings:
+            typer.secho("\n" + w, err=True, fg=typer.colors.YELLOW)
+    for f in result.files:
         if f.status == "refused" and f.message:
             typer.secho("\n" + f.message, err=True, fg=typer.colors.RED)
     if result.published:
@@ -106,10 +109,17 @@ def run_cmd(
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
     quiet: Annotated[bool, typer.Option("--diam", "-q", help="Jangan tampilkan kemajuan.")] = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Tampilkan langkah-langkah build (urutan dan berkas kodenya) tanpa menjalankannya.")] = False,
 ) -> None:
     """Baca semua berkas di raw/, bangun gudang data, dan terbitkan bila lolos pemeriksaan."""
-    from pipelines.build.core import run_pipeline
+    from pipelines.build import core
 
+    if explain:
+        typer.echo("Langkah build (`monev run`), urutan yang dilalui setiap pengaduan:\n")
+        typer.echo(core.explain())
+        return
+    run_pipeline = core.run_pipeline
     paths = paths_from(data_dir, config_dir)
     result = run_pipeline(paths, progress=None if quiet else (lambda m: typer.echo(m, err=True)))
     _report(result, paths)

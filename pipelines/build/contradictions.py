@@ -137,3 +137,8 @@ def _hold(con: duckdb.DuckDBPyConnection) -> None:
     """)  # noqa: S608 - constants only
     # Every row of the complaint: the other snapshots cannot be merged without the contradicting ones.
     con.execute("DELETE FROM stg_rows WHERE complaint_key IN (SELECT complaint_key FROM x_found)")
+
+
+def contradictions_step(ctx) -> None:
+    """Build step (after quarantine, before merge_snapshots)."""
+    quarantine_contradictions(ctx.con, ctx.column_names)

@@ -18,7 +18,9 @@ import duckdb
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from pipelines.build.context import BuildContext
 from pipelines.build.settings import IngestSettings
+from pipelines.build.sqlfiles import run_sql
 
 _CHUNK = 1_000_000
 
@@ -42,8 +44,6 @@ def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _run_sql(con: duckdb.DuckDBPyConnection, settings: IngestSettings) -> None:
-    from pipelines.build.core import run_sql
-
     run_sql(
         con,
         "build_duplicate_candidates.sql",
@@ -112,3 +112,8 @@ def flag_duplicates(con: duckdb.DuckDBPyConnection, settings: IngestSettings) ->
         """
     )
     return con.execute("SELECT count(*) FROM dup_clusters WHERE is_dup").fetchone()[0]
+
+
+def flag_duplicates_step(ctx: BuildContext) -> None:
+    """The build step: flag likely duplicates across channels in ``complaints``."""
+    ctx.result.duplicates = flag_duplicates(ctx.con, ctx.settings)

@@ -88,3 +88,10 @@ def log_rows(runs: list[dict[str, Any]]) -> list[tuple]:
             continue
         out.append((r.get("run_id"), started, None, None, None, None, None, None, None, "interrupted", r.get("message")))
     return out
+
+
+def log_interrupted(ctx) -> None:
+    """Build step: the interrupted builds found at the start, into the new warehouse's run_log."""
+    rows = log_rows(ctx.result.interrupted)
+    if rows:
+        ctx.con.executemany("INSERT INTO run_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)

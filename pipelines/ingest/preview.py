@@ -16,6 +16,7 @@ from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.profiles import FIELD_LABELS, load_profiles
 from pipelines.ingest.unknown_labels import UnknownLabel, from_staged, snippets, suggest
 from pipelines.masterdata import MasterData
+from pipelines.pemda.mismatch import staged_warnings
 
 PREVIEW_COLUMNS = (
     "source_row", "source_id", "reported_at", "status", "status_label", "classification", "category", "channel",
@@ -50,6 +51,7 @@ class Preview:
     notes: list[str] = field(default_factory=list)
     unknown_labels: list[UnknownLabel] = field(default_factory=list)  # each distinct label once
     label_snippets: list[str] = field(default_factory=list)  # YAML ready to paste (unknown_labels.py)
+    pemda_warnings: list[str] = field(default_factory=list)  # the file names another pemda (pemda/mismatch.py)
 
     @property
     def blocking_share(self) -> float:
@@ -106,7 +108,9 @@ def preview_file(
         notes=sf.notes,
     )
     pv.unknown_labels = suggest(from_staged(sf.rows, path.name, sf.profile.name), md)
-    pv.label_snippets = snippets(pv.unknown_labels, {sf.profile.name: sf.profile.path})
+    pv.label_snippets = snippets(pv.unknown_labels, {sf.profile.name: sf.profile.path},
+                                 category_map=(md.config_dir / "category_map.yaml").exists())
+    pv.pemda_warnings = staged_warnings(sf, md, path.name)
     if validate:
         settings = load_ingest_settings(md.config_dir)
         now = dt.datetime.now()
@@ -147,6 +151,7 @@ def preview_lines(pv: Preview, md: MasterData, *, max_problems: int = 10) -> lis
     ]
     out += [f"  {h!s:32} -> {label or '(tidak dipakai)'}" for h, _field, label in pv.columns]
     out += [f"Catatan: {n}" for n in pv.notes]
+    out += [f"PERINGATAN: {w}" for w in pv.pemda_warnings]
     if pv.problems is not None and pv.problems.height:
         out.append(f"{fmt.number(pv.problems.height)} temuan ({fmt.number(pv.rows_blocked)} baris akan dikarantina).")
     out += render(pv.unknown_labels, md, {pv.profile: _profile_path(pv, md)})

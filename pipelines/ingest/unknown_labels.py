@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from pipelines import fmt
 from pipelines.masterdata import CANONICAL_STATUSES, MasterData, read_yaml
+from pipelines.pemda.mismatch import names_this_pemda
 from pipelines.textnorm import norm_words
 
 KINDS = ("status", "classification", "category", "department", "channel")
@@ -63,12 +64,14 @@ class UnknownLabel:
     rows: int
     files: tuple[str, ...] = ()
     profile: str | None = None
+    other_pemda: bool = False  # an instansi of another pemda/province: nothing here to map it to
     closest: str | None = None  # the closest known label as written in the config
     target: str | None = None  # what it maps to: canonical status, or the canonical name
     score: float = 0.0
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "raw": self.raw, "rows": self.rows, "files": list(self.files),
+                "other_pemda": self.other_pemda,
                 "profile": self.profile, "closest": self.closest, "target": self.target, "score": self.score}
 
 
@@ -128,8 +131,9 @@ def _choices(kind: str, md: MasterData) -> list[tuple[str, str]]:
         return [(a, c.name) for c in md.classifications for a in (c.name, *c.aliases)]
     if kind == "channel":
         return [(a, c.name) for c in md.channels for a in (c.name, *c.aliases)]
-    if kind == "category":
-        return [(a, c.name) for c in md.categories for a in (c.name, *c.aliases)]
+    if kind == "category":  # the city's categories, and LAPOR!'s national names already mapped onto them
+        national = list(getattr(md, "category_map_names", {}).items())
+        return [(a, c.name) for c in md.categories for a in (c.name, *c.aliases)] + national
     return [(a, d.name) for d in md.departments for a in (d.name, d.short, *d.aliases)]
 
 
@@ -165,6 +169,9 @@ def suggest(labels: list[UnknownLabel], md: MasterData) -> list[UnknownLabel]:
     """Fill ``closest``/``target``/``score`` of each label from the master data."""
     cache: dict[str, list[tuple[str, str]]] = {}
     for u in labels:
+        if u.kind == "department" and names_this_pemda(u.raw, md) is False:
+            u.other_pemda = True  # "Dinas Kesehatan Provinsi X" is not this pemda's Dinas Kesehatan
+            continue
         hit = closest_label(u.kind, u.raw, cache.setdefault(u.kind, _choices(u.kind, md)))
         if hit:
             u.closest, u.target, u.score = hit
@@ -186,7 +193,8 @@ def summary_lines(labels: list[UnknownLabel], md: MasterData | None = None) -> l
             elif u.kind != "status" and u.target and u.target != u.closest:
                 near += f" ({u.target})"
         files = f", {', '.join(u.files)}" if len(u.files) > 1 else ""
-        out.append(f"{KIND_LABELS[u.kind]} \"{u.raw}\": {fmt.number(u.rows)} baris{files}; paling mirip: {near}")
+        what = "instansi di luar pemda ini (tidak dipetakan ke OPD)" if u.other_pemda else f"paling mirip: {near}"
+        out.append(f"{KIND_LABELS[u.kind]} \"{u.raw}\": {fmt.number(u.rows)} baris{files}; {what}")
     return out
 
 
@@ -235,7 +243,7 @@ def status_snippet(labels: list[UnknownLabel], profile_path: Path | None) -> str
 
 def master_snippet(labels: list[UnknownLabel], kind: str) -> str:
     """Aliases for one master-data file, grouped under the entry each label most likely belongs to."""
-    todo = [u for u in labels if u.kind == kind]
+    todo = [u for u in labels if u.kind == kind and not u.other_pemda]
     if not todo:
         return ""
     fname, section = MASTER_FILES[kind]
@@ -254,8 +262,26 @@ def master_snippet(labels: list[UnknownLabel], kind: str) -> str:
     return "\n".join(lines)
 
 
-def snippets(labels: list[UnknownLabel], profile_paths: dict[str | None, Path | None] | None = None) -> list[str]:
-    """Every snippet for ``labels``: the status labels per profile, then one per master-data file."""
+def category_map_snippet(labels: list[UnknownLabel]) -> str:
+    """Lines for `by_name:` of config/category_map.yaml (LAPOR!'s national categories -> the city's)."""
+    todo = [u for u in labels if u.kind == "category"]
+    if not todo:
+        return ""
+    lines = [
+        "# config/category_map.yaml: tambahkan baris-baris di bawah `by_name:` ke bagian `by_name:` yang ada",
+        "# (nilai: nama kategori kota di categories.yaml; tebakan terdekat: periksa dulu).",
+        "by_name:",
+    ]
+    for u in todo:
+        hint = f"paling mirip \"{u.closest}\"" if u.closest else "tidak ada yang mirip: pilih kategorinya"
+        lines.append(f"  {_q(u.raw)}: {_q(u.target) if u.target else 'PILIH'}  # {fmt.number(u.rows)} baris; {hint}")
+    return "\n".join(lines)
+
+
+def snippets(labels: list[UnknownLabel], profile_paths: dict[str | None, Path | None] | None = None, *,
+             category_map: bool = False) -> list[str]:
+    """Every snippet for ``labels``: the status labels per profile, then one per master-data file
+    (categories into config/category_map.yaml when the configuration has one)."""
     out: list[str] = []
     profile_paths = profile_paths or {}
     for prof in dict.fromkeys(u.profile for u in labels if u.kind == "status"):
@@ -263,20 +289,22 @@ def snippets(labels: list[UnknownLabel], profile_paths: dict[str | None, Path | 
         if s:
             out.append(s)
     for kind in ("classification", "category", "department", "channel"):
-        s = master_snippet(labels, kind)
+        use_map = kind == "category" and category_map
+        s = category_map_snippet(labels) if use_map else master_snippet(labels, kind)
         if s:
             out.append(s)
     return out
 
 
 def render(labels: list[UnknownLabel], md: MasterData | None, profile_paths: dict | None = None) -> list[str]:
+    has_map = md is not None and (md.config_dir / "category_map.yaml").exists()
     """The whole block: heading, one line per label, then the YAML snippets."""
     if not labels:
         return []
     out = [heading(labels)]
     out += [f"  - {line}" for line in summary_lines(labels, md)]
     out.append("Potongan YAML siap tempel:")
-    for s in snippets(labels, profile_paths):
+    for s in snippets(labels, profile_paths, category_map=has_map):
         out.append("")
         out += [f"    {line}" for line in s.splitlines()]
     return out

@@ -127,3 +127,14 @@ def attention_rows(rows: Sequence[Mapping[str, Any]], min_sample: int, n: int = 
     eligible = [r for r in rows if int(r.get("in_scope") or 0) >= int(min_sample) and sum(impact(r)) > 0]
     eligible.sort(key=lambda r: (-impact(r)[0], -impact(r)[1], str(r.get(key))))
     return eligible[:n]
+
+
+def small_sample_note(row: Mapping[str, Any], keys: Sequence[str], min_sample: int) -> str:
+    """The one "sampel kecil" mark of a row: '' when every value of ``keys`` shown rests on at least
+    ``min_sample`` complaints, else 'sampel kecil (n = 3)' with the smallest sample. Screens, PDF and
+    Excel put it beside the values (a "Catatan" column, a card caption)."""
+    sizes = [sample(row, k) for k in keys if is_small_sample(row, k, min_sample)]
+    sizes = [n for n in sizes if n is not None]
+    if not sizes:
+        return ""
+    return f"{SMALL_SAMPLE_MARK} (n = {min(sizes)})"

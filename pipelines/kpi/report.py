@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipelines import fmt
+from pipelines.kpi import rules_text
 from pipelines.kpi.glossary import label
+from pipelines.periods import COMPARISONS
 
 FILTER_NAMES = {
     "department": "OPD",
@@ -76,6 +78,38 @@ def _breakdown(title: str, name_header: str, key: str, rows: list[Mapping[str, A
     return [title, *table(headers, body, "rlrrrrrrl"), ""]
 
 
+def comparison_line(result: Mapping[str, Any]) -> str:
+    """'Pembanding: periode yang sama tahun lalu, 1 Januari – 30 Oktober 2025 (dilihat per ...)'."""
+    c = result.get("comparison") or result.get("previous_period") or {}
+    if not c:
+        return "Pembanding: tidak ada (periode dimulai sesudah tanggal data)."
+    mode = COMPARISONS.get(c.get("mode", ""), "periode pembanding").lower()
+    note = f", {c['note']}" if c.get("note") else ""
+    return f"Pembanding: {mode}, {c.get('label')} ({c['from']}..{c['to']}){note}."
+
+
+def _changes(result: Mapping[str, Any]) -> list[str]:
+    c = result.get("comparison")
+    if not c:
+        return []
+    rows = []
+    for key, unit in (("received", "count"), ("in_scope", "count"), ("response_rate", "rate"),
+                      ("on_time_response_rate", "rate"), ("resolution_rate", "rate"),
+                      ("resolution_days_median", "days"), ("backlog_overdue", "count")):
+        d = c["change"].get(key)
+        if unit == "rate":
+            now, then = fmt.percent(result.get(key)), fmt.percent(c.get(key))
+            diff = fmt.EMPTY if d is None else fmt.signed(d * 100, 1, " poin persen")
+        elif unit == "days":
+            now, then = fmt.days(result.get(key)), fmt.days(c.get(key))
+            diff = fmt.EMPTY if d is None else fmt.signed(d, 1, " HK")
+        else:
+            now, then = fmt.number(result.get(key)), fmt.number(c.get(key))
+            diff = fmt.EMPTY if d is None else fmt.signed(d, 0)
+        rows.append((label(key), then, now, diff))
+    return ["Dibanding pembanding", *table(("", "Pembanding", "Periode ini", "Perubahan"), rows), ""]
+
+
 def render(result: Mapping[str, Any], *, max_rows: int = 60) -> str:
     """The KPI result as text for a terminal."""
     p = result["period"]
@@ -89,6 +123,7 @@ def render(result: Mapping[str, Any], *, max_rows: int = 60) -> str:
     snap = result.get("snapshot")
     if snap:
         lines.append(f"Snapshot: {snap['snapshot_id']} (hash masukan {snap['input_hash']})")
+    lines.append(comparison_line(result))
     lines.append("")
 
     lines.append("Ringkasan periode")
@@ -103,7 +138,7 @@ def render(result: Mapping[str, Any], *, max_rows: int = 60) -> str:
          f"{fmt.number(result['satisfaction_mean'], 2)} dari 5 ({fmt.number(result['satisfaction_count'])} penilaian)"),
         (label("repeat_rate"), _share(result["repeat_complaints"], result["repeat_rate"])),
     ])
-    lines += ["", "Lama penanganan (hari kerja)"]
+    lines += ["", *_changes(result), "Lama penanganan (hari kerja)"]
     lines += _kv([
         (label("verification_days_median"), fmt.days(result["verification_days_median"])),
         ("Median / P90 tanggapan", f"{fmt.days(result['response_days_median'])} / {fmt.days(result['response_days_p90'])}"),
@@ -126,7 +161,8 @@ def render(result: Mapping[str, Any], *, max_rows: int = 60) -> str:
     lines.append("")
 
     sections = (
-        ("Peringkat OPD (tanggapan tepat waktu, lalu tingkat tanggapan)", "OPD", "department", "by_department", 45),
+        (f"Peringkat OPD ({rules_text.league_text(result)}; minimal {rules_text.min_sample(result)} pengaduan "
+         "dalam cakupan)", "OPD", "department", "by_department", 45),
         ("Per kategori", "Kategori", "category", "by_category", 45),
         ("Per kanal", "Kanal", "channel", "by_channel", 28),
         ("Per kecamatan", "Kecamatan", "kecamatan", "by_kecamatan", 20),

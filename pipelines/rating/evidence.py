@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import fmt
+from pipelines.capabilities import require
 from pipelines.rating.model import EVIDENCE_TYPES, Indicator, RatingModel, evidence_type_of, load_model
 from pipelines.settings import Paths
 from pipelines.state import now_local, open_state, transaction
@@ -286,11 +287,14 @@ def add_evidence(
     note: str | None = None,
     model: RatingModel | None = None,
     recorded_at: str | None = None,
+    actor: Any = None,
 ) -> EvidenceRecord:
     """Record a document for an evidence indicator and year (state: diajukan).
 
-    Give either ``file`` (a path) or ``content`` with ``file_name`` (an upload).
+    Give either ``file`` (a path) or ``content`` with ``file_name`` (an upload). ``actor``: who asks
+    (the dashboard's viewer; None = the command-line operator); refused without ``record_evidence``.
     """
+    require(actor, "record_evidence")
     model = model or load_model(config_dir=paths.config_dir)
     ind = _evidence_indicator(model, indicator_id)
     assert ind.evidence is not None
@@ -396,13 +400,18 @@ def _set_status(paths: Paths, evidence_id: int, status: str, by: str, reason: st
     return get_evidence(paths, evidence_id)
 
 
-def verify_evidence(paths: Paths, evidence_id: int, *, by: str, at: str | None = None) -> EvidenceRecord:
-    """Mark a submitted record as verified (diverifikasi)."""
+def verify_evidence(paths: Paths, evidence_id: int, *, by: str, at: str | None = None,
+                    actor: Any = None) -> EvidenceRecord:
+    """Mark a submitted record as verified (diverifikasi); refused without ``verify_evidence``."""
+    require(actor, "verify_evidence")
     return _set_status(paths, evidence_id, "diverifikasi", _clean_text(by, "Nama pemverifikasi", 120), None, at)
 
 
-def reject_evidence(paths: Paths, evidence_id: int, *, by: str, reason: str, at: str | None = None) -> EvidenceRecord:
-    """Reject a record (ditolak) with a reason; a verified record can be rejected later too."""
+def reject_evidence(paths: Paths, evidence_id: int, *, by: str, reason: str, at: str | None = None,
+                    actor: Any = None) -> EvidenceRecord:
+    """Reject a record (ditolak) with a reason; a verified record can be rejected later too. Refused
+    without ``verify_evidence``."""
+    require(actor, "verify_evidence")
     reason_c = _clean_text(reason, "Alasan penolakan", 500, redact=True)
     return _set_status(paths, evidence_id, "ditolak", _clean_text(by, "Nama pemverifikasi", 120), reason_c, at)
 

@@ -59,6 +59,9 @@ MEASURES: dict[str, Measure] = {
         Measure("opd_answered_share", "porsi OPD yang menanggapi minimal satu pengaduan", "rate",
                 per_department=False),
         Measure("channels_in_recap", "jumlah kanal yang masuk rekap", "count", per_department=False),
+        # The officers' register (pipelines.officers.facts): read from the warehouse, not from the KPI engine.
+        Measure("opd_liaison_share", "porsi OPD dengan pejabat penghubung ber-SK yang berlaku", "rate",
+                per_department=False),
     )
 }
 
@@ -101,6 +104,8 @@ def read_measure(key: str, kpi: Mapping[str, Any]) -> MeasureValue:
         return _opd_answered(kpi)
     if key == "channels_in_recap":
         return _channels(kpi)
+    if key == "opd_liaison_share":
+        return _liaison(kpi)
     inputs: dict[str, Any] = {}
     num = den = None
     if m.numerator:
@@ -147,4 +152,20 @@ def _channels(kpi: Mapping[str, Any]) -> MeasureValue:
         float(len(present)),
         {"by_channel[].received": f"{len(present)} kanal dengan pengaduan"},
         None, None, None, {"kanal": present},
+    )
+
+
+def _liaison(kpi: Mapping[str, Any]) -> MeasureValue:
+    """Share of the master data's OPD whose liaison officer is named in a current SK (the register's facts,
+    ``officer_register`` in the warehouse, put into the rated dict under ``officer_register``). No value
+    while the register is empty: the indicator is then not counted."""
+    rows = kpi.get("officer_register") or []
+    if not rows:
+        return MeasureValue(None, {"officer_register": "register pejabat penghubung belum diisi"})
+    current = [r for r in rows if r.get("sk_current")]
+    missing = sorted(str(r.get("department")) for r in rows if not r.get("sk_current"))
+    n, d = len(current), len(rows)
+    return MeasureValue(
+        n / d, {"officer_register[].sk_current": f"{n} dari {d} OPD punya pejabat penghubung ber-SK yang berlaku"},
+        n, d, None, {"opd_tanpa_sk_berlaku": missing},
     )

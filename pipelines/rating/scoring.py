@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines import fmt
+from pipelines.officers.facts import load_register_facts
 from pipelines.periods import comparison_for, parse_period
 from pipelines.rating.evidence import (
     EvidenceRecord,
@@ -560,7 +561,7 @@ def rate_city(
 
     model = model or load_model()
     date_from, date_to = resolve_period(year, period)
-    kpi = compute(con, date_from, date_to, as_of=as_of)
+    kpi = {**compute(con, date_from, date_to, as_of=as_of), "officer_register": load_register_facts(con)}
     per = dict(kpi.get("period") or {"from": date_from.isoformat(), "to": date_to.isoformat()})
     prev_kpi = prev_period = None
     if any(i.data and i.data.compare for i in model.indicators) and per.get("as_of"):

@@ -279,6 +279,28 @@ def _opd_lever(inputs: RatingInputs) -> _Lever | None:
     return _Lever("opd_answered_share", "data", [i.id for i in inds], len(silent), apply, describe, "department")
 
 
+def _liaison_lever(inputs: RatingInputs) -> _Lever | None:
+    """Name a liaison officer with a new SK for OPD that have none current (the officers' register)."""
+    mv = read_measure("opd_liaison_share", inputs.kpi)
+    missing = list(mv.extra.get("opd_tanpa_sk_berlaku") or [])
+    inds = _indicators_using(inputs.model, "opd_liaison_share")
+    if not missing or not inds:
+        return None
+
+    def apply(st: _State, x: int) -> _State:
+        chosen = set(missing[:x])
+        rows = [dict(r, has_officer=True, sk_current=True) if r.get("department") in chosen else r
+                for r in st.kpi.get("officer_register") or []]
+        return dataclasses.replace(st, kpi=_with(st.kpi, officer_register=rows))
+
+    def describe(x: int) -> tuple[str, float, dict[str, Any]]:
+        names = missing[:x]
+        return (f"Tetapkan pejabat penghubung dengan SK baru untuk {fmt.number(x)} OPD ({', '.join(names)}) dan "
+                "catat di register (`monev pejabat`)", float(x), {"kpi": "opd_liaison_share", "departments": names})
+
+    return _Lever("opd_liaison_share", "data", [i.id for i in inds], len(missing), apply, describe, "department")
+
+
 def _channel_lever(inputs: RatingInputs) -> _Lever | None:
     mv = read_measure("channels_in_recap", inputs.kpi)
     present = set(mv.extra.get("kanal") or [])
@@ -427,6 +449,8 @@ def _levers(inputs: RatingInputs, limits: Mapping[str, int]) -> list[_Lever]:
             lv = _opd_lever(inputs)
         elif k == "channels_in_recap":
             lv = _channel_lever(inputs)
+        elif k == "opd_liaison_share":
+            lv = _liaison_lever(inputs)
         elif k == "satisfaction_mean":
             lv = _satisfaction_lever(inputs)
         elif unit == "days":

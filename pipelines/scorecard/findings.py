@@ -137,7 +137,7 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
         parts = []
         if rm is not None:
             parts.append(f"separuh pengaduan ditanggapi dalam {fmt.days(rm)} atau kurang (persentil 90: "
-                         f"{fmt.days(rp)}, batas {data.limits.get('response', 5)} HK)")
+                         f"{fmt.days(rp)}, batas {data.limits['response']} HK)")
         if sm is not None:
             parts.append(f"separuh yang selesai diselesaikan dalam {fmt.days(sm)} atau kurang (persentil 90: "
                          f"{fmt.days(sp)})")
@@ -229,7 +229,7 @@ def recommendations_for(data: ScorecardData, ctx: CityContext) -> list[str]:
     rate = k.get("on_time_response_rate")
     if resp_late and (rate is None or rate < targets.get("on_time_response_rate", 1.0)):
         out.append(
-            f"Percepat tanggapan pertama: {_n(resp_late)} pengaduan ditanggapi lewat {limits.get('response', 5)} HK "
+            f"Percepat tanggapan pertama: {_n(resp_late)} pengaduan ditanggapi lewat {limits['response']} HK "
             f"atau belum ditanggapi padahal batasnya lewat (tepat waktu {fmt.percent(rate)}, target "
             f"{fmt.percent(targets.get('on_time_response_rate', 1.0), 0)}). Pantau pengaduan baru setiap hari kerja "
             "dan tetapkan admin penghubung pengganti saat berhalangan."
@@ -258,7 +258,7 @@ def recommendations_for(data: ScorecardData, ctx: CityContext) -> list[str]:
         if ver_late and (vrate is None or vrate < targets.get("on_time_verification_rate", 1.0)):
             out.append(
                 f"Percepat verifikasi dan disposisi oleh Admin Koordinator: {_n(ver_late)} pengaduan diverifikasi "
-                f"lewat {limits.get('verification', 3)} HK (tepat waktu {fmt.percent(vrate)})."
+                f"lewat {limits['verification']} HK (tepat waktu {fmt.percent(vrate)})."
             )
 
     rising = _rising(k)

@@ -49,6 +49,7 @@ def quality_report(paths: Paths) -> dict[str, Any]:
             report["last_run"] = _last_run_note(lr)
             report["published"] = False
             add_unknown_labels(report, paths)
+            report["pemda_warnings"] = _pemda_warnings(lr)
             return report
     con = open_readonly(paths)
     try:
@@ -59,7 +60,13 @@ def quality_report(paths: Paths) -> dict[str, Any]:
     if lr and lr.get("status") != "published":
         report["last_run"] = _last_run_note(lr)
     add_unknown_labels(report, paths)
+    report["pemda_warnings"] = _pemda_warnings(lr)
     return report
+
+
+def _pemda_warnings(lr: dict[str, Any] | None) -> list[str]:
+    """Files of the last run that name another pemda (pipelines.pemda.mismatch), one paragraph each."""
+    return [w for f in (lr or {}).get("files", []) if f.get("status") == "ok" for w in f.get("pemda_warnings") or []]
 
 
 def add_unknown_labels(report: dict[str, Any], paths: Paths) -> None:
@@ -79,7 +86,8 @@ def add_unknown_labels(report: dict[str, Any], paths: Paths) -> None:
     if md is not None:
         ul.suggest(labels, md)
     report["unknown_labels"] = [u.to_json() for u in labels]
-    report["label_snippets"] = ul.snippets(labels, prof_paths)
+    report["label_snippets"] = ul.snippets(
+        labels, prof_paths, category_map=md is not None and (md.config_dir / "category_map.yaml").exists())
     report["unknown_label_lines"] = ul.render(labels, md, prof_paths)
     report.setdefault("totals", {})["unknown_labels"] = len(labels)
 
@@ -162,6 +170,10 @@ def render_table(rep: dict[str, Any]) -> str:
             f"Gudang data: snapshot {snap['snapshot_id']}, data per {fmt.date_long(snap['as_of'])}, "
             f"{fmt.number(snap['complaints'])} pengaduan dari {fmt.number(snap['files'])} berkas."
         )
+    if rep.get("pemda_warnings"):
+        out.append("")
+        out.append("Berkas yang menyebut pemda lain:")
+        out += [f"  - {w}" for w in rep["pemda_warnings"]]
     out.append("")
     out.append("Per berkas (dibaca = dimuat + karantina + dilewati):")
     for f in rep["files"]:
