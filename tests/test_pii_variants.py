@@ -104,3 +104,10 @@ def test_no_new_redaction_on_the_demo_texts(demo_data_dir):
     assert len(texts) > 1000
     new_hits = [t for t in set(texts) if contains_pii(t) and not old_any.search(t)]
     assert new_hits == []
+
+
+def test_hashes_and_long_numbers_are_not_personal_data():
+    for t in ["3346807173766382cc7aaedcaae3a384", "a3572015204990061bcdef0123456789", "0812345678901234567"]:
+        assert not contains_pii(t) and redact_text(t) == t
+    assert redact_text("hp 081234567890 081298765432 ok") == "hp [telepon] [telepon] ok"
+    assert redact_text("3572015204990061 3572015204990062") == "[NIK] [NIK]"
