@@ -29,20 +29,20 @@ GLOSSARY: dict[str, GlossaryEntry] = {
         "HK(mulai, selesai) = banyaknya hari kerja d dengan tanggal(mulai) < d ≤ tanggal(selesai)",
     ),
     "as_of": GlossaryEntry(
-        "Tanggal data (as-of)",
+        "Tanggal data",
         "Tanggal acuan perhitungan. Semua kejadian sesudah akhir hari itu dianggap belum terjadi, sehingga "
         "laporan September yang dibuat pada Oktober tetap bisa diulang dengan angka yang sama. Bawaan: "
         "tanggal terbaru dalam data yang dimuat.",
-        "kejadian dihitung bila waktunya ≤ akhir hari as-of",
+        "kejadian dihitung bila waktunya ≤ akhir hari tanggal data",
     ),
     "step_states": GlossaryEntry(
         "Status menyatakan apakah, tanggal menyatakan kapan",
         "Setiap pengaduan punya tiga langkah: verifikasi, tindak lanjut pertama (tanggapan) dan penyelesaian. "
-        "Per tanggal as-of setiap langkah ada dalam satu keadaan. Sudah, bertanggal: waktunya tercatat dan "
-        "tidak sesudah as-of. Sudah, tanpa tanggal: waktunya tidak tercatat, tetapi status terakhir menyatakan "
+        "Per tanggal data setiap langkah ada dalam satu keadaan. Sudah, bertanggal: waktunya tercatat dan "
+        "tidak sesudah tanggal data. Sudah, tanpa tanggal: waktunya tidak tercatat, tetapi status terakhir menyatakan "
         "langkah itu sudah terjadi (Dalam Proses: sudah diverifikasi dan ditanggapi; Selesai: sudah diverifikasi "
         "dan selesai; label sumber dapat menambah langkah, misalnya Ditutup oleh Sistem juga berarti sudah "
-        "ditanggapi) dan ekspor yang memuat status itu bertanggal paling lambat as-of. Belum: status menyatakan "
+        "ditanggapi) dan ekspor yang memuat status itu bertanggal paling lambat tanggal data. Belum: status menyatakan "
         "belum terjadi, atau sumbernya biasa mencatat tanggal langkah itu dan tanggalnya kosong. Tidak diketahui: "
         "selain itu, misalnya tanggapan untuk laporan Ditutup oleh Admin dalam ekspor tanpa tanggal. Sumber tanpa "
         "langkah verifikasi (rekap, Open311) tidak punya keadaan verifikasi.",
@@ -62,7 +62,7 @@ GLOSSARY: dict[str, GlossaryEntry] = {
         "Pengaduan masuk",
         "Semua pengaduan yang tanggal laporannya jatuh dalam periode, apa pun statusnya. Pengaduan yang "
         "tercatat ganda (kemungkinan duplikat lintas kanal) dihitung sekali: laporan paling awal mewakilinya.",
-        "jumlah pengaduan dengan tanggal lapor dalam [awal, akhir] dan ≤ as-of",
+        "jumlah pengaduan dengan tanggal lapor dalam [awal, akhir] dan ≤ tanggal data",
     ),
     "excluded": GlossaryEntry(
         "Dikecualikan",
@@ -78,22 +78,22 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     ),
     "verified": GlossaryEntry(
         "Terverifikasi",
-        "Pengaduan dalam cakupan yang sudah diverifikasi admin sampai tanggal as-of: waktu verifikasinya "
+        "Pengaduan dalam cakupan yang sudah diverifikasi admin sampai tanggal data: waktu verifikasinya "
         "tercatat, atau statusnya menyatakan sudah diverifikasi walau tanpa tanggal.",
-        "dalam cakupan dengan verifikasi sudah (bertanggal ≤ as-of atau tanpa tanggal)",
+        "dalam cakupan dengan verifikasi sudah (bertanggal ≤ tanggal data atau tanpa tanggal)",
     ),
     "responded": GlossaryEntry(
         "Ditanggapi",
-        "Pengaduan dalam cakupan yang sudah mendapat tindak lanjut pertama dari OPD sampai tanggal as-of "
+        "Pengaduan dalam cakupan yang sudah mendapat tindak lanjut pertama dari OPD sampai tanggal data "
         "(bertanggal, atau statusnya menyatakan sudah ditanggapi). Pengaduan yang ditutup tanpa tanggapan "
         "tidak dihitung sebagai ditanggapi.",
-        "dalam cakupan dengan tanggapan sudah (bertanggal ≤ as-of atau tanpa tanggal)",
+        "dalam cakupan dengan tanggapan sudah (bertanggal ≤ tanggal data atau tanpa tanggal)",
     ),
     "resolved": GlossaryEntry(
         "Selesai",
-        "Pengaduan dalam cakupan yang sudah selesai sampai tanggal as-of (juga bila selesai tanpa tanggapan; "
+        "Pengaduan dalam cakupan yang sudah selesai sampai tanggal data (juga bila selesai tanpa tanggapan; "
         "juga bila hanya statusnya yang menyatakan selesai, tanpa tanggal).",
-        "dalam cakupan dengan penyelesaian sudah (bertanggal ≤ as-of atau tanpa tanggal)",
+        "dalam cakupan dengan penyelesaian sudah (bertanggal ≤ tanggal data atau tanpa tanggal)",
     ),
     "response_rate": GlossaryEntry(
         "Tingkat tanggapan",
@@ -168,7 +168,7 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     "verification_late": GlossaryEntry(
         "Verifikasi: terlambat",
         "Diverifikasi melewati batas, ditambah yang belum diverifikasi padahal batasnya sudah lewat.",
-        "terverifikasi dengan HK > batas + belum terverifikasi dengan HK(lapor, as-of) > batas",
+        "terverifikasi dengan HK > batas + belum terverifikasi dengan HK(lapor, tanggal data) > batas",
     ),
     "response_on_time": GlossaryEntry(
         "Tanggapan: tepat waktu",
@@ -178,7 +178,7 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     "response_late": GlossaryEntry(
         "Tanggapan: terlambat",
         "Ditanggapi melewati batas, ditambah yang belum ditanggapi padahal batasnya sudah lewat.",
-        "ditanggapi dengan HK > batas + belum ditanggapi dengan HK(mulai tanggapan, as-of) > batas",
+        "ditanggapi dengan HK > batas + belum ditanggapi dengan HK(mulai tanggapan, tanggal data) > batas",
     ),
     "resolution_on_time": GlossaryEntry(
         "Penyelesaian: tepat waktu",
@@ -188,7 +188,7 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     "resolution_late": GlossaryEntry(
         "Penyelesaian: terlambat",
         "Selesai melewati batas, ditambah yang belum selesai padahal batasnya sudah lewat.",
-        "selesai dengan HK > batas + belum selesai dengan HK(lapor, as-of) > batas",
+        "selesai dengan HK > batas + belum selesai dengan HK(lapor, tanggal data) > batas",
     ),
     # ------------------------------------------------------------ outcome
     "satisfaction_mean": GlossaryEntry(
@@ -206,9 +206,9 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     "reopened": GlossaryEntry(
         "Dibuka kembali",
         "Pengaduan dalam cakupan periode yang dalam satu ekspor berstatus selesai lalu dalam ekspor sesudahnya "
-        "(sampai tanggal as-of) berstatus belum selesai, bukan diarsipkan atau bukan wewenang. Ditutup belum "
+        "(sampai tanggal data) berstatus belum selesai, bukan diarsipkan atau bukan wewenang. Ditutup belum "
         "tentu tuntas: pengaduan yang dibuka lalu diselesaikan lagi tetap dihitung sekali.",
-        "dalam cakupan dengan riwayat status: selesai, lalu status terbuka pada ekspor berikutnya (≤ as-of)",
+        "dalam cakupan dengan riwayat status: selesai, lalu status terbuka pada ekspor berikutnya (≤ tanggal data)",
     ),
     "reopen_rate": GlossaryEntry(
         "Tingkat dibuka kembali",
@@ -219,28 +219,28 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     # ------------------------------------------------------------ stock at as-of
     "due_soon": GlossaryEntry(
         "Segera jatuh tempo",
-        "Pengaduan terbuka per tanggal as-of (dari periode mana pun) yang belum terlambat untuk langkah "
+        "Pengaduan terbuka per tanggal data (dari periode mana pun) yang belum terlambat untuk langkah "
         "berikutnya, yaitu tindak lanjut pertama bila belum ada (dan sumbernya mencatat tanggalnya), selain itu "
-        "penyelesaian, dan batas waktunya jatuh pada hari as-of atau dalam beberapa hari kerja sesudahnya "
+        "penyelesaian, dan batas waktunya jatuh pada hari tanggal data atau dalam beberapa hari kerja sesudahnya "
         "(bawaan 2; sla.yaml: kpi.due_soon_days). Daftar kerja mingguan OPD berangkat dari angka ini.",
-        "terbuka dengan 0 ≤ batas − HK(mulai langkah berikutnya, as-of) ≤ due_soon_days",
+        "terbuka dengan 0 ≤ batas − HK(mulai langkah berikutnya, tanggal data) ≤ due_soon_days",
     ),
     "backlog_open": GlossaryEntry(
         "Tunggakan terbuka",
-        "Pengaduan dalam cakupan (dari periode mana pun) yang dilaporkan sampai tanggal as-of dan belum "
+        "Pengaduan dalam cakupan (dari periode mana pun) yang dilaporkan sampai tanggal data dan belum "
         "selesai pada tanggal itu. Yang statusnya Selesai tanpa tanggal (dari ekspor bertanggal paling lambat "
-        "as-of) sudah selesai; yang penyelesaiannya tidak diketahui tidak dihitung terbuka.",
-        "tidak diarsipkan/bukan wewenang, lapor ≤ as-of, belum selesai per as-of",
+        "tanggal data) sudah selesai; yang penyelesaiannya tidak diketahui tidak dihitung terbuka.",
+        "tidak diarsipkan/bukan wewenang, lapor ≤ tanggal data, belum selesai per tanggal data",
     ),
     "backlog_overdue": GlossaryEntry(
         "Tunggakan lewat batas",
         "Bagian tunggakan terbuka yang umurnya sudah melewati batas waktu penyelesaiannya.",
-        "tunggakan terbuka dengan HK(lapor, as-of) > batas penyelesaian",
+        "tunggakan terbuka dengan HK(lapor, tanggal data) > batas penyelesaian",
     ),
     "backlog_aging": GlossaryEntry(
         "Umur tunggakan",
         "Tunggakan terbuka dikelompokkan menurut umurnya dalam hari kerja: 0–5, 6–14, 15–60, dan lebih dari 60.",
-        "jumlah tunggakan terbuka per kelompok HK(lapor, as-of)",
+        "jumlah tunggakan terbuka per kelompok HK(lapor, tanggal data)",
     ),
     # ------------------------------------------------------------ breakdowns
     "rank": GlossaryEntry(

@@ -25,6 +25,7 @@ from pipelines import fmt
 from pipelines.kpi import rules_text
 from pipelines.kpi.glossary import label as kpi_label
 from pipelines.periods import COMPARISONS, Period, Window, comparison_window, parse_period
+from pipelines.scorecard import marks
 
 TITLE = "Rapor Kinerja Pengelolaan Pengaduan"
 PDF_OVERDUE_LIMIT = 200  # rows of the overdue list printed in the PDF (the XLSX has them all)
@@ -179,6 +180,8 @@ class ScorecardData:
     notes: list[str]
     limits: dict[str, int]
     targets: dict[str, float] = field(default_factory=dict)  # model targets per KPI key (for charts)
+    demo: bool = False  # made from demo data: DEMO on every PDF page and XLSX sheet (marks.decorate)
+    area: Any = None  # the city's kelurahan map (marks.AreaMap) or None
 
     @property
     def on_time_steps(self) -> list[tuple[str, float | None, float | None]]:
@@ -847,6 +850,7 @@ def gather(
     data.findings = findings_for(data, ctx)
     data.recommendations = recommendations_for(data, ctx)
     data.notes = _notes(data, ctx)
+    marks.decorate(data, con, config_dir)
     return data
 
 
@@ -866,6 +870,6 @@ def _notes(data: ScorecardData, ctx: CityContext) -> list[str]:
     if rules_text.resolution_limit_text(data.kpi):  # every rule sentence from the settings in force
         notes.append("* " + rules_text.resolution_limit_text(data.kpi))
     notes.append(f"{rules_text.working_days_text(data.kpi)}. {rules_text.duplicates_text(data.kpi)} "
-                 "Definisi setiap angka: docs/glosarium.md.")
+                 "Definisi setiap angka: halaman Glosarium di dasbor.")
     notes.append(f"Nilai dan predikat: {data.rating.disclaimer} ({data.rating.model}).")
     return notes
