@@ -9,13 +9,12 @@ simple differences and shares for the wording.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipelines import fmt
 from pipelines.kpi import rules_text
-
-if TYPE_CHECKING:
-    from pipelines.scorecard.content import CityContext, ScorecardData
+from pipelines.scorecard.data import CityContext
+from pipelines.scorecard.model import DepartmentRow, ScorecardData
 
 STEPS = (  # (key, name in a sentence, sla_limits step)
     ("verification", "verifikasi", "verification"),
@@ -174,13 +173,11 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
             out.append(f"Nilai OPD {r.score_text} (predikat {r.predikat}), peringkat {r.rank} dari {r.ranked} "
                        "OPD yang dinilai.")
     else:
-        worst = sorted((row for row in (data.departments.rows if data.departments else []) if row[6]),
-                       key=lambda row: (-row[6], str(row[1])))[:3]
+        worst = _most_overdue(data.league)
         if worst:
             out.append("OPD dengan tunggakan lewat batas terbanyak: "
-                       + ", ".join(f"{row[1]} ({_n(row[6])})" for row in worst) + ".")
-        kurang = [row[1] for row in (data.departments.rows if data.departments else [])
-                  if row[8] == _lowest_band(ctx)]
+                       + ", ".join(f"{d.department} ({_n(d.backlog_overdue)})" for d in worst) + ".")
+        kurang = [d.department for d in data.league if d.predikat == _lowest_band(ctx)]
         if kurang:
             out.append(f"{_n(len(kurang))} OPD berpredikat {_lowest_band(ctx)}: {', '.join(kurang)}.")
         if r.assessed:
@@ -194,6 +191,11 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
         out.append(f"Rata-rata kepuasan pelapor {fmt.number(k['satisfaction_mean'], 2)} dari 5 "
                    f"({_n(k['satisfaction_count'])} penilaian).")
     return out
+
+
+def _most_overdue(league: list[DepartmentRow]) -> list[DepartmentRow]:
+    """The three OPD with the most overdue backlog."""
+    return sorted((d for d in league if d.backlog_overdue), key=lambda d: (-d.backlog_overdue, str(d.department)))[:3]
 
 
 def _lowest_band(ctx: CityContext) -> str:
@@ -218,10 +220,10 @@ def recommendations_for(data: ScorecardData, ctx: CityContext) -> list[str]:
         if ob:
             text += f", dimulai dari yang tertua ({_n(ob[1])} tunggakan berumur {_bucket_words(ob[0])})"
         text += "; daftarnya terlampir"
-        if data.scope == "kota" and data.departments is not None:
-            top = sorted((row for row in data.departments.rows if row[6]), key=lambda row: (-row[6], str(row[1])))[:3]
+        if data.scope == "kota":
+            top = _most_overdue(data.league)
             if top:
-                text += " (terbanyak di " + ", ".join(f"{row[1]}: {_n(row[6])}" for row in top) + ")"
+                text += " (terbanyak di " + ", ".join(f"{d.department}: {_n(d.backlog_overdue)}" for d in top) + ")"
         out.append(text + ".")
 
     limits = data.limits
