@@ -29,7 +29,6 @@ st.set_page_config(
     page_icon=":material/account_balance:",
     layout="wide",
     initial_sidebar_state="expanded",
-    menu_items={"About": "Monev Pengaduan: monitoring dan evaluasi pengelolaan pengaduan masyarakat."},
 )
 
 
@@ -136,11 +135,13 @@ def main() -> None:
     err = st.session_state.pop("app.load_error", None)
     if err is not None:
         st.error(
-            "Gudang data tidak dapat dibaca, jadi dasbor menampilkan halaman awal. Jalankan ulang "
-            f"`monev run`; rincian: {type(err).__name__}: {err}",
+            "Gudang data tidak dapat dibaca, jadi dasbor menampilkan halaman awal. Minta admin koordinator "
+            "membangun ulang gudang data (halaman Unggah Data)."
+            + (f" Rincian: {type(err).__name__}: {err}" if scope.can("upload_data") else ""),
             icon=":material/error:",
         )
     sidebar.show_notices()
+    sidebar.clear_page_params()
     try:
         page.run()
     except Exception as exc:  # noqa: BLE001 - never a stack trace for the user

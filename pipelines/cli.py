@@ -10,7 +10,9 @@ from __future__ import annotations
 import typer
 
 from pipelines import __version__
+from pipelines.cli_help import install as _indonesian_help
 
+_indonesian_help()
 app = typer.Typer(
     name="monev",
     help="Monev Pengaduan: data pengaduan masuk, KPI, penilaian, dasbor dan rapor.",

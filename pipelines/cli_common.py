@@ -14,7 +14,7 @@ DataDirOpt = Annotated[
     typer.Option(
         "--data-dir",
         envvar="MONEV_DATA_DIR",
-        help="Direktori data (default ./data; atau env MONEV_DATA_DIR).",
+        help="Direktori data (bawaan ./data, atau variabel lingkungan MONEV_DATA_DIR).",
         show_default=False,
     ),
 ]
@@ -23,7 +23,7 @@ ConfigDirOpt = Annotated[
     typer.Option(
         "--config-dir",
         envvar="MONEV_CONFIG_DIR",
-        help="Direktori konfigurasi (default config/ proyek; atau env MONEV_CONFIG_DIR).",
+        help="Direktori konfigurasi (bawaan config/ proyek, atau variabel lingkungan MONEV_CONFIG_DIR).",
         show_default=False,
     ),
 ]

@@ -77,6 +77,13 @@ def datetime_short(t: dt.datetime | None) -> str:
     return t.strftime("%d/%m/%Y %H.%M")
 
 
+def datetime_long(t: dt.datetime | None) -> str:
+    """2026-12-02 04:22 -> '2 Desember 2026 pukul 04.22' (the data version users read)."""
+    if t is None:
+        return EMPTY
+    return f"{date_long(t)} pukul {t:%H.%M}"
+
+
 def month_label(ym: str | dt.date, short: bool = False) -> str:
     """'2024-07' -> 'Juli 2024' (short: 'Jul 2024')."""
     if isinstance(ym, dt.date):

@@ -142,6 +142,7 @@ class KpiSettings:
     min_sample: int
     count_duplicates_once: bool
     aging_buckets: tuple[tuple[str, int | None], ...]
+    due_soon_days: int = 2  # due_soon: the next limit within this many working days after A
     # the one league rule: the rates every ranked table orders by, higher first (kpi-spec.md Breakdowns)
     league: tuple[str, ...] = DEFAULT_LEAGUE
 
@@ -308,6 +309,15 @@ def _check_unique(lookup_pairs: list[tuple[str, str]], fname: str, what: str) ->
                 "remove it from one of them."
             )
         seen[k] = name
+
+
+def _due_soon_days(kpi_raw: dict) -> int:
+    raw = kpi_raw.get("due_soon_days", 2)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 30:
+        raise ConfigError(
+            f"sla.yaml: kpi.due_soon_days harus bilangan bulat 0 sampai 30 hari kerja (tertulis {raw!r})."
+        )
+    return raw
 
 
 def load_master_data(config_dir: str | Path | None = None) -> MasterData:
@@ -500,6 +510,7 @@ def _load_sla(cdir: Path) -> tuple[SlaLimits, KpiSettings, CalendarSettings]:
         min_sample=int(kpi_raw.get("min_sample", 5)),
         count_duplicates_once=bool(kpi_raw.get("count_duplicates_once", True)),
         aging_buckets=buckets,
+        due_soon_days=_due_soon_days(kpi_raw),
         league=parse_league(kpi_raw.get("league")),
     )
     if kpi.min_sample < 1:

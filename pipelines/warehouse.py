@@ -74,6 +74,7 @@ def load_master_tables(con: duckdb.DuckDBPyConnection, md: MasterData) -> None:
             ("cuti_bersama_is_day_off", str(md.calendar.cuti_bersama_is_day_off).lower()),
             ("city_name", str(md.city.get("name", ""))),
             ("config_hash", md.config_hash()),
+            ("due_soon_days", str(md.kpi.due_soon_days)),
             ("backlog_aging_buckets", json.dumps([{"label": lab, "max": mx} for lab, mx in md.kpi.aging_buckets])),
         ],
     )

@@ -180,7 +180,8 @@ def test_opd_user_other_department_by_url(auth_env, captured_downloads):
     at.switch_page("app_pages/kinerja_opd.py").run()
     assert not at.exception
     assert at.multiselect(key="flt.department").value == []
-    assert list(at.dataframe[0].value["OPD"]) == [DISHUB]
+    league = next(m.value for m in at.markdown if "class='league'" in m.value)
+    assert DISHUB in league and "Dinas Kesehatan" not in league
     assert at.selectbox(key="opd.drill").options == [DISHUB]
     at.selectbox(key="opd.drill").set_value(DISHUB).run()  # with the drill-down's complaint list
     assert not at.exception
@@ -306,6 +307,11 @@ def test_upload_names_sizes_and_audit(auth_env, monkeypatch, demo_data_dir):
     go = [b for b in at.button if b.key == "unggah.go"]
     assert go, [e.value for e in at.error]  # the preview accepted the file
     assert any("raw/unggahan/lapor_uji.csv" in c.value for c in at.caption)
+    # the export is already loaded: said before saving, and saving needs a deliberate tick
+    assert any("sama persis" in w.value and export.name in w.value for w in at.warning)
+    assert go[0].disabled
+    at.checkbox(key="unggah.anyway").check().run()
+    go = [b for b in at.button if b.key == "unggah.go"]
     go[0].click().run()
     stored = auth_env.raw_dir / "unggahan" / "lapor_uji.csv"
     assert stored.read_bytes() == export.read_bytes()

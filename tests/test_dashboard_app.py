@@ -10,6 +10,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard.filters import Filters, windows
@@ -258,7 +259,7 @@ def test_wilayah_without_new_complaints_says_so(app_env, demo_con):
     assert not at.get("plotly_chart")
     at.segmented_control(key="wilayah.metric").set_value("backlog_overdue").run()
     assert_clean(at)
-    kec = plotly_specs(at)[0]["data"][0]
+    kec = bar_specs(at)[0]["data"][0]
     assert sum(kec["x"]) == cur["backlog_overdue"]
 
 
@@ -285,7 +286,7 @@ def test_a_broken_warehouse_keeps_the_app_up(monkeypatch, tmp_path):
     at = run_app()
     assert not at.exception
     assert at.title[0].value == "Selamat datang di Monev Pengaduan"
-    assert any(e.value.startswith("Gudang data tidak dapat dibaca") and "monev run" in e.value for e in at.error)
+    assert any(e.value.startswith("Gudang data tidak dapat dibaca") and "Unggah Data" in e.value for e in at.error)
 
 
 @pytest.mark.parametrize("role", ["opd", "evaluator", "pimpinan"])
@@ -318,7 +319,7 @@ def test_opd_league_and_drill_down(app_env, demo_con):
     assert_clean(at)
     ratings = rate_departments(demo_con, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     ranked = [r for r in ratings if r.score is not None]
-    league = at.dataframe[0].value
+    league = league_table(at)
     assert len(league) == len(ranked)
     assert list(league["OPD"]) == [r.department for r in ranked]
     assert list(league["Predikat"]) == [r.predikat for r in ranked]
@@ -382,6 +383,25 @@ def plotly_specs(at) -> list[dict]:
     return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
 
 
+def bar_specs(at) -> list[dict]:
+    """The bar charts of a page (Wilayah also draws its kelurahan map first)."""
+    return [s for s in plotly_specs(at) if s["data"] and s["data"][0].get("type") == "bar"]
+
+
+def league_table(at) -> pd.DataFrame:
+    """The Kinerja OPD league (an HTML table) as a frame: OPD, Predikat, Peringkat."""
+    import html as html_mod
+    import re
+
+    md = next((m.value for m in at.markdown if "class='league'" in m.value), "")
+    rows = []
+    for tr in re.findall(r"<tr(?: class='selected')?>(.*?)</tr>", md.split("<tbody>", 1)[-1], re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
+        text = [html_mod.unescape(re.sub(r"<[^>]+>", " ", c)).split("  ")[0].strip() for c in cells]
+        rows.append({"Peringkat": text[0], "OPD": text[1], "Nilai": text[2], "Predikat": text[3]})
+    return pd.DataFrame(rows, columns=["Peringkat", "OPD", "Nilai", "Predikat"])
+
+
 def test_trend_page_equals_compute(app_env, demo_con):
     at = run_app("tren_kategori")
     assert_clean(at)
@@ -406,17 +426,21 @@ def test_wilayah_page_equals_compute(app_env, demo_con):
     at = run_app("wilayah")
     assert_clean(at)
     cur, _ = expected(demo_con, Filters(period_key="2026"))
-    kec = plotly_specs(at)[0]["data"][0]
+    # the kelurahan map: every kelurahan polygon carries the KPI engine's by_kelurahan value
+    shapes = [t for t in plotly_specs(at)[0]["data"] if t.get("fill") == "toself"]
+    assert {t["meta"]["kelurahan"]: t["meta"]["value"] for t in shapes} == {
+        r["kelurahan"]: r["received"] for r in cur["by_kelurahan"] if r["kelurahan"]}
+    kec = bar_specs(at)[0]["data"][0]
     got = dict(zip(kec["y"], kec["x"], strict=True))
     want = {r["kecamatan"] or "(tanpa wilayah)": r["received"] for r in cur["by_kecamatan"]}
     assert got == want
     assert kec["x"] == sorted(kec["x"])  # smallest at the bottom: the longest bar on top
-    kel = plotly_specs(at)[1]["data"][0]
+    kel = bar_specs(at)[1]["data"][0]
     assert sum(kel["x"]) == cur["received"]
     # another measure: a rate per kecamatan, only where the sample is large enough
     at.segmented_control(key="wilayah.metric").set_value("response_rate").run()
     assert_clean(at)
-    kec = plotly_specs(at)[0]["data"][0]
+    kec = bar_specs(at)[0]["data"][0]
     want = {r["kecamatan"]: fmt.percent(r["response_rate"]) for r in cur["by_kecamatan"]
             if not r["insufficient_data"]}
     assert dict(zip(kec["y"], kec["text"], strict=True)) == want
@@ -492,7 +516,7 @@ def test_opd_viewer_sees_only_its_department(app_env, demo_con):
     scope = Scope("opd", department="Dinas Perhubungan")
     at = run_app("kinerja_opd", scope=scope)
     assert_clean(at)
-    assert list(at.dataframe[0].value["OPD"]) == ["Dinas Perhubungan"]
+    assert list(league_table(at)["OPD"]) == ["Dinas Perhubungan"]
     assert at.selectbox(key="opd.drill").options == ["Dinas Perhubungan"]
     # city-level aggregates stay city-level
     at.switch_page("app_pages/ringkasan.py").run()
@@ -505,7 +529,7 @@ def test_opd_viewer_cannot_open_another_department_by_url(app_env, demo_con):
     at = run_app("kinerja_opd", scope=scope, query={"opd": "Dinas Kesehatan"})
     assert_clean(at)
     assert at.multiselect(key="flt.department").value == []
-    assert list(at.dataframe[0].value["OPD"]) == ["Dinas Perhubungan"]
+    assert list(league_table(at)["OPD"]) == ["Dinas Perhubungan"]
 
 
 def test_evaluator_sees_no_complaint_rows(app_env):
@@ -620,7 +644,7 @@ def test_opd_scorecard_follows_period_and_comparison(app_env, demo_con):
     # the same predikat and rank as the page's league table
     rating = next(r for r in rate_departments(demo_con, dt.date(2026, 7, 1), dt.date(2026, 7, 31))
                   if r.department == "Dinas Perhubungan")
-    league = at.dataframe[0].value
+    league = league_table(at)
     if rating.score is not None:
         row = league[league["OPD"] == "Dinas Perhubungan"].iloc[0]
         assert row["Predikat"] == rating.predikat

@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "screenshots"
-VIEWPORTS = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
+VIEWPORTS = {"1024x768": (1024, 768), "1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 RUN_TIMEOUT_MS = 90_000
 
 # url path -> (title, texts that only this page shows, CSS selector of an element it must draw)
@@ -142,11 +142,18 @@ def assert_page(page, path: str, snapshot: tuple[str, str]) -> None:
     for t in texts:
         assert t in body, (path, t)
     assert page.locator(selector).count() > 0, (path, selector)
-    # the header names the published snapshot and its date in Indonesian
+    # the header: the data date and a human data version; the snapshot id only in its tooltip
     sid, as_of = snapshot
-    assert f"Snapshot {sid}" in body, path
+    assert shown_snapshot(page) == sid, path
+    assert "Versi data: " in body and "Snapshot " not in body, path
     assert f"Data per {as_of}" in body, path
     assert "DEMO" in body, path
+
+
+def shown_snapshot(page) -> str | None:
+    """The snapshot id the header names (its tooltip / data-snapshot attribute)."""
+    el = page.locator("[data-snapshot]").first
+    return el.get_attribute("data-snapshot") if el.count() else None
 
 
 def shoot(page, name: str, *, full: bool = True) -> Path:
@@ -229,6 +236,7 @@ def test_mode_rapat(browser, app_url, snapshot_info):
         page.get_by_text("1 / 5 · Kinerja utama").wait_for(timeout=RUN_TIMEOUT_MS)
         wait_idle(page)
         assert_no_exception(page, "rapat 1")
+        assert "slide=1" in page.url
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
         assert "rapat=1" in page.url
         assert page.locator('[data-testid="stMetric"]').count() >= 3
@@ -241,15 +249,16 @@ def test_mode_rapat(browser, app_url, snapshot_info):
             page.get_by_text(f"{n} / 5 · {name}").wait_for(timeout=RUN_TIMEOUT_MS)
             wait_idle(page)
             assert_no_exception(page, f"rapat {n}")
+            assert f"slide={n}" in page.url
             assert page.locator('[data-testid="stMain"] h2', has_text=name).count() == 1
             shoot(page, f"1920x1080/rapat-{n}", full=False)
         assert page.get_by_role("button", name="Berikutnya ▶").is_disabled()
     finally:
         ctx.close()
-    # a link with ?rapat=1 opens straight into the meeting view (at a laptop size too)
-    ctx, page = open_page(browser, app_url, "ringkasan", VIEWPORTS["1366x768"], query="?rapat=1")
+    # a link with ?rapat=1&slide=3 opens straight into that slide (at a laptop size too)
+    ctx, page = open_page(browser, app_url, "ringkasan", VIEWPORTS["1366x768"], query="?rapat=1&slide=3")
     try:
-        page.get_by_text("1 / 5 · Kinerja utama").wait_for(timeout=RUN_TIMEOUT_MS)
+        page.get_by_text("3 / 5 · Tunggakan").wait_for(timeout=RUN_TIMEOUT_MS)
         assert_no_exception(page, "rapat via URL")
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
         shoot(page, "1366x768/rapat-1", full=False)
@@ -289,7 +298,7 @@ def test_app_keeps_answering_while_a_new_warehouse_is_published(browser, demo_da
         try:
             page.goto(f"{base}/kinerja_opd", timeout=RUN_TIMEOUT_MS)
             wait_idle(page)
-            assert f"Snapshot {old}" in page.locator('[data-testid="stMain"]').inner_text()
+            assert shown_snapshot(page) == old
 
             env = {**os.environ, "MONEV_PII_SALT": os.environ.get("MONEV_PII_SALT", "test-salt")}
             build = subprocess.Popen(
@@ -320,9 +329,9 @@ def test_app_keeps_answering_while_a_new_warehouse_is_published(browser, demo_da
                 assert_no_exception(page, f"{path} during the build")
                 body = page.locator('[data-testid="stMain"]').inner_text()
                 assert PAGES[path][0] in body, path
-                found = re.search(r"Snapshot (\S+)", body)
+                found = shown_snapshot(page)
                 assert found, body[:500]
-                loads.append(found.group(1))
+                loads.append(found)
             out = build.stdout.read().decode(errors="replace")
             stop.set()
             poller.join(timeout=15)
@@ -337,7 +346,178 @@ def test_app_keeps_answering_while_a_new_warehouse_is_published(browser, demo_da
             page.goto(url(base, "ringkasan"), timeout=RUN_TIMEOUT_MS)
             wait_idle(page)
             assert_no_exception(page, "after the publish")
-            assert f"Snapshot {new}" in page.locator('[data-testid="stMain"]').inner_text()
+            assert shown_snapshot(page) == new
         finally:
             ctx.close()
 
+
+
+# ---------------------------------------------------------------- meeting-grade presentation (issue 16)
+
+FITS_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const block = document.querySelector('[data-testid="stMainBlockContainer"]') || main;
+  const bottom = Math.max(...Array.from(block.querySelectorAll('[data-testid="stElementContainer"]'))
+      .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().bottom));
+  return {scroll: main.scrollHeight, client: main.clientHeight, bottom: bottom, height: window.innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_every_meeting_slide_fits_the_screen(browser, app_url, size):
+    """Mode Rapat at a projector (1024x768), a laptop and a full-HD screen: every slide's content ends
+    inside the viewport (no scrolling), and the slide number is in the URL."""
+    ctx, page = open_page(browser, app_url, "ringkasan", VIEWPORTS[size], query="?rapat=1")
+    try:
+        for n, name in enumerate(["Kinerja utama", "Tren bulanan", "Tunggakan", "OPD yang perlu perhatian",
+                                  "Kategori yang naik"], start=1):
+            if n > 1:
+                page.get_by_role("button", name="Berikutnya ▶").click()
+            page.get_by_text(f"{n} / 5 · {name}").wait_for(timeout=RUN_TIMEOUT_MS)
+            wait_idle(page)
+            assert_no_exception(page, f"rapat {n} @ {size}")
+            page.wait_for_timeout(300)  # plotly lays out after the run
+            shoot(page, f"{size}/rapat-{n}", full=False)
+            m = page.evaluate(FITS_JS)
+            assert m["scroll"] <= m["client"] + 2, (size, n, m)
+            assert m["bottom"] <= m["height"] + 1, (size, n, m)
+            assert f"slide={n}" in page.url, page.url
+            takeaway = page.locator("p.takeaway").inner_text()
+            assert len(takeaway) > 20 and any(ch.isdigit() for ch in takeaway), takeaway
+    finally:
+        ctx.close()
+
+
+def test_backlog_takeaway_says_the_engines_numbers(browser, app_url, demo_con):
+    """The sentence on the backlog slide: overdue count, change and the OPD with most, from compute()."""
+    import datetime as dt
+
+    from pipelines.kpi import compute
+
+    cur = compute(demo_con, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    top = max((d for d in cur["by_department"] if d["backlog_overdue"]), key=lambda d: (d["backlog_overdue"],
+                                                                                     d["department"]))
+    ctx, page = open_page(browser, app_url, "ringkasan", VIEWPORTS["1366x768"], query="?rapat=1&slide=3")
+    try:
+        text = page.locator("p.takeaway").inner_text()
+        assert text.startswith(f"Tunggakan lewat batas {fmt.number(cur['backlog_overdue'])}"), text
+        assert f": {fmt.number(top['backlog_overdue'])}." in text, (text, top)
+    finally:
+        ctx.close()
+
+
+def test_league_shows_every_ranked_opd_and_opens_a_detail_by_url(browser, app_url, demo_con):
+    import datetime as dt
+
+    from pipelines.kpi import compute
+
+    cur = compute(demo_con, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    ranked = sorted((d for d in cur["by_department"] if d.get("rank") is not None), key=lambda d: d["rank"])
+    ctx, page = open_page(browser, app_url, "kinerja_opd", VIEWPORTS["1366x768"])
+    try:
+        names = page.locator("table.league tbody td.opd a").all_inner_texts()
+        assert [n.strip() for n in names] == [d["department"] for d in ranked]  # full names, every one
+        assert page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').count() == 0 or \
+            page.locator("table.league").is_visible()
+        cols = page.locator("table.league thead th").all_inner_texts()
+        assert "Cakupan" not in cols and "Pengaduan dalam cakupan" in [c.replace("\n", " ") for c in cols]
+    finally:
+        ctx.close()
+    ctx, page = open_page(browser, app_url, "kinerja_opd", VIEWPORTS["1366x768"], query="?rincian=Dishub")
+    try:
+        page.locator("#rincian-opd").wait_for(timeout=RUN_TIMEOUT_MS)
+        page.wait_for_timeout(1200)  # the scroll runs after the page is drawn
+        top = page.evaluate("document.getElementById('rincian-opd').getBoundingClientRect().top")
+        assert 0 <= top < 768, top  # the detail is on the screen
+        assert "Dinas Perhubungan" in page.locator('[data-testid="stMain"]').inner_text()
+        assert "rincian=" in page.url
+    finally:
+        ctx.close()
+
+
+def test_map_renders_offline_with_the_engines_values(browser, app_url, demo_con):
+    """The kelurahan map needs no network (every request outside the app server is refused) and
+    colours each kelurahan with by_kelurahan of compute()."""
+    import datetime as dt
+
+    from pipelines.kpi import compute
+
+    cur = compute(demo_con, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
+    outside: list[str] = []
+
+    def gate(route):
+        if route.request.url.startswith(app_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", gate)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/wilayah", wait_until="domcontentloaded", timeout=RUN_TIMEOUT_MS)
+        wait_idle(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=RUN_TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        shapes = page.evaluate("""() => document.querySelector('.js-plotly-plot').data
+            .filter(t => t.fill === 'toself').map(t => [t.meta.kelurahan, t.meta.value])""")
+        assert dict(shapes) == {r["kelurahan"]: r["received"] for r in cur["by_kelurahan"] if r["kelurahan"]}
+        drawn = page.locator(".js-plotly-plot").first.locator("path.js-fill").count()
+        assert drawn >= 21, drawn  # every kelurahan polygon is on the screen
+        assert not outside, outside
+    finally:
+        ctx.close()
+
+
+# what a Wali Kota or an OPD admin must never read: Streamlit's English and the project's machinery
+FORBIDDEN = ["Upload", "Browse files", "per file", "Made with Streamlit", "About", "as-of", "docs/", "config/",
+             "Snapshot 2"]
+COMMAND = re.compile(r"\bmonev (run|build|demo|serve|kpi|rating|scorecard|user|audit|evidence|check|ingest|"
+                     r"export|init|bench|version)\b")
+PASSWORD = "Rahasia-uji-2026!"
+
+
+@pytest.fixture(scope="module")
+def accounts_app(demo_data_dir, tmp_path_factory) -> Iterator[str]:
+    """The app with login (no demo mode) over the demo warehouse, with a pimpinan and an OPD account."""
+    from pipelines.auth import add_user
+    from pipelines.settings import Paths
+
+    d = tmp_path_factory.mktemp("akun") / "data"
+    d.mkdir()
+    (d / "curated").symlink_to(demo_data_dir / "curated", target_is_directory=True)
+    (d / "runs").symlink_to(demo_data_dir / "runs", target_is_directory=True)
+    paths = Paths.from_args(d)
+    add_user(paths, "walikota", "pimpinan", PASSWORD)
+    add_user(paths, "dishub", "opd", PASSWORD, department="Dinas Perhubungan")
+    with running_app(d, d.parent / "streamlit.log", demo=False) as base:
+        yield base
+
+
+@pytest.mark.parametrize("user", ["walikota", "dishub"])
+def test_no_english_and_no_machinery_for_pimpinan_and_opd(browser, accounts_app, user):
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
+    page = ctx.new_page()
+    try:
+        page.goto(f"{accounts_app}/", wait_until="domcontentloaded", timeout=RUN_TIMEOUT_MS)
+        wait_idle(page)
+        page.get_by_label("Nama pengguna").fill(user)
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=RUN_TIMEOUT_MS)
+        wait_idle(page)
+        titles = [t.strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts() if t.strip()]
+        assert len(titles) >= 5, titles
+        for title in titles:
+            page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+            wait_idle(page)
+            assert_no_exception(page, f"{user}: {title}")
+            text = page.locator('[data-testid="stApp"]').inner_text()
+            for word in FORBIDDEN:
+                assert word not in text, (user, title, word)
+            m = COMMAND.search(text)
+            assert m is None, (user, title, m.group(0))
+            assert page.locator('[data-testid="stMainMenu"]:visible').count() == 0, (user, title)
+    finally:
+        ctx.close()

@@ -36,6 +36,10 @@ DOC_HEADERS = {
     "Anonim", "Rahasia", "Nama Pelapor", "Nama", "No HP", "No. HP", "No. Telp", "Telepon", "WA", "Email", "NIK",
     "Rating", "Penilaian", "Kepuasan",
     "No", "No. Register", "No Register", "Nomor Register",
+    # input-formats.md 1a, the real SP4N-LAPOR! "Laporan Ringkas" header
+    "Tanggal Laporan Masuk", "Waktu Laporan Masuk", "Klasifikasi Laporan", "ID Kategori", "Isi Laporan Awal",
+    "Isi Laporan Akhir", "Tipe Laporan (Anonim/Rahasia)", "Instansi Induk", "ID Instansi Terdisposisi",
+    "Alasan Tunda/Arsip", "Provinsi", "Kota/Kabupaten",
 }
 ENCODINGS = {"windows-1252": "cp1252", "utf-8 (BOM)": "utf-8-sig", "utf-8": "utf-8"}
 PHONE = re.compile(r"(?<!\d)(\+62 ?8|628|08)\d[\d-]{7,13}")
@@ -131,6 +135,7 @@ def test_export_schedule_and_names(files):
     lapor = sorted(p for p in files if p.startswith("lapor/"))
     assert lapor == [
         "lapor/lapor_export_2025-10-01.csv", "lapor/lapor_export_2025-11-01.xlsx",
+        "lapor/lapor_export_2025-11-15_laporan_ringkas.xlsx",  # the real "Laporan Ringkas" layout
         "lapor/lapor_export_2025-12-01.csv", "lapor/lapor_export_2026-01-01.xlsx",
         "lapor/lapor_export_2026-02-01.csv", "lapor/lapor_export_2026-03-01.xlsx",
     ]
@@ -157,6 +162,7 @@ def test_messiness_is_present(demo, files):
         "semicolon", "windows1252", "utf8_bom", "title_block", "merged_title", "indonesian_month_names",
         "numeric_ids", "hyperlink_formula", "totals_row", "blank_rows", "kelurahan_only", "multiline_fields",
         "trailing_empty_columns", "month_title_rows", "dash_for_missing", "dates_serial",
+        "lapor_ringkas", "english_month_names", "separate_time_column", "flags_in_one_cell", "wilayah_in_body",
     ):
         assert want in feats, want
     boms = [p for p, f in files.items() if f["format"] == "csv" and (raw / p).read_bytes().startswith(b"\xef\xbb\xbf")]
@@ -176,6 +182,14 @@ def test_messiness_is_present(demo, files):
     assert re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Agt|Sep|Okt|Nov|Des) 20\d\d \d{2}\.\d{2}\b", texts)
     # Excel: title rows above the header, tracking ids as numbers, real date cells, a formula's cached value.
     x = next(f for f in files.values() if f["kind"] == "lapor" and "numeric_ids" in f["features"] and "title_block" in f["features"])
+    # The "Laporan Ringkas" export: its title block as the national system writes it, every cell text.
+    rk = next(f for f in files.values() if "lapor_ringkas" in f["features"])
+    rows = read_rows(raw, rk)
+    assert rk["header_row"] == 11 and [r[0] for r in rows[:10:2]] == [
+        "Judul Laporan", "Nama Instansi", "Tanggal Generate", "Periode Masuk", "Pengelola"]
+    assert rows[4][2] == rk["export_date"] and all(isinstance(c, str) for r in rows[11:] for c in r)
+    assert re.fullmatch(r"\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 20\d\d", rows[11][1])
+    assert re.fullmatch(r"\d{2}:\d{2}:\d{2}", rows[11][2])
     rows = read_rows(raw, x)
     assert x["header_row"] > 1 and "SP4N-LAPOR!" in rows[0][0]
     first = rows[x["header_row"]]

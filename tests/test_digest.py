@@ -16,6 +16,7 @@ from email.message import Message
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
@@ -24,6 +25,7 @@ from pipelines import kpi
 from pipelines.auth.audit import list_audit
 from pipelines.cli import app
 from pipelines.digest.run import date_period, week_period
+from pipelines.digest.worklist import due_soon_days, sections
 from pipelines.ingest.pii import find_pii
 from pipelines.officers import add_officer
 from pipelines.settings import Paths
@@ -31,7 +33,6 @@ from pipelines.settings import Paths
 ROOT = Path(__file__).resolve().parents[1]
 SECTION_RE = re.compile(r"^(\d)\. (.+) \((\d+)\)$")
 ITEM_RE = re.compile(r"^   \d+\) (\S+) · ")
-TITLES = {"LEWAT BATAS WAKTU PENYELESAIAN": "overdue", "MENUNGGU TANGGAPAN PERTAMA": "awaiting"}
 
 
 class Collector:
@@ -72,9 +73,12 @@ def world(demo_data_dir, tmp_path):
     paths = Paths(data, cfg)
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     as_of = kpi.resolve_as_of(con, None)
-    overdue = kpi.overdue_list(con, limit=100000)
-    awaiting = kpi.complaint_list(con, status="awaiting_response", limit=100000)
-    with_work = sorted((set(overdue["department"].to_list()) | set(awaiting["department"].to_list())) - {None})
+    lists = [kpi.overdue_list(con, limit=100000), kpi.complaint_list(con, status="awaiting_response", limit=100000)]
+    if hasattr(kpi, "due_soon_list"):
+        lists.append(kpi.due_soon_list(con, limit=100000))
+    if hasattr(kpi, "reopened_list"):
+        lists.append(kpi.reopened_list(con, limit=100000).filter(pl.col("is_open")))
+    with_work = sorted({d for df in lists for d in df["department"].to_list()} - {None})
     for i, dep in enumerate(with_work[:-1]):
         add_officer(paths, dep, name=f"Pejabat {i}", position="Admin penghubung", email=f"pp{i}@opd.test",
                     whatsapp="0812-0000-0000", sk_number=f"188/{i}/2026", sk_date="2026-01-05", by="test")
@@ -91,12 +95,13 @@ def text_part(m: Message) -> str:
     return next(p.get_content() for p in m.walk() if p.get_content_type() == "text/plain")
 
 
-def listed_ids(text: str) -> dict[str, list[str]]:
+def listed_ids(text: str, due_days: int) -> dict[str, list[str]]:
+    titles = {s.title.upper(): s.key for s in sections(due_days)}
     out: dict[str, list[str]] = {}
     current = None
     for line in text.splitlines():
         if (h := SECTION_RE.match(line)) is not None:
-            current = TITLES.get(h.group(2))
+            current = titles.get(h.group(2))
             if current:
                 out[current] = []
         elif current and (it := ITEM_RE.match(line)):
@@ -132,16 +137,22 @@ def test_digest_sends_the_engines_lists_once_and_recovers_after_a_failure(world)
     finally:
         ctl.stop()
     opd_msgs = [m for m in sink.messages if m["To"].endswith("@opd.test")]
+    due_soon_seen = 0
     assert len(opd_msgs) == len(with_work) - 1 and len(sink.messages) == len(with_work) + 1
     for i, dep in enumerate(with_work[:-1]):
         (m,) = [m for m in opd_msgs if m["To"] == f"pp{i}@opd.test"]
         assert dep in m["Subject"]
-        got = listed_ids(text_part(m))
+        got = listed_ids(text_part(m), due_soon_days(con, as_of))
         f = {"department": [dep]}
         assert got["overdue"] == kpi.overdue_list(con, as_of=as_of, filters=f, limit=100000)["source_id"].to_list()
         want = kpi.complaint_list(con, as_of=as_of, filters=f, status="awaiting_response", limit=100000)
         assert sorted(got["awaiting"]) == sorted(want["source_id"].to_list())
+        if hasattr(kpi, "due_soon_list"):  # the engine's due_soon (kpi-spec.md)
+            soon = kpi.due_soon_list(con, as_of=as_of, filters=f, limit=100000)["source_id"].to_list()
+            assert got["due_soon"] == soon
+            due_soon_seen += len(soon)
         assert {p.get_content_type() for p in m.walk()} >= {"text/plain", "text/html", "application/pdf"}
+    assert due_soon_seen > 0 or not hasattr(kpi, "due_soon_list")
     for m in sink.messages:  # reporters' phone numbers, NIK and e-mail never appear (bodies and PDFs)
         assert find_pii(all_text(m)) == [], m["To"]
     coord = next(m for m in sink.messages if m["To"] == "kominfo@pemkot.test")

@@ -1,10 +1,13 @@
 """Property tests: the SQL engine against a straightforward Python reading of kpi-spec.md.
 
 The reference below is written from the spec alone (its own working-day count
-from the ``holidays`` package, its own quantiles, ranks and repeat rule); random
-complaint sets cover holidays, weekends, missing timestamps, excluded statuses,
-timestamps after the as-of date, open-but-overdue complaints, duplicates,
-category and pengawasan limits, and filters.
+from the ``holidays`` package, its own quantiles, ranks and repeat rule, its own
+reading of "status says whether, dates say when"); random complaint sets cover
+holidays, weekends, missing timestamps, excluded statuses, timestamps after the
+as-of date, open-but-overdue complaints, duplicates, category and pengawasan
+limits, filters, and the step states: sources that do or do not time each step,
+labels implying extra steps, statuses that imply a step without its date, and
+exports dated before or after the as-of date.
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ CLASSIFICATIONS = ["Pengaduan", "Aspirasi", "Whistle Blowing", None]
 PENGAWASAN_CLASSES = {"Whistle Blowing", "Pengadaan"}
 SOURCES = [("lapor", True), ("rekap", False), ("open311", False)]
 LIMITS = {"verification": 3, "response": 5, "resolution": 14, "pengawasan": 60}
+DUE_SOON_DAYS = 2  # config/sla.yaml kpi.due_soon_days
+STEPS = ("verification", "response", "resolution")
+STEP_COLUMN = {"verification": "verified_at", "response": "first_response_at", "resolution": "resolved_at"}
+# kpi-spec.md, "Status says whether, dates say when"
+IMPLIES = {"verification": {"in_progress", "resolved"}, "response": {"in_progress"}, "resolution": {"resolved"}}
+NOT_DONE = {"verification": {"unverified"}, "response": {"unverified", "awaiting_response", "postponed"},
+            "resolution": {"unverified", "awaiting_response", "postponed", "in_progress"}}
 
 # ------------------------------------------------------------------ reference
 
@@ -90,6 +100,23 @@ class Reference:
     def seen(self, t):
         return t if t is not None and t < self.end else None
 
+    def state(self, r, step: str) -> str | None:
+        """dated | undated | not_done | unknown; None: the source has no verification step."""
+        if step == "verification" and not r["has_verification_step"]:
+            return None
+        raw = r[STEP_COLUMN[step]]
+        if self.seen(raw) is not None:
+            return "dated"
+        implied = r["status"] in IMPLIES[step] or step in (r["status_implies"] or [])
+        if raw is None and implied and r["snapshot_date"] <= self.as_of:
+            return "undated"
+        if r["status"] in NOT_DONE[step] or self.timed(r, step):
+            return "not_done"
+        return "unknown"
+
+    def timed(self, r, step: str) -> bool:
+        return r[f"times_{step}"] or r[STEP_COLUMN[step]] is not None
+
     def resolution_limit(self, r) -> int:
         if r["berkadar_pengawasan"] or r["classification"] in PENGAWASAN_CLASSES:
             return LIMITS["pengawasan"]
@@ -122,28 +149,24 @@ class Reference:
             fr, res = self.seen(r["first_response_at"]), self.seen(r["resolved_at"])
             rstart = (disp or ver or r["reported_at"]).date()
             age = self.hk(rep, self.as_of)
-            if ver:
-                m["verified"] += 1
-                d = self.hk(rep, ver.date())
-                vdays.append(d)
-                m["verification_on_time" if d <= LIMITS["verification"] else "verification_late"] += 1
-            elif r["has_verification_step"] and age > LIMITS["verification"]:
-                m["verification_late"] += 1
-            if fr:
-                m["responded"] += 1
-                d = self.hk(rstart, fr.date())
-                rdays.append(d)
-                m["response_on_time" if d <= LIMITS["response"] else "response_late"] += 1
-            elif self.hk(rstart, self.as_of) > LIMITS["response"]:
-                m["response_late"] += 1
+            states = {step: self.state(r, step) for step in STEPS}
+            for step, state in states.items():
+                if state is not None:
+                    m[f"{step}_{state}"] += 1
             limit = self.resolution_limit(r)
-            if res:
-                m["resolved"] += 1
-                d = self.hk(rep, res.date())
-                sdays.append(d)
-                m["resolution_on_time" if d <= limit else "resolution_late"] += 1
-            elif age > limit:
-                m["resolution_late"] += 1
+            steps = (("verification", "verified", ver, rep, age, LIMITS["verification"], vdays),
+                     ("response", "responded", fr, rstart, self.hk(rstart, self.as_of), LIMITS["response"], rdays),
+                     ("resolution", "resolved", res, rep, age, limit, sdays))
+            for step, done_key, at, start, waited, lim, days in steps:
+                state = states[step]
+                if state in ("dated", "undated"):
+                    m[done_key] += 1
+                if state == "dated":
+                    d = self.hk(start, at.date())
+                    days.append(d)
+                    m[f"{step}_on_time" if d <= lim else f"{step}_late"] += 1
+                elif state == "not_done" and self.timed(r, step) and waited > lim:
+                    m[f"{step}_late"] += 1
             if r["satisfaction"] is not None:
                 sats.append(r["satisfaction"])
             if self.is_repeat(r):
@@ -152,9 +175,11 @@ class Reference:
             "received", "excluded", "in_scope", "verified", "responded", "resolved",
             "verification_on_time", "verification_late", "response_on_time", "response_late",
             "resolution_on_time", "resolution_late", "repeat_complaints")}
+        out["coverage"] = {step: {state: m[f"{step}_{state}"] for state in ("dated", "undated", "not_done", "unknown")}
+                           for step in STEPS}
         out.update(
-            response_rate=ratio(m["responded"], m["in_scope"]),
-            resolution_rate=ratio(m["resolved"], m["in_scope"]),
+            response_rate=ratio(m["responded"], m["in_scope"] - m["response_unknown"]),
+            resolution_rate=ratio(m["resolved"], m["in_scope"] - m["resolution_unknown"]),
             verification_days_median=quantile(vdays, 0.5),
             response_days_median=quantile(rdays, 0.5),
             response_days_p90=quantile(rdays, 0.9),
@@ -170,13 +195,21 @@ class Reference:
         return out
 
     def backlog(self, rows) -> dict:
-        out = {"backlog_open": 0, "backlog_overdue": 0, "aging": {"0-5": 0, "6-14": 0, "15-60": 0, ">60": 0}}
+        out = {"backlog_open": 0, "backlog_overdue": 0, "due_soon": 0,
+               "aging": {"0-5": 0, "6-14": 0, "15-60": 0, ">60": 0}}
         for r in rows:
-            if r["status"] in EXCLUDED or self.seen(r["resolved_at"]) is not None:
+            # open: resolution not done (resolved without a date is done; unknown is not counted open)
+            if r["status"] in EXCLUDED or self.state(r, "resolution") != "not_done":
                 continue
             age = self.hk(r["reported_at"].date(), self.as_of)
             out["backlog_open"] += 1
             out["backlog_overdue"] += age > self.resolution_limit(r)
+            if self.state(r, "response") == "not_done" and self.timed(r, "response"):
+                start = self.seen(r["dispatched_at"]) or self.seen(r["verified_at"]) or r["reported_at"]
+                left = LIMITS["response"] - self.hk(start.date(), self.as_of)
+            else:
+                left = self.resolution_limit(r) - age
+            out["due_soon"] += 0 <= left <= DUE_SOON_DAYS
             out["aging"]["0-5" if age <= 5 else "6-14" if age <= 14 else "15-60" if age <= 60 else ">60"] += 1
         return out
 
@@ -191,7 +224,7 @@ class Reference:
             b = self.backlog(rows)
             if m["received"] == 0 and b["backlog_open"] == 0:
                 continue
-            m.update(backlog_open=b["backlog_open"], backlog_overdue=b["backlog_overdue"])
+            m.update(backlog_open=b["backlog_open"], backlog_overdue=b["backlog_overdue"], due_soon=b["due_soon"])
             m["insufficient_data"] = m["in_scope"] < self.min_sample
             out[name] = m
 
@@ -244,6 +277,7 @@ TS = st.builds(
     lambda day, hour, minute: dt.datetime(2024, 2, 19, 0, 0) + dt.timedelta(days=day, hours=hour, minutes=minute),
     st.integers(0, 110), st.integers(0, 23), st.sampled_from([0, 30]),
 )
+DAY = st.builds(lambda d: D(2024, 2, 19) + dt.timedelta(days=d), st.integers(0, 130))
 OFFSET = st.one_of(st.none(), st.builds(lambda d, h: dt.timedelta(days=d, hours=h), st.integers(0, 12), st.integers(0, 23)))
 
 
@@ -269,6 +303,11 @@ def complaint(draw, i: int):
         "reporter_hash": draw(st.sampled_from([None, "r1", "r2", "r3"])),
         "satisfaction": draw(st.one_of(st.none(), st.integers(1, 5))),
         "duplicate_cluster": draw(st.sampled_from([None, None, None, "k1", "k2"])),
+        # what the source of the current status can tell, and when that export was dated
+        "times_verification": draw(st.booleans()), "times_response": draw(st.booleans()),
+        "times_resolution": draw(st.booleans()),
+        "status_implies": draw(st.one_of(st.none(), st.lists(st.sampled_from(STEPS), max_size=2, unique=True))),
+        "snapshot_date": draw(DAY),
     }
 
 
@@ -357,7 +396,8 @@ def test_sql_engine_matches_the_reference(sc):
     assert out["filters"] == sc["filters"]
     assert_metrics(out, ref.metrics(ref.rows), "total")
     b = ref.backlog(ref.rows)
-    assert (out["backlog_open"], out["backlog_overdue"]) == (b["backlog_open"], b["backlog_overdue"])
+    assert (out["backlog_open"], out["backlog_overdue"], out["due_soon"]) == (
+        b["backlog_open"], b["backlog_overdue"], b["due_soon"])
     assert out["backlog_aging"] == b["aging"]
 
     for key, dim in (("by_department", "department"), ("by_category", "category"), ("by_channel", "channel"),

@@ -25,8 +25,9 @@ def _dept_rows(dept, n, responded_on_time, responded_late=0, unanswered=0, start
     t0 = dt.datetime.fromisoformat(start)
     rows = []
     for i in range(n):
+        # unanswered ones await their response (in_progress would imply a response: kpi-spec.md)
         r = {"source_id": f"{dept}-{i}", "reported_at": t0, "verified_at": t0, "department": dept,
-             "status": "in_progress"}
+             "status": "in_progress" if i < responded_on_time + responded_late else "awaiting_response"}
         if i < responded_on_time:
             r["first_response_at"] = t0 + dt.timedelta(days=1)
         elif i < responded_on_time + responded_late:
@@ -473,7 +474,9 @@ def test_frames_agree_with_compute():
     assert months["received"].sum() == out["received"]
     assert months["responded"].sum() == out["responded"]
     dept = kpi.breakdown_frame(con, "department", D(2024, 5, 1), D(2024, 7, 31))
-    assert dept.to_dicts() == [{k: r[k] for k in dept.columns} for r in out["by_department"]]
+    flat = [{**r, **{f"{step}_{state}": n for step, states in r["coverage"].items() for state, n in states.items()}}
+            for r in out["by_department"]]
+    assert dept.to_dicts() == [{k: r[k] for k in dept.columns} for r in flat]
     cbm = kpi.category_by_month(con, D(2024, 5, 1), D(2024, 7, 31))
     assert cbm.height == 3 * 3  # every category gets every month
     assert cbm["received"].sum() == out["received"]

@@ -100,7 +100,7 @@ EXPECTED_LABELS = """Label tak dikenal (5 label berbeda, 8 baris):
   - status "Ditutup Otomatis": 3 baris; paling mirip: "Ditutup" (Selesai)
   - status "Diarsipkan Admin": 1 baris; paling mirip: "Diarsipkan oleh Admin" (Diarsipkan)
   - kategori "Jalan Berlubang Parah": 2 baris; paling mirip: "Jalan Berlubang" (Pekerjaan Umum dan Penataan Ruang)
-  - OPD "Dinas Kesehatan Kab. Bandung": 1 baris; paling mirip: "Dinas Kesehatan"
+  - OPD "Dinas Kesehatan Kab. Bandung": 1 baris; instansi di luar pemda ini (tidak dipetakan ke OPD)
   - kanal "Aplikasi Sapawarga": 1 baris; paling mirip: "Aplikasi" (SP4N-LAPOR! Aplikasi)
 Potongan YAML siap tempel:
 
@@ -116,12 +116,6 @@ Potongan YAML siap tempel:
     # (nilai: nama kategori kota di categories.yaml; tebakan terdekat: periksa dulu).
     by_name:
       Jalan Berlubang Parah: Pekerjaan Umum dan Penataan Ruang  # 2 baris; paling mirip "Jalan Berlubang"
-
-    # config/departments.yaml: tambahkan setiap ejaan ke `aliases` entri `departments` yang sama namanya
-    # (tebakan terdekat: periksa dulu; tanpa tebakan, pilih sendiri entrinya).
-    departments:
-      - name: Dinas Kesehatan
-        aliases: [Dinas Kesehatan Kab. Bandung]  # 1 baris
 
     # config/channels.yaml: tambahkan setiap ejaan ke `aliases` entri `channels` yang sama namanya
     # (tebakan terdekat: periksa dulu; tanpa tebakan, pilih sendiri entrinya).
@@ -158,6 +152,7 @@ def test_the_status_snippet_pastes_into_the_profile_and_the_file_loads(tmp_path)
     pv = preview_file(src, load_master_data(cfg))
     assert pv.rows_blocked == 0
     assert [u.kind for u in pv.unknown_labels] == ["category", "department", "channel"]
+    assert [u.raw for u in pv.unknown_labels if u.other_pemda] == ["Dinas Kesehatan Kab. Bandung"]
 
 
 def test_monev_check_groups_unknown_labels(tmp_path):
@@ -168,8 +163,8 @@ def test_monev_check_groups_unknown_labels(tmp_path):
                     encoding="utf-8")
     data = tmp_path / "data"
     export(data / "raw" / "lapor_2024.csv",
-           [*ROWS, "106;10/01/2024 09:00;A;B;Perhubungan;Website;Dishub Kab. Sleman;Selesai",
-            "107;11/01/2024 09:00;A;B;Perhubungan;Website;Dishub Kab. Sleman;Selesai"])
+           [*ROWS, "106;10/01/2024 09:00;A;B;Perhubungan;Website;Bidang Perhubungan;Selesai",
+            "107;11/01/2024 09:00;A;B;Perhubungan;Website;Bidang Perhubungan;Selesai"])
     r = invoke("run", "--data-dir", data, "--config-dir", cfg, "-q")
     assert r.exit_code == 0, r.output
     r = invoke("check", "--data-dir", data, "--config-dir", cfg)
@@ -180,10 +175,10 @@ def test_monev_check_groups_unknown_labels(tmp_path):
         "Label tak dikenal (3 label berbeda, 6 baris):\n"
         "  - status \"Ditutup Otomatis\": 3 baris; paling mirip: \"Ditutup\" (Selesai)\n"
         "  - status \"Diarsipkan Admin\": 1 baris; paling mirip: \"Diarsipkan oleh Admin\" (Diarsipkan)\n"
-        "  - OPD \"Dishub Kab. Sleman\": 2 baris; paling mirip: \"Dishub\" (Dinas Perhubungan)\n"
+        "  - OPD \"Bidang Perhubungan\": 2 baris; paling mirip: \"Dinas Perhubungan\"\n"
     ) in out
     assert "label status \"Ditutup Otomatis\" tidak dikenal" not in out
-    assert out.count("Dishub Kab. Sleman") == 2  # the summary line and the snippet, not one line per row
+    assert out.count("Bidang Perhubungan") == 2  # the summary line and the snippet, not one line per row
 
 
 def test_the_gate_config_key_used_above_exists():

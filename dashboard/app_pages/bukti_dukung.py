@@ -43,7 +43,7 @@ if st.session_state.get(YEAR_KEY) not in years:
 year = st.columns([1, 4])[0].selectbox("Tahun penilaian", years, key=YEAR_KEY)
 st.caption(
     "Bukti dukung dicatat di penyimpanan aplikasi dan masuk ke penilaian saat gudang data dibangun ulang "
-    "(`monev run`, atau tombol di halaman Unggah Data). Hanya bukti yang **diverifikasi** dan berkasnya utuh yang "
+    "(tombol di halaman Unggah Data atau di bawah). Hanya bukti yang **diverifikasi** dan berkasnya utuh yang "
     "dihitung."
 )
 who = scope.user or ("Demo" if scope.demo else "Pengguna dasbor")
@@ -195,7 +195,7 @@ if scope.can("upload_data"):
     running = job is not None and job.running
     st.button("Bangun ulang gudang data agar bukti masuk ke penilaian", icon=":material/refresh:",
               disabled=running, key="bukti.rebuild", on_click=_rebuild,
-              help="Menjalankan `monev run` di proses terpisah; lihat kemajuannya di halaman Unggah Data.")
+              help="Gudang data dibangun ulang di proses terpisah; lihat kemajuannya di halaman Unggah Data.")
     if running:
         frac, last = job.progress()
         st.progress(frac, text=f"Membangun gudang data ... {last}")

@@ -22,7 +22,7 @@ if ctx.snap is not None and ctx.windows is not None and ctx.scope.can("view_aggr
 GLOSSARY = glossary_entries(settings)
 
 st.title("Glosarium")
-st.caption("Definisi setiap angka di dasbor, rapor dan `monev kpi`. Semua angka dihitung sekali, dengan aturan "
+st.caption("Definisi setiap angka di dasbor dan rapor. Semua angka dihitung sekali, dengan aturan "
            "yang sama, dari gudang data.")
 
 query = st.text_input("Cari istilah", key="glosarium.q", placeholder="mis. tepat waktu, tunggakan, hari kerja")
@@ -45,6 +45,10 @@ st.subheader("Aturan tampilan dasbor")
 bands = ", ".join(BAND_COLOURS)
 st.markdown(
     f"""
+- **Singkatan**: OPD = organisasi perangkat daerah; HK = hari kerja (Senin–Jumat di luar libur nasional dan cuti
+  bersama); KPI = indikator kinerja utama; SLA = batas waktu layanan; SP4N-LAPOR! = Sistem Pengelolaan Pengaduan
+  Pelayanan Publik Nasional – Layanan Aspirasi dan Pengaduan Online Rakyat; persentil 90 = batas yang dilampaui
+  hanya oleh satu dari sepuluh pengaduan; Monev = monitoring dan evaluasi.
 - **Periode bawaan**: tahun berjalan sampai tanggal data (mis. *Tahun 2026 (s.d. 31 Oktober 2026)*), dibanding
   bulan-bulan yang sama tahun lalu. Rapat monev dan evaluasi Kemendagri melihat tahunan, dan setahun berjalan
   memberi cukup pengaduan per OPD untuk peringkat yang adil.
@@ -53,7 +57,7 @@ st.markdown(
   akhir periodenya), agar bulan yang baru lewat tidak dibandingkan dengan bulan yang sudah sebulan lebih lama
   ditangani.
 - **Warna kartu**: predikat ({bands}) dari nilai indikator model penilaian untuk KPI itu (lantai → 0, target → 100;
-  `config/rating_model.yaml`). Kartu biru tidak punya indikator penilaian. Panah hijau = membaik, merah = memburuk.
+  diatur dalam model penilaian). Kartu biru tidak punya indikator penilaian. Panah hijau = membaik, merah = memburuk.
 - **Peringkat OPD**: {rules_text.rank_rule(settings)} Nilai dan predikat OPD (indikator Output model
   penilaian{"; " + ctx.model.bands_text() if ctx.model is not None else ""}) tampil di sampingnya. OPD dengan
   {rules_text.insufficient_text(settings)}.

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import context, data, insights
-from dashboard.components import complaints, rapor, states, tables
+from dashboard.components import complaints, league, rapor, sidebar, states, tables
 from dashboard.components.cards import Card, definition, show_cards
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -47,7 +47,7 @@ st.caption(
 )
 
 rows = {r["department"]: r for r in cur["by_department"]}
-league = [
+league_rows = [
     {
         "rank": r["rank"], "department": r["department"], "score": r["score"], "predikat": r["predikat"],
         **{k: rows.get(r["department"], {}).get(k) for k in (
@@ -62,32 +62,63 @@ schema = {"rank": pl.Int64, "department": pl.String, "score": pl.Float64, "predi
           "on_time_response_rate": pl.Float64, "resolution_rate": pl.Float64,
           "resolution_days_median": pl.Float64, "backlog_open": pl.Int64, "backlog_overdue": pl.Int64,
           "note": pl.String}
-df = pl.DataFrame(league, schema=schema)
+df = pl.DataFrame(league_rows, schema=schema)
 ranked = df.filter(pl.col("rank").is_not_null())  # the league rule of sla.yaml, as `monev kpi`
 insufficient = df.filter(pl.col("rank").is_null())
 
 LEAGUE_COLS = [
     Col("rank", "Peringkat", "int", rules_text.rank_rule(cur), 72),
-    Col("department", "OPD", "text", width=240),
+    Col("department", "OPD", "text", width="large"),
     Col("score", "Nilai", "num1", "Nilai 0–100 dari indikator Output model penilaian (estimasi model)."),
     Col("predikat", "Predikat", "predikat",
         f"{ctx.model.bands_text()} (model)." if ctx.model is not None else "Predikat model penilaian."),
-    Col("in_scope", "Cakupan", "int", definition("in_scope")),
-    Col("response_rate", "Tanggapan", "pct", definition("response_rate")),
-    Col("on_time_response_rate", "Tepat waktu", "pct", definition("on_time_response_rate")),
+    Col("in_scope", "Pengaduan dalam cakupan", "int", definition("in_scope")),
+    Col("response_rate", "Ditanggapi", "pct", definition("response_rate")),
+    Col("on_time_response_rate", "Tanggapan tepat waktu", "pct", definition("on_time_response_rate")),
     Col("resolution_rate", "Selesai", "pct", definition("resolution_rate")),
-    Col("resolution_days_median", "Median", "days", definition("resolution_days_median")),
-    Col("backlog_overdue", "Lewat batas", "int", definition("backlog_overdue")),
+    Col("resolution_days_median", "Median lama selesai", "days", definition("resolution_days_median")),
+    Col("backlog_overdue", "Tunggakan lewat batas", "int", definition("backlog_overdue")),
     Col("note", "Catatan", "text", rules_text.small_sample_text(cur)),
 ]
 
 
-def _select_from_table() -> None:
-    state = st.session_state.get(TABLE_KEY)
-    sel = getattr(getattr(state, "selection", None), "rows", None) or []
-    if sel:
-        st.session_state[DRILL_KEY] = ranked["department"][sel[0]]
-        complaints.reset_page(LIST_KEY)
+SHORT = ctx.master.department_short if ctx.master is not None else {}
+SCROLL_KEY = "opd.scroll"
+
+
+def _query() -> dict:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _detail_from_url(choices: list[str]) -> None:
+    """``?rincian=<singkatan or name>`` (a link from the league or a shared one) opens that OPD's detail."""
+    raw = st.query_params.get(league.DETAIL_PARAM)
+    if not raw or st.session_state.get("opd.url_seen") == raw:
+        return
+    st.session_state["opd.url_seen"] = raw
+    by_short = {SHORT.get(d, d).casefold(): d for d in choices} | {d.casefold(): d for d in choices}
+    dept = by_short.get(raw.casefold())
+    if dept is not None:
+        st.session_state[DRILL_KEY] = dept
+        st.session_state[SCROLL_KEY] = True
+
+
+def _on_pick() -> None:
+    complaints.reset_page(LIST_KEY)
+    st.session_state[SCROLL_KEY] = True
+
+
+def _scroll_to_detail() -> None:
+    """Bring the detail into view (the league above it can be long)."""
+    if not st.session_state.pop(SCROLL_KEY, False):
+        return
+    import streamlit.components.v1 as components
+
+    components.html(
+        f"<script>const go = () => {{ const e = window.parent.document.getElementById('{league.DETAIL_ANCHOR}');"
+        " if (e) { e.scrollIntoView({block: 'start'}); } else { setTimeout(go, 150); } }; setTimeout(go, 300);"
+        "</script>", height=0,
+    )
 
 
 if df.height == 0:
@@ -95,9 +126,9 @@ if df.height == 0:
 else:
     st.subheader(f"Peringkat OPD · {ctx.current.label}")
     if ranked.height:
-        tables.show(ranked, LEAGUE_COLS, key=TABLE_KEY, selectable=True, on_select=_select_from_table,
-                    height=tables.fit_height(ranked.height, 800))
-        st.caption("Klik satu baris untuk membuka rincian pengaduan OPD itu di bawah.")
+        league.show(ranked.to_dicts(), rows, SHORT, _query(), selected=st.session_state.get(DRILL_KEY))
+        st.caption("Angka kecil di bawah persentase: banyaknya pengaduan di balik persentase itu. Klik nama OPD "
+                   "untuk membuka rinciannya di bawah.")
         if scope.can("download_data"):
             tables.downloads(ranked, LEAGUE_COLS, file_stub=ctx.file_stub("peringkat-opd"), key="opd.dl",
                              sheet="Peringkat OPD",
@@ -112,14 +143,17 @@ else:
 
 # ---------------------------------------------------------------- drill-down
 st.divider()
-st.subheader("Rincian OPD")
+st.subheader("Rincian OPD", anchor=league.DETAIL_ANCHOR)
 choices = [*ranked["department"].to_list(), *insufficient["department"].to_list()]
 if scope.restricted:
     choices = [scope.department]
+_detail_from_url(choices)
 if st.session_state.get(DRILL_KEY) not in choices:
     st.session_state.pop(DRILL_KEY, None)
-dept = st.selectbox("OPD", choices, key=DRILL_KEY, index=None, placeholder="Pilih OPD (atau klik baris tabel)",
-                    on_change=complaints.reset_page, args=(LIST_KEY,))
+dept = st.selectbox("OPD", choices, key=DRILL_KEY, index=None, placeholder="Pilih OPD (atau klik nama di tabel)",
+                    on_change=_on_pick)
+sidebar.set_page_param(league.DETAIL_PARAM, SHORT.get(dept, dept) if dept else None)
+_scroll_to_detail()
 if dept:
     row = rows.get(dept, {})
     rating = next((r for r in ratings if r["department"] == dept), None)
@@ -134,9 +168,9 @@ if dept:
     st.markdown(head)
     cards = []
     for key, label, kind in (
-        ("in_scope", "Dalam cakupan", "int"), ("response_rate", "Tanggapan", "pct"),
-        ("on_time_response_rate", "Tepat waktu", "pct"), ("resolution_rate", "Penyelesaian", "pct"),
-        ("backlog_overdue", "Tunggakan lewat batas", "int"),
+        ("in_scope", "Dalam cakupan", "int"), ("response_rate", "Ditanggapi", "pct"),
+        ("on_time_response_rate", "Tepat waktu", "pct"), ("resolution_rate", "Selesai", "pct"),
+        ("backlog_overdue", "Lewat batas", "int"),
     ):
         b = insights.kpi_band(ctx.model, key if key != "backlog_overdue" else "backlog_overdue_share", row,
                               min_sample) \

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import context, data
-from dashboard.components import states, tables
+from dashboard.components import admin, states, tables
 from dashboard.components.cards import Card, show_cards
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -25,7 +25,8 @@ if run and run.get("status") != "published":
     st.error(
         f"Proses terakhir ({run.get('run_id')}) **tidak menerbitkan** gudang data: {run.get('message')}\n\n"
         + "\n".join(f"- {f.get('message')}" for f in refused)
-        + f"\n\nDasbor tetap memakai snapshot {snap.snapshot_id} (data per {fmt.date_long(snap.as_of)}).",
+        + f"\n\nDasbor tetap memakai data versi {fmt.datetime_long(snap.built_at)} (data per "
+        f"{fmt.date_long(snap.as_of)}).",
         icon=":material/error:",
     )
 
@@ -56,7 +57,7 @@ show_cards([
     Card("q-warn", "Peringatan", fmt.number(q["warnings_count"]),
          "Temuan yang tidak menahan baris (baris tetap dimuat), mis. tanggal yang janggal.", good_when=None),
     Card("q-stale", "Sumber basi", fmt.number(stale.height),
-         "Sumber yang ekspor terakhirnya lebih lama dari batas kesegaran (config/ingest.yaml).",
+         "Sumber yang ekspor terakhirnya lebih lama dari batas kesegaran yang diatur admin.",
          band="Sedang" if stale.height else "Sangat Baik", good_when=None,
          caption=", ".join(stale["label"].to_list()) if stale.height else "semua sumber segar"),
 ], columns=3)
@@ -104,8 +105,10 @@ with tab_names, states.guarded():
         names = unmatched.with_columns(pl.col("kind").replace_strict(kinds, default=pl.col("kind")))
         cols = [Col("kind", "Jenis"), Col("raw_value", "Tertulis"), Col("rows", "Baris", "int"),
                 Col("suggestions", "Saran (paling mirip)", "list", width="large"), Col("files", "Berkas", "list")]
-        st.caption("Tambahkan ejaan ini sebagai alias di config/ (mis. departments.yaml), lalu jalankan ulang "
-                   "`monev run`.")
+        st.caption("Ejaan ini perlu didaftarkan sebagai alias di data induk oleh admin koordinator; "
+                   "sesudah gudang data dibangun ulang, barisnya dihitung ke nama yang benar.")
+        admin.note(scope, "Tambahkan ejaan sebagai alias di `config/` (mis. `departments.yaml`), lalu jalankan "
+                          "ulang `monev run` (atau tombol di halaman Unggah Data).")
         tables.show(names, cols, key="kualitas.names")
         if scope.can("download_data"):
             tables.downloads(names, cols, file_stub=ctx.file_stub("nama-tak-dikenal"), key="kualitas.names.dl")

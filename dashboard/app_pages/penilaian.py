@@ -39,7 +39,7 @@ if result is None:
 
 st.warning(f"**{result.disclaimer}.** Bobot, indikator dan ambang predikat Kemendagri tidak dipublikasikan; angka "
            f"ini dari model yang dapat diubah ({result.model.get('name')}, versi {result.model.get('version')}). "
-           "Lihat docs/penilaian.md.", icon=":material/info:")
+           "Cara kerja model: halaman Glosarium.", icon=":material/info:")
 for note in result.notes:
     st.info(note, icon=":material/description:")
 
@@ -113,7 +113,7 @@ IND_COLS = [
     Col("max_points", "Poin maks.", "num2"), Col("status", "Status"),
     Col("explanation", "Penjelasan", width="large"),
     Col("inputs", "Masukan (kunci KPI = nilai; bukti)", width="large",
-        help="Angka dari `monev kpi` untuk periode yang sama, atau nomor bukti dukung yang dihitung."),
+        help="Angka dari mesin KPI untuk periode yang sama, atau nomor bukti dukung yang dihitung."),
 ]
 with states.guarded():
     tables.show(ind, IND_COLS, key="penilaian.ind", height=tables.fit_height(ind.height, 640))
@@ -139,7 +139,7 @@ with states.guarded():
                  Col("pending", "Menunggu verifikasi", "int"), Col("missing", "Yang masih kurang", width="large")]
         tables.show(cdf, CCOLS, key="penilaian.comp")
         st.caption("Sesuai snapshot gudang data. Bukti yang baru dicatat atau diverifikasi masuk ke penilaian "
-                   "setelah `monev run` (tombol di halaman Unggah Data).")
+                   "setelah gudang data dibangun ulang (tombol di halaman Unggah Data).")
 
 # ---------------------------------------------------------------- what-if
 st.subheader("Jalan ke predikat berikutnya")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
-from dashboard import context, data
-from dashboard.components import rapor, states, summary
+from dashboard import context, data, insights
+from dashboard.components import rapor, sidebar, states, summary, takeaways
 from dashboard.components.sidebar import MEETING_KEY
 from pipelines import fmt
 from pipelines.kpi import rules_text
@@ -16,15 +18,15 @@ SLIDES = ("Kinerja utama", "Tren bulanan", "Tunggakan", "OPD yang perlu perhatia
 ctx = context.get()
 scope, snap, filters = ctx.scope, ctx.snap, ctx.filters
 
-title_col, toggle_col = st.columns([4, 1], vertical_alignment="bottom")
-with title_col:
-    st.title("Ringkasan Eksekutif")
-with toggle_col:
-    st.toggle(
-        "Mode Rapat", key=MEETING_KEY,
-        help="Huruf besar, tanpa panel samping, satu gagasan per layar untuk proyektor. Tautan dengan "
-             "?rapat=1 langsung membuka mode ini.",
-    )
+TOGGLE_HELP = ("Huruf besar, tanpa panel samping, satu gagasan per layar untuk proyektor. Tautan dengan "
+               "?rapat=1 langsung membuka mode ini (dan &slide=3 layar ketiga).")
+
+if not ctx.meeting:
+    title_col, toggle_col = st.columns([4, 1], vertical_alignment="bottom")
+    with title_col:
+        st.title("Ringkasan Eksekutif")
+    with toggle_col:
+        st.toggle("Mode Rapat", key=MEETING_KEY, help=TOGGLE_HELP)
 
 if filters is None or ctx.windows is None:
     st.stop()
@@ -63,37 +65,66 @@ def _step(delta: int) -> None:
     st.session_state[SLIDE_KEY] = max(0, min(len(SLIDES) - 1, i))
 
 
+def _slide_from_url() -> None:
+    """A link with ``&slide=3`` opens that slide (once per session; the buttons move on from there)."""
+    if SLIDE_KEY in st.session_state:
+        return
+    raw = st.query_params.get("slide")
+    if raw and raw.isdigit():
+        st.session_state[SLIDE_KEY] = max(0, min(len(SLIDES) - 1, int(raw) - 1))
+
+
 def slide_nav() -> int:
+    _slide_from_url()
     i = max(0, min(len(SLIDES) - 1, int(st.session_state.get(SLIDE_KEY, 0))))
-    prev_col, mid, next_col = st.columns([1, 4, 1], vertical_alignment="center")
-    with prev_col:
-        st.button("◀ Sebelumnya", key="ringkasan.prev", width="stretch", disabled=i == 0,
-                  on_click=_step, args=(-1,))
-    with next_col:
-        st.button("Berikutnya ▶", key="ringkasan.next", width="stretch", disabled=i == len(SLIDES) - 1,
-                  on_click=_step, args=(1,))
-    with mid:
-        st.markdown(
-            f"<div style='text-align:center;color:#5B6B7B'>{i + 1} / {len(SLIDES)} · {SLIDES[i]} · "
-            f"{ctx.current.label}</div>", unsafe_allow_html=True,
-        )
+    sidebar.set_page_param("slide", i + 1)
+    with st.container(key="slide-nav"):
+        prev_col, mid, next_col, toggle_col = st.columns([1.1, 3.6, 1.1, 1.3], vertical_alignment="center")
+        with prev_col:
+            st.button("◀ Sebelumnya", key="ringkasan.prev", width="stretch", disabled=i == 0,
+                      on_click=_step, args=(-1,))
+        with next_col:
+            st.button("Berikutnya ▶", key="ringkasan.next", width="stretch", disabled=i == len(SLIDES) - 1,
+                      on_click=_step, args=(1,))
+        with mid:
+            st.markdown(f"<div class='slide-count'>{i + 1} / {len(SLIDES)} · {SLIDES[i]}</div>",
+                        unsafe_allow_html=True)
+        with toggle_col:
+            st.toggle("Mode Rapat", key=MEETING_KEY, help=TOGGLE_HELP)
     return i
 
 
-if ctx.meeting:
-    i = slide_nav()
-    st.header(SLIDES[i])
-    with states.guarded():
+def show_slide(i: int) -> None:
+    """Slide ``i``: its title, the sentence that says what it shows, and the chart or cards filling the screen."""
+    if i == 0:
+        sentence = takeaways.headline(ctx, cur, cmp)
+    elif i == 1:
+        sentence = takeaways.trend(trend_df)
+    elif i == 2:
+        sentence = takeaways.backlog(ctx, cur, cmp)
+    elif i == 3:
+        sentence = takeaways.attention(ctx, insights.attention_opds(ratings, cur.get("by_department") or [], cur))
+    else:
+        sentence = takeaways.rising(insights.rising_categories(cur.get("category_trend") or []))
+    st.header(SLIDES[i], anchor=False)
+    st.markdown(f"<p class='takeaway'>{html.escape(sentence)}</p>", unsafe_allow_html=True)
+    with st.container(key=f"slide-body-{i}", height=480, border=False):
         if i == 0:
             summary.show_headline(ctx, cur, cmp, columns=3)
         elif i == 1:
             summary.show_trend(ctx, trend_df, trend_title, key="ringkasan.trend")
         elif i == 2:
-            summary.show_aging(ctx, cur, key="ringkasan.aging", height=420)
+            summary.show_aging(ctx, cur, key="ringkasan.aging")
         elif i == 3:
             summary.show_attention(ctx, ratings, cur, horizontal=True)
         else:
             summary.show_rising(ctx, cur, key="ringkasan.rising")
+
+
+if ctx.meeting:
+    i = slide_nav()
+    with states.guarded():
+        show_slide(i)
 else:
     with states.guarded():
         summary.show_headline(ctx, cur, cmp, trend=[float(v) for v in trend_df["received"].to_list()])

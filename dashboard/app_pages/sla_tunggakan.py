@@ -37,7 +37,7 @@ STEPS = (
 )
 vs = ""
 if cmp is not None:
-    vs = "vs tahun lalu" if filters.comparison == "tahun_lalu" else "vs periode sebelumnya"
+    vs = "dibanding tahun lalu" if filters.comparison == "tahun_lalu" else "dibanding periode sebelumnya"
 cards = []
 for step, label, key, limit in STEPS:
     b = insights.kpi_band(ctx.model, key, cur) if ctx.model is not None else insights.Band(None, None)
@@ -129,12 +129,14 @@ with states.guarded():
                    "terlambat mulai hari kerja berikutnya.")
         EW_COLS = [
             Col("step_label", "Langkah"), Col("late_from", "Terlambat mulai", "date"),
-            Col("department", "OPD"), Col("complaint_key", "Kunci pengaduan"), Col("category", "Kategori"),
+            Col("department", "OPD"), Col("source_no", "No. pengaduan", "text", "Nomor pengaduan di sumbernya (kanal di kolom Kanal)."), Col("category", "Kategori"),
             Col("reported_at", "Tgl lapor", "datetime"), Col("days_elapsed", "Berjalan (HK)", "int"),
             Col("limit_days", "Batas (HK)", "int"), Col("due_date", "Jatuh tempo", "date"),
             Col("status", "Status"), Col("title", "Judul (disamarkan)", width="large"),
         ]
-        ew = ew.with_columns(pl.col("status").replace_strict(
+        if "channel" in ew.columns:
+            EW_COLS.insert(4, Col("channel", "Kanal"))
+        ew = complaints.with_source_number(ew).with_columns(pl.col("status").replace_strict(
             ctx.master.statuses if ctx.master else {}, default=pl.col("status")))
         tables.show(ew, EW_COLS, key="sla.ew", height=tables.fit_height(ew.height, 420))
         if scope.can("download_data"):

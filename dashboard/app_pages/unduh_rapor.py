@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth_ui, context, data
-from dashboard.components import states
+from dashboard.components import admin, states
 from dashboard.components.sidebar import _period_label
 from dashboard.filters import COMPARISONS, PERIOD_KINDS, default_period, period_options
 from pipelines import fmt
@@ -38,9 +38,10 @@ st.markdown(
     "Rapor kinerja pengelolaan pengaduan untuk satu periode: rapor kota dan "
     + (f"rapor **{scope.department}** (akses Anda terbatas pada OPD ini)." if scope.restricted
        else f"rapor setiap OPD ({fmt.number(len(deps))} OPD).")
-    + " Semua berkas dalam satu ZIP beserta indeksnya (indeks_rapor.csv), sama dengan hasil "
-      "`monev scorecard --all`. Filter kategori, kanal dan wilayah tidak berlaku untuk rapor."
+    + " Semua berkas dalam satu ZIP beserta indeksnya (indeks_rapor.csv). Filter kategori, kanal dan "
+      "wilayah tidak berlaku untuk rapor."
 )
+admin.note(scope, "Isi ZIP sama dengan `monev scorecard --all` di server.")
 
 # the dashboard's period and comparison are the starting point
 first, as_of = snap.first_date, snap.as_of
@@ -107,4 +108,5 @@ if ready and formats:
     st.download_button("Unduh ZIP", blob, file_name=zip_name,
                        mime="application/zip", key="rapor.download", icon=":material/download:",
                        type="primary", on_click=auth_ui.record, args=(scope, "scorecard_download", zip_name))
-    st.caption(f"Data per {fmt.date_long(as_of)}, snapshot {snap.snapshot_id}.")
+    st.caption(f"Data per {fmt.date_long(as_of)}; versi data {fmt.datetime_long(snap.built_at)}.",
+               help=f"Nomor snapshot gudang data: {snap.snapshot_id}")

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth_ui, context, data, jobs
-from dashboard.components import states, tables
+from dashboard.components import states, tables, upload_feedback
 from dashboard.components.tables import Col
 from pipelines import fmt
 
@@ -64,6 +64,7 @@ def _show_job(job: jobs.Job) -> None:
     elif job.ok:
         st.success("Pembangunan selesai dan gudang data baru sudah terbit. Halaman lain menampilkan data baru.",
                    icon=":material/check_circle:")
+        upload_feedback.after_build()
     else:
         st.error("Pembangunan gagal; gudang data sebelumnya tetap dipakai. Lihat pesan di bawah.",
                  icon=":material/error:")
@@ -91,6 +92,7 @@ elif job is not None:
 
 
 def _start_run() -> None:
+    upload_feedback.remember_before(ctx.snap)
     jobs.start(paths, "run", actor=scope)
     auth_ui.record(scope, "build", "monev run dari halaman Unggah Data")
     st.session_state.pop("unggah.job_seen", None)
@@ -131,6 +133,14 @@ if up is not None:
         st.error(str(exc), icon=":material/block:")
         st.stop()
     content = up.getvalue()
+    from pipelines.filekind import mismatch
+
+    wrong = mismatch(safe_name, content[:4096])
+    if wrong:
+        st.error(f"**{safe_name}** {wrong}. Simpan ulang berkas dari aplikasi asalnya dalam format yang benar "
+                 "(atau ganti akhiran namanya sesuai isinya), lalu unggah lagi. Tidak ada yang disimpan.",
+                 icon=":material/block:")
+        st.stop()
     with states.guarded():
         from pipelines.ingest.preview import preview_file
 
@@ -194,7 +204,9 @@ if up is not None:
                 st.success("Semua nama cocok dengan data induk.", icon=":material/check_circle:")
 
         st.subheader("3. Simpan dan bangun ulang")
-        busy = job is not None and job.running
+        identical = upload_feedback.before_saving(content, pv, ctx.snap)
+        busy = (job is not None and job.running) or (
+            identical and not st.checkbox("Tetap simpan dan bangun ulang", key="unggah.anyway"))
         from pipelines.ingest.matching import channel_slug
 
         stem, suffix = Path(safe_name).stem, Path(safe_name).suffix.lower()

@@ -1,4 +1,5 @@
-"""Wilayah: complaints and performance per kecamatan and kelurahan (bar charts; no online map)."""
+"""Wilayah: complaints and performance per kecamatan and kelurahan: an offline kelurahan map where the
+pemda's boundaries are configured (``boundaries:`` in config/city.yaml), bar charts otherwise."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import context, data
-from dashboard.components import charts, states
+from dashboard.components import charts, kelurahan_map, states
 from dashboard.components.cards import definition
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -80,6 +81,18 @@ with states.guarded():
     if int(kec["received"].sum()) == 0 and metric != "backlog_overdue":
         st.info("Tidak ada pengaduan yang masuk pada periode dan filter ini; tunggakan per tanggal data tetap "
                 "dapat dilihat dengan ukuran 'Tunggakan lewat batas'.", icon=":material/filter_alt_off:")
+        st.stop()
+    bounds = kelurahan_map.boundaries()
+    if bounds is not None:
+        # the map is the kelurahan view; the kecamatan bars beside it are its summary and legend
+        map_col, kec_col = st.columns([3, 2], gap="large")
+        with map_col:
+            kelurahan_map.show(ctx, bounds, kel, metric, label, kind, key="wilayah.map")
+        with kec_col:
+            _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
+        with st.expander("Per kelurahan sebagai batang"):
+            _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
+                 "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
         st.stop()
     left, right = st.columns([2, 3], gap="large")
     with left:

@@ -69,7 +69,11 @@ def show(fig: go.Figure, ctx: Context, *, name: str, key: str, data: pl.DataFram
          cols: Sequence[Col] = (), sheet: str = "Data") -> None:
     """Draw the chart; below it CSV/XLSX of its data and the PNG hint."""
     stub = ctx.file_stub(name)
-    st.plotly_chart(fig, config=plot_config(stub), key=key, width="stretch")
+    if ctx.meeting:  # the slide's container sets the height; the chart fills it
+        fig.update_layout(height=None, autosize=True)
+    st.plotly_chart(fig, config=plot_config(stub), key=key, width="stretch",
+                    height="stretch" if ctx.meeting else "content",
+                    theme=None if ctx.meeting else "streamlit")  # meeting: the large fonts set above
     if data is not None and not ctx.meeting and ctx.scope.can("download_data"):
         downloads(data, cols, file_stub=stub, key=key, sheet=sheet, png_hint=True)
 

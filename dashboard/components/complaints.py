@@ -36,6 +36,18 @@ OVERDUE_COLS = [_BY_FIELD[f] for f in (
 )]
 
 
+def with_source_number(df: pl.DataFrame) -> pl.DataFrame:
+    """``source_no``: the complaint's number as its users know it (the source's own id, e.g. 4403012 or
+    IG.2026.170) from the internal key ``<system>:<id>`` / ``<system>:<channel>:<id>``."""
+    if "complaint_key" not in df.columns:
+        return df
+    parts = pl.col("complaint_key").str.split(":")
+    return df.with_columns(
+        pl.when(parts.list.len() >= 3).then(parts.list.slice(2).list.join(":"))
+        .otherwise(parts.list.slice(1).list.join(":")).alias("source_no")
+    )
+
+
 def paged(
     ctx: Context,
     *,

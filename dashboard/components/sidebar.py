@@ -29,6 +29,7 @@ from pipelines import fmt
 from pipelines.periods import Period, PeriodError, parse_period
 
 STORE = "flt.state"
+PAGE_PARAMS = "app.page_params"
 NOTICES = "flt.notices"
 MEETING_KEY = "ringkasan.rapat"
 W_KIND, W_PERIOD, W_RANGE, W_CMP = "flt.kind", "flt.period", "flt.range", "flt.cmp"
@@ -189,11 +190,26 @@ def show_notices() -> None:
         st.warning(n, icon=":material/link_off:")
 
 
+def set_page_param(name: str, value: object) -> None:
+    """A parameter of the running page kept in the URL next to the filters (e.g. ``slide=3``,
+    ``opd=DPUPR``); ``None`` leaves it out. The entry script clears these before every page run."""
+    params = st.session_state.setdefault(PAGE_PARAMS, {})
+    params[name] = None if value is None else str(value)
+
+
+def clear_page_params() -> None:
+    st.session_state[PAGE_PARAMS] = {}
+
+
 def sync_url(f: Filters, snap, *, meeting: bool) -> None:
-    """Rewrite the URL parameters from the filters (only values that differ from the defaults)."""
+    """Rewrite the URL parameters from the filters (only values that differ from the defaults) and the
+    running page's own parameters."""
     want = f.to_query_params(default_filters(snap.first_date, snap.as_of).period_key)
     if meeting:
         want[MEETING_PARAM] = "1"
+    for k, v in (st.session_state.get(PAGE_PARAMS) or {}).items():
+        if v is not None:
+            want[k] = v
     have = _query_params()
     norm = {k: ([v] if isinstance(v, str) else list(v)) for k, v in want.items()}
     if have != norm:

@@ -41,7 +41,8 @@ def headline_cards(ctx: Context, cur: Mapping[str, Any], cmp: Mapping[str, Any] 
     limits = cur.get("settings", {}).get("limits", {})
     vs = ""
     if ctx.comparison is not None and cmp is not None and ctx.filters is not None:
-        vs = "vs tahun lalu" if ctx.filters.comparison == "tahun_lalu" else "vs periode sebelumnya"
+        vs = ("dibanding tahun lalu" if ctx.filters.comparison == "tahun_lalu"
+              else "dibanding periode sebelumnya")
     model = ctx.model
 
     def band(key: str) -> insights.Band:
@@ -77,8 +78,8 @@ def headline_cards(ctx: Context, cur: Mapping[str, Any], cmp: Mapping[str, Any] 
     cards.append(Card(
         "resolution_days_median", "Median lama penyelesaian", fmt.days(cur.get("resolution_days_median")),
         definition("resolution_days_median", band_help), b.band, band_text, d, v, "down", vs,
-        marked_caption(f"P90 {fmt.days(cur.get('resolution_days_p90'))}; batas {limits['resolution']} HK",
-                cur, "resolution_days_median"),
+        marked_caption(f"90% selesai dalam {fmt.days(cur.get('resolution_days_p90'))}; batas "
+                       f"{limits['resolution']} hari kerja (HK)", cur, "resolution_days_median"),
     ))
     b = band("backlog_overdue_share")
     band_text, band_help = _band_note(b)
@@ -87,7 +88,7 @@ def headline_cards(ctx: Context, cur: Mapping[str, Any], cmp: Mapping[str, Any] 
     cards.append(Card(
         "backlog_overdue", "Tunggakan lewat batas", fmt.number(cur["backlog_overdue"]),
         definition("backlog_overdue", band_help), b.band, band_text, d, v, "down",
-        f"vs {fmt.date_long(ctx.comparison.as_of)}" if vs else "",
+        f"dibanding {fmt.date_long(ctx.comparison.as_of)}" if vs else "",
         f"{fmt.percent(share)} dari {fmt.number(cur['backlog_open'])} tunggakan per {fmt.date_long(ctx.as_of)}",
     ))
     return cards
@@ -216,7 +217,7 @@ def show_rising(ctx: Context, cur: Mapping[str, Any], key: str, n: int = 5) -> N
     ))
     fig.update_xaxes(title=None, showticklabels=False, rangemode="tozero")
     fig.update_yaxes(title=None, automargin=True)
-    title = f"Kategori yang naik (vs {_prev_label(prev)})"
+    title = f"Kategori yang naik (dibanding {_prev_label(prev)})"
     charts.style(fig, ctx, title, height=max(280, 90 + 56 * df.height), legend=False, margin={"r": 140})
     charts.show(fig, ctx, name="kategori-naik", key=key, data=df, cols=[
         Col("category", "Kategori"), Col("received_previous", "Masuk periode pembanding", "int"),

@@ -56,6 +56,7 @@ class Sheet:
     agustus: str = "Agu"
     bordered: bool = False
     trailing_empty: int = 0  # empty columns after the table (formatted blanks / trailing separators)
+    sheet_name: str | None = None  # XLSX sheet name (default "Laporan" / "Rekap")
 
     @property
     def width(self) -> int:
@@ -114,7 +115,7 @@ def write_xlsx(sheet: Sheet, path: Path, created: dt.datetime) -> None:
         str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     )
     wb.set_properties({"created": created, "author": "Pemerintah Kota Blitar", "title": Path(sheet.rel_path).stem})
-    ws = wb.add_worksheet("Rekap" if sheet.kind == "rekap" else "Laporan")
+    ws = wb.add_worksheet(sheet.sheet_name or ("Rekap" if sheet.kind == "rekap" else "Laporan"))
     border = {"border": 1} if sheet.bordered else {}
     f_title = wb.add_format({"bold": True, "align": "center", "font_size": 12})
     f_head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, **border})

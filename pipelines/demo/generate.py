@@ -298,7 +298,11 @@ def write_demo(
     reported = dict(zip(truth["source_id"].to_list(), truth["reported_at"].to_list(), strict=True))
     defects, skipped = _place_defects(lapor_sheets, rekap_sheets, rng, dup_keys | set(unmatched), reported)
 
-    sheets = lapor_sheets + rekap_sheets
+    # One LAPOR! export in the real "Laporan Ringkas" layout (input-formats.md 1a), added after
+    # the defects are placed (it has none) and drawn from its own random stream.
+    ringkas_on = lapor_mod.ringkas_date(lapor_mod.export_schedule(start, end))
+    ringkas = [lapor_mod.build_ringkas(lapor, ringkas_on, md, unmatched, seed)] if ringkas_on else []
+    sheets = lapor_sheets + [s for s in ringkas if s.data_rows()] + rekap_sheets
     raw.mkdir(parents=True, exist_ok=True)
     paths = [write_sheet(sh, raw) for sh in sheets]
 

@@ -226,3 +226,122 @@ def build_export(
         features.add("multiline_fields")
     features.add(f"status_case_{case}")
     return sheet
+
+
+# ---------------------------------------------------------------- the real "Laporan Ringkas" layout
+# input-formats.md 1a: what SP4N-LAPOR! actually gives an instansi. Title block in rows
+# 1-10, header in row 11, every cell text, English month abbreviations, the time in its
+# own column, no lifecycle date at all, the wilayah at the end of the body.
+RINGKAS_FIELDS = (
+    "source_id", "reported_at", "reported_time", "classification", "category_id", "category", "title",
+    "body_initial", "body", "flags", "channel", "parent_agency", "department_id", "department", "status",
+    "status_reason", "province", "regency",
+)
+RINGKAS_HEADER = (
+    "Tracking ID", "Tanggal Laporan Masuk", "Waktu Laporan Masuk", "Klasifikasi Laporan", "ID Kategori", "Kategori",
+    "Judul Laporan", "Isi Laporan Awal", "Isi Laporan Akhir", "Tipe Laporan (Anonim/Rahasia)", "Sumber Laporan",
+    "Instansi Induk", "ID Instansi Terdisposisi", "Instansi Terdisposisi", "Status Laporan", "Alasan Tunda/Arsip",
+    "Provinsi", "Kota/Kabupaten",
+)
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# How the national system spells the canonical statuses and the demo's channels.
+RINGKAS_STATUS = {
+    "unverified": ("Belum Terverifikasi",),
+    "awaiting_response": ("Terdisposisi",),
+    "in_progress": ("Ditindaklanjuti",),
+    "postponed": ("Menunggu Kelengkapan Informasi",),
+    "archived": ("Diarsipkan oleh Admin", "Diarsipkan oleh Sistem", "Konten Terblokir"),
+    "not_authority": ("Dialihkan",),
+}
+RINGKAS_CHANNEL = {
+    "SP4N-LAPOR! Website": ("Website", "Website - pemerintah-kota-blitar"),
+    "SP4N-LAPOR! Aplikasi": ("Android",),
+    "SMS 1708": ("SMS",),
+    "Twitter/X @lapor1708": ("Twitter",),
+    "Form Manual LAPOR!": ("Hotline Service",),
+}
+RINGKAS_CLASSIFICATION = {"Pengaduan": "Pengaduan Tidak Berkadar Pengawasan"}
+RINGKAS_REASON = {
+    "postponed": "Mohon lengkapi lokasi dan foto kejadian",
+    "archived": "Laporan tidak dapat ditindaklanjuti",
+}
+
+
+def ringkas_date(exports: list[Export]) -> dt.date | None:
+    """The Ringkas export's date: mid-month after the second monthly export, so every
+    complaint in it appears again, with its dates, in the next monthly export."""
+    if len(exports) < 3:
+        return None
+    return exports[1].date.replace(day=15)
+
+
+def _national_category(md: MasterData, category: str | None, rng: np.random.Generator) -> str:
+    """A LAPOR! national category for a city category (category_map.yaml read backwards),
+    sometimes as "Lainnya terkait X"."""
+    if not category:
+        return ""
+    names = sorted(k for k, v in md.category_map_names.items() if v == category)
+    if not names:
+        return category
+    name = names[int(rng.integers(0, len(names)))]
+    return f"Lainnya terkait {name}" if rng.random() < 0.15 else name
+
+
+def _ringkas_status(status: str, responded: bool, rng: np.random.Generator) -> str:
+    if status == "resolved":  # LAPOR! closes by itself only after a response
+        return ("Ditutup oleh Sistem", "Ditutup oleh Pelapor")[int(rng.random() < 0.2)] if responded else "Ditutup oleh Admin"
+    labels = RINGKAS_STATUS[status]
+    return labels[int(rng.integers(0, len(labels)))]
+
+
+def build_ringkas(lapor: pl.DataFrame, date: dt.date, md: MasterData, unmatched: dict[str, str], seed: int) -> Sheet:
+    """The export dated ``date`` in the real "Laporan Ringkas" layout (its own random
+    stream, so the other files are the same with or without it)."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 1708, date.toordinal()]))
+    t = dt.datetime.combine(date, dt.time())
+    prev = date - dt.timedelta(days=1)
+    cover = dt.datetime(prev.year - 1, 12, 1) if prev.month == 1 else dt.datetime(prev.year, 1, 1)
+    snap = state_at(lapor.filter(pl.col("reported_at") >= cover), t).sort(["reported_at", "source_id"])
+    city = md.city.get("name", "Kota Blitar")
+    dept_ids = {d: str(90100 + i) for i, d in enumerate(md.department_names)}
+    sheet = Sheet(
+        rel_path=f"lapor/lapor_export_{date.isoformat()}_laporan_ringkas.xlsx", fmt="xlsx", kind="lapor", channel=None,
+        snapshot=t, export_date=date, header=list(RINGKAS_HEADER), fields=list(RINGKAS_FIELDS),
+        features={"lapor_ringkas", "title_block", "english_month_names", "separate_time_column", "no_lifecycle_dates",
+                  "flags_in_one_cell", "wilayah_in_body"},
+        date_form="ringkas", sheet_name="Laporan Ringkas",
+    )
+    for label, value in (("Judul Laporan", "Laporan Ringkas"), ("Nama Instansi", md.city.get("pemda", city)),
+                         ("Tanggal Generate", date.isoformat()),
+                         ("Periode Masuk", f"({cover.date().isoformat()}) - ({prev.isoformat()})"), ("Pengelola", "")):
+        sheet.rows += [Row("title", [label, "", value]), Row("blank", [])]
+    sheet.rows.append(Row("header", list(RINGKAS_HEADER)))
+    for r in snap.iter_rows(named=True):
+        rep: dt.datetime = r["reported_at"]
+        dept = r["department"]
+        shown = unmatched.get(r["source_id"], f"{dept} {city}") if dept else ""
+        tail = f" Lokasi Kejadian {city} | {r['kecamatan'] or ''} | {r['kelurahan'] or ''} | {r['location'] or ''}"
+        flags = "|".join(x for x, on in (("Anonim", r["is_anonymous"]), ("Rahasia", r["is_confidential"])) if on)
+        chans = RINGKAS_CHANNEL.get(r["channel"], (r["channel"],))
+        cells = {
+            "source_id": r["source_id"],
+            "reported_at": f"{rep.day} {_EN_MONTHS[rep.month - 1]} {rep.year}",
+            "reported_time": rep.strftime("%H:%M:%S"),
+            "classification": RINGKAS_CLASSIFICATION.get(r["classification"], r["classification"] or ""),
+            "category": _national_category(md, r["category"], rng),
+            "title": r["title"] or "",
+            "body_initial": r["body"] or "",
+            "body": (r["body"] or "") + tail,
+            "flags": flags,
+            "channel": chans[int(rng.integers(0, len(chans)))],
+            "parent_agency": md.city.get("pemda", city),
+            "department_id": dept_ids.get(dept, "") if dept and r["source_id"] not in unmatched else "",
+            "department": shown,
+            "status": _ringkas_status(r["status"], r["first_response_at"] is not None, rng),
+            "status_reason": RINGKAS_REASON.get(r["status"], ""),
+            "province": md.city.get("province", ""),
+            "regency": city,
+        }
+        cells["category_id"] = str(1000 + sum(map(ord, cells["category"])) % 900) if cells["category"] else ""
+        sheet.rows.append(Row("data", [cells[f] for f in RINGKAS_FIELDS], key=r["source_id"], status=r["status"]))
+    return sheet

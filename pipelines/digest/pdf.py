@@ -56,7 +56,7 @@ def _due_text(s: Section, r: dict) -> str:
         return f"{r['step_label'] or ''} {fmt.date_short(r['due_date'])}".strip()
     if s.key == "awaiting":
         return f"tanggapan {fmt.number(r['limit_days'])} HK"
-    return fmt.EMPTY
+    return f"dibuka kembali {fmt.date_short(r['reopened_on'])}"
 
 
 def _section_table(s: Section, df: Any, with_department: bool) -> Table:

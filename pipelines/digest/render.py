@@ -37,6 +37,8 @@ def row_line(section: Section, row: dict) -> str:
         parts.append(f"{row['step_label'] or 'langkah berikutnya'} jatuh tempo {fmt.date_long(row['due_date'])}")
     elif section.key == "awaiting":
         parts.append(f"umur {fmt.number(row['age_days'])} HK (batas tanggapan {fmt.number(row['limit_days'])} HK)")
+    elif section.key == "reopened":
+        parts.append(f"dibuka kembali {fmt.date_long(row['reopened_on'])}")
     parts.extend(p for p in (row["category"], f"Kel. {row['kelurahan']}" if row["kelurahan"] else None,
                              row["status_label"]) if p)
     return " · ".join(parts)

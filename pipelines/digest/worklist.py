@@ -23,7 +23,7 @@ UNASSIGNED = "(belum ada OPD)"  # the engine's lists are paged; a worklist takes
 # the columns a worklist row may carry (never title/body/reporter data)
 ROW_COLUMNS = (
     "complaint_key", "source_id", "department", "category", "kelurahan", "status_label", "reported_date",
-    "age_days", "limit_days", "due_date", "step_label",
+    "age_days", "limit_days", "due_date", "step_label", "reopened_on",
 )
 
 
@@ -48,7 +48,8 @@ def sections(due_days: int) -> tuple[Section, ...]:
                 "Pengaduan yang sudah diteruskan ke OPD (status Belum Ditindaklanjuti) dan belum mendapat tindak "
                 "lanjut pertama, tertua dulu."),
         Section("reopened", "Dibuka kembali", "dibuka kembali",
-                "Pengaduan yang pernah selesai lalu dibuka lagi (riwayat status antarekspor) dan belum selesai lagi."),
+                "Pengaduan yang pernah berstatus selesai lalu dibuka lagi (riwayat status antarekspor) dan belum "
+                "selesai lagi, yang terakhir dibuka dulu."),
     )
 
 
@@ -58,7 +59,8 @@ def _date_col(df: pl.DataFrame, name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Date) if df.schema[name] != pl.Date else pl.col(name)
 
 
-def _project(df: pl.DataFrame, *, due: str | None, limit: str | None, step: str | None = None) -> pl.DataFrame:
+def _project(df: pl.DataFrame, *, due: str | None, limit: str | None, step: str | None = None,
+             reopened: str | None = None) -> pl.DataFrame:
     """The worklist columns of an engine list (missing ones as nulls)."""
     def col(name: str | None, dtype: Any) -> pl.Expr:
         return pl.col(name).cast(dtype) if name and name in df.columns else pl.lit(None, dtype=dtype)
@@ -71,6 +73,7 @@ def _project(df: pl.DataFrame, *, due: str | None, limit: str | None, step: str 
         _date_col(df, "reported_at").alias("reported_date"), col("age_days", pl.Int64).alias("age_days"),
         col(limit, pl.Int64).alias("limit_days"), (_date_col(df, due) if due else pl.lit(None, pl.Date)).alias("due_date"),
         col(step, pl.String).alias("step_label"),
+        (_date_col(df, reopened) if reopened else pl.lit(None, pl.Date)).alias("reopened_on"),
     )
 
 
@@ -87,14 +90,16 @@ def _fetch(con: duckdb.DuckDBPyConnection, key: str, as_of: dt.date, filters: di
         fn = getattr(kpi, "due_soon_list", None)
         if fn is None:
             return None
-        df = fn(con, as_of=as_of, filters=filters)
-        return _project(df, due="due_date", limit="limit_days", step="step_label")
+        df = fn(con, as_of=as_of, filters=filters, limit=ALL_ROWS)
+        return _project(df, due="next_step_due_date", limit=None, step="next_step_label")
     if key == "reopened":
         fn = getattr(kpi, "reopened_list", None)
         if fn is None:
             return None
-        df = fn(con, as_of=as_of, filters=filters)
-        return _project(df, due=None, limit=None)
+        df = fn(con, as_of=as_of, filters=filters, limit=ALL_ROWS)
+        if "is_open" in df.columns:  # work to do: reopened and not resolved again
+            df = df.filter(pl.col("is_open"))
+        return _project(df, due=None, limit=None, reopened="reopened_on")
     raise KeyError(key)
 
 
@@ -142,8 +147,8 @@ class Worklist:
         return Worklist(self.as_of, self.due_days, department, frames, self.missing, (department,))
 
     def counts_by_department(self) -> pl.DataFrame:
-        """Per OPD (master order; OPD with nothing left out) the length of each list; complaints not yet
-        given to an OPD last, as "(belum ada OPD)"."""
+        """Per OPD with work the length of each list, most overdue first; complaints not yet given to an
+        OPD last, as "(belum ada OPD)"."""
         rows = []
         for d in (*self.departments, None):
             own = self.for_department(d) if d else self.unassigned()
@@ -151,6 +156,8 @@ class Worklist:
             if any(counts.values()):
                 rows.append({"department": d or UNASSIGNED, **counts})
         schema = {"department": pl.String, **{s.key: pl.Int64 for s in self.sections}}
+        keys = [s.key for s in self.sections]
+        rows.sort(key=lambda r: (r["department"] == UNASSIGNED, *(-r[k] for k in keys), r["department"]))
         return pl.DataFrame(rows, schema=schema)
 
 

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from pipelines import fmt
 from pipelines.masterdata import CANONICAL_STATUSES, MasterData, read_yaml
+from pipelines.pemda.mismatch import names_this_pemda
 from pipelines.textnorm import norm_words
 
 KINDS = ("status", "classification", "category", "department", "channel")
@@ -63,12 +64,14 @@ class UnknownLabel:
     rows: int
     files: tuple[str, ...] = ()
     profile: str | None = None
+    other_pemda: bool = False  # an instansi of another pemda/province: nothing here to map it to
     closest: str | None = None  # the closest known label as written in the config
     target: str | None = None  # what it maps to: canonical status, or the canonical name
     score: float = 0.0
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "raw": self.raw, "rows": self.rows, "files": list(self.files),
+                "other_pemda": self.other_pemda,
                 "profile": self.profile, "closest": self.closest, "target": self.target, "score": self.score}
 
 
@@ -166,6 +169,9 @@ def suggest(labels: list[UnknownLabel], md: MasterData) -> list[UnknownLabel]:
     """Fill ``closest``/``target``/``score`` of each label from the master data."""
     cache: dict[str, list[tuple[str, str]]] = {}
     for u in labels:
+        if u.kind == "department" and names_this_pemda(u.raw, md) is False:
+            u.other_pemda = True  # "Dinas Kesehatan Provinsi X" is not this pemda's Dinas Kesehatan
+            continue
         hit = closest_label(u.kind, u.raw, cache.setdefault(u.kind, _choices(u.kind, md)))
         if hit:
             u.closest, u.target, u.score = hit
@@ -187,7 +193,8 @@ def summary_lines(labels: list[UnknownLabel], md: MasterData | None = None) -> l
             elif u.kind != "status" and u.target and u.target != u.closest:
                 near += f" ({u.target})"
         files = f", {', '.join(u.files)}" if len(u.files) > 1 else ""
-        out.append(f"{KIND_LABELS[u.kind]} \"{u.raw}\": {fmt.number(u.rows)} baris{files}; paling mirip: {near}")
+        what = "instansi di luar pemda ini (tidak dipetakan ke OPD)" if u.other_pemda else f"paling mirip: {near}"
+        out.append(f"{KIND_LABELS[u.kind]} \"{u.raw}\": {fmt.number(u.rows)} baris{files}; {what}")
     return out
 
 
@@ -236,7 +243,7 @@ def status_snippet(labels: list[UnknownLabel], profile_path: Path | None) -> str
 
 def master_snippet(labels: list[UnknownLabel], kind: str) -> str:
     """Aliases for one master-data file, grouped under the entry each label most likely belongs to."""
-    todo = [u for u in labels if u.kind == kind]
+    todo = [u for u in labels if u.kind == kind and not u.other_pemda]
     if not todo:
         return ""
     fname, section = MASTER_FILES[kind]

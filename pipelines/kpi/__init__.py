@@ -13,8 +13,10 @@ from pipelines.kpi.api import (
     complaint_list,
     compute,
     department_by_month,
+    due_soon_list,
     early_warning,
     overdue_list,
+    reopened_list,
     resolve_as_of,
     snapshot_info,
 )
@@ -34,9 +36,11 @@ __all__ = [
     "complaint_list",
     "compute",
     "department_by_month",
+    "due_soon_list",
     "early_warning",
     "normalize_filters",
     "overdue_list",
+    "reopened_list",
     "resolve_as_of",
     "snapshot_info",
 ]

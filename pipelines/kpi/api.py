@@ -42,11 +42,16 @@ EXTRA_KEYS = (
     "verification_on_time", "verification_late", "response_on_time", "response_late",
     "resolution_on_time", "resolution_late",
     "satisfaction_mean", "satisfaction_count", "repeat_complaints", "repeat_rate",
+    "reopened", "reopen_rate",
 )
+STEPS = ("verification", "response", "resolution")
+STEP_STATES = ("dated", "undated", "not_done", "unknown")
+COVERAGE_COLUMNS = tuple(f"{step}_{state}" for step in STEPS for state in STEP_STATES)
 COUNT_KEYS = frozenset(
     ("received", "excluded", "in_scope", "verified", "responded", "resolved", "verification_on_time",
      "verification_late", "response_on_time", "response_late", "resolution_on_time", "resolution_late",
-     "satisfaction_count", "repeat_complaints", "backlog_open", "backlog_overdue", "received_previous", "change")
+     "satisfaction_count", "repeat_complaints", "backlog_open", "backlog_overdue", "received_previous", "change",
+     "reopened", "due_soon", *COVERAGE_COLUMNS)
 )
 BREAKDOWNS = {  # JSON key -> (dimension, leading key columns)
     "by_department": ("department", ("department",)),
@@ -194,6 +199,13 @@ def _aging(labels: list[str], row: Mapping[str, Any] | None) -> dict[str, int]:
     return {lab: int(row[f"backlog_aging_{i}"] or 0) if row else 0 for i, lab in enumerate(labels, start=1)}
 
 
+def _coverage(row: Mapping[str, Any] | None) -> dict[str, dict[str, int]]:
+    """Per step, how many in-scope complaints of the period have it dated, undated, not done, unknown."""
+    return {
+        step: {state: int((row or {}).get(f"{step}_{state}") or 0) for state in STEP_STATES} for step in STEPS
+    }
+
+
 def _sort_breakdown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(
         rows,
@@ -212,9 +224,10 @@ def _breakdowns(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
                 **{c: r[c] for c in lead},
                 **_metrics(r, PERIOD_KEYS),
                 **_metrics(r, EXTRA_KEYS),
-                **_metrics(r, ("backlog_open", "backlog_overdue")),
+                **_metrics(r, ("backlog_open", "backlog_overdue", "due_soon")),
                 "rank": None if r["rank"] is None else int(r["rank"]),
                 "insufficient_data": bool(r["insufficient_data"]),
+                "coverage": _coverage(r),
             }
             for r in group_rows
         ]
@@ -249,6 +262,7 @@ def _settings_out(settings: Mapping[str, Any]) -> dict[str, Any]:
             "resolution_pengawasan": settings["resolution_pengawasan_limit"],
         },
         "backlog_aging_buckets": [dict(b) for b in settings["aging_buckets"]],
+        "due_soon_days": int(settings["due_soon_days"]),
     }
 
 
@@ -292,6 +306,8 @@ def compute(
     out["backlog_open"] = int(total["backlog_open"] or 0) if total else 0
     out["backlog_overdue"] = int(total["backlog_overdue"] or 0) if total else 0
     out["backlog_aging"] = _aging(scope.aging_labels, total)
+    out["due_soon"] = int(total["due_soon"] or 0) if total else 0
+    out["coverage"] = _coverage(total)
     out.update(_breakdowns(rows))
     out["by_month"] = [
         {"month": r["month_key"], **_metrics(r, BY_MONTH_KEYS)}
@@ -355,6 +371,7 @@ METRIC_COLUMNS = (
     "resolution_days_p90", "verification_on_time", "verification_late", "response_on_time", "response_late",
     "resolution_on_time", "resolution_late", "on_time_verification_rate", "on_time_response_rate",
     "on_time_resolution_rate", "satisfaction_mean", "satisfaction_count", "repeat_complaints", "repeat_rate",
+    "reopened", "reopen_rate", *COVERAGE_COLUMNS,
 )
 
 
@@ -423,7 +440,8 @@ def breakdown_frame(
     )
     lead = [dimension, "kecamatan"] if dimension == "kelurahan" else [dimension]
     df = df.drop(dimension).rename({"group_value": dimension})
-    return df.select(*lead, *METRIC_COLUMNS, "backlog_open", "backlog_overdue", "rank", "insufficient_data")
+    return df.select(*lead, *METRIC_COLUMNS, "backlog_open", "backlog_overdue", "due_soon", "rank",
+                     "insufficient_data")
 
 
 def category_trend(
@@ -523,6 +541,48 @@ def overdue_list(
     return _frame_query(
         con, model_sql("complaint_list"), ("complaint_facts",), ("total",), scope,
         _list_params(None, "overdue", "age", limit, offset),
+        materialized=(),
+    )
+
+
+def due_soon_list(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: dt.date | None = None,
+    filters: dict | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> pl.DataFrame:
+    """Open complaints not yet late for their next step (``next_step``: first response while it is not
+    done in a source that times it, else resolution) whose limit falls within ``due_soon_days`` working
+    days (config/sla.yaml, default 2) of the as-of date, today included (``next_step_days_left`` 0 = the
+    limit is the as-of date), least time left first. Same rows as the ``due_soon`` count."""
+    scope = make_scope(con, None, None, as_of=as_of, filters=filters)
+    return _frame_query(
+        con, model_sql("complaint_list"), ("complaint_facts",), ("total",), scope,
+        _list_params(None, "due_soon", "due", limit, offset),
+        materialized=(),
+    )
+
+
+def reopened_list(
+    con: duckdb.DuckDBPyConnection,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    *,
+    as_of: dt.date | None = None,
+    filters: dict | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> pl.DataFrame:
+    """In-scope complaints reopened by the as-of date (a resolved status in one export, a later
+    non-resolved, non-excluded one), reported in the period (every one up to as-of when no period),
+    most recently reopened first; ``reopened_on`` is the export date of the reopening, ``is_open``
+    whether it is still open. With the period, the same rows as the ``reopened`` count."""
+    scope = make_scope(con, date_from, date_to, as_of=as_of, filters=filters)
+    return _frame_query(
+        con, model_sql("complaint_list"), ("complaint_facts",), ("total",), scope,
+        _list_params(None, "reopened", "reopened", limit, offset),
         materialized=(),
     )
 

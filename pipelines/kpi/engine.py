@@ -1,13 +1,14 @@
 """Composes the SQL models under ``pipelines/kpi/sql`` into one statement and runs it.
 
 Each ``.sql`` file is one model (a SELECT, dbt style). A query is the chain
-``kpi_settings -> repeat_flags -> complaint_facts_all -> complaint_facts ->
+``kpi_settings -> repeat_flags, history_flags -> complaint_facts_all -> complaint_facts ->
 group_metrics -> breakdown -> by_month`` as CTEs, followed by a final SELECT.
 At the published snapshot's as-of date, ``complaint_facts_all`` is read from the
 table ``kpi_complaint_facts`` the build filled with the same model
 (``materialize_facts``), when the settings it was filled with are the stored ones;
-at any other as-of date ``repeat_flags`` (which does not depend on the as-of date
-or the settings) is read from the table ``kpi_repeat_flags``. Values are always bound
+at any other as-of date ``repeat_flags`` and ``history_flags`` (which do not depend on the
+as-of date or the settings) are read from the tables ``kpi_repeat_flags`` and
+``kpi_history_flags``. Values are always bound
 parameters; the only text filled into SQL is taken from the fixed ``DIMENSIONS``
 table below (grouping sets), never from user input.
 """
@@ -47,7 +48,8 @@ GROUP_COLUMNS = ("department", "category", "channel", "kecamatan", "kelurahan", 
 MODELS: dict[str, tuple[str, ...]] = {
     "kpi_settings": (),  # run first on its own; its row is bound into the others as values
     "repeat_flags": (),
-    "complaint_facts_all": ("repeat_flags",),
+    "history_flags": (),
+    "complaint_facts_all": ("repeat_flags", "history_flags"),
     "complaint_facts": ("complaint_facts_all",),
     "group_metrics": ("complaint_facts",),
     "breakdown": ("group_metrics",),
@@ -65,6 +67,7 @@ FACTS_TABLE_PREVIOUS_YEAR = "kpi_complaint_facts_previous_year"
 FACTS_TABLES = (FACTS_TABLE, FACTS_TABLE_PREVIOUS_YEAR)
 FACTS_META_TABLE = "kpi_facts_meta"
 REPEAT_TABLE = "kpi_repeat_flags"
+HISTORY_TABLE = "kpi_history_flags"
 # "0" makes every query compute complaint_facts_all and repeat_flags from complaints (tests compare both ways)
 FACTS_TABLE_ENV = "MONEV_KPI_FACTS_TABLE"
 
@@ -132,7 +135,7 @@ def build_query(
     ``materialized`` those computed once because several branches read them. ``facts_table``: read
     complaint_facts_all from the build's table (True: kpi_complaint_facts, or one of FACTS_TABLES by name;
     only valid at its as-of date and settings);
-    ``repeat_table``: read repeat_flags from the build's table (valid at every as-of date)."""
+    ``repeat_table``: read repeat_flags and history_flags from the build's tables (valid at every as-of date)."""
     parts = _grouping_parts(dimensions)
     table = FACTS_TABLE if facts_table is True else facts_table
     if table and table not in FACTS_TABLES:
@@ -147,6 +150,8 @@ def build_query(
         elif repeat_table and m == "repeat_flags":
             # every complaint's flag; the model flags only those from $repeat_from on, the only ones read
             body = f"SELECT complaint_key, is_repeat FROM {REPEAT_TABLE}"  # noqa: S608 - a fixed table name
+        elif repeat_table and m == "history_flags":
+            body = f"SELECT * FROM {HISTORY_TABLE}"  # noqa: S608 - a fixed table name
         else:
             body = model_sql(m)
         if m == "group_metrics":
@@ -200,6 +205,7 @@ class Scope:
         p: dict[str, Any] = {
             "as_of": self.as_of,
             "as_of_end": s["as_of_end"],
+            "due_soon_days": s["due_soon_days"],
             "wd_as_of": s["wd_as_of"],
             "verification_limit": s["verification_limit"],
             "response_limit": s["response_limit"],
@@ -245,11 +251,12 @@ def same_day_last_year(d: dt.date) -> dt.date:
 def materialize_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, snapshot_id: str) -> int:
     """Store complaint_facts_all (no scope filter, repeats flagged over the whole history) at ``as_of``
     as ``kpi_complaint_facts`` and at the same day a year earlier as
-    ``kpi_complaint_facts_previous_year``, and repeat_flags as ``kpi_repeat_flags``, with the settings
+    ``kpi_complaint_facts_previous_year``, repeat_flags as ``kpi_repeat_flags`` and history_flags as
+    ``kpi_history_flags``, with the settings
     row and snapshot each was computed from in ``kpi_facts_meta``. The same SQL models fill them, so
     no rule is written twice. Returns the rows of kpi_complaint_facts."""
     cur = con.cursor()
-    for t in (*FACTS_TABLES, FACTS_META_TABLE, REPEAT_TABLE):
+    for t in (*FACTS_TABLES, FACTS_META_TABLE, REPEAT_TABLE, HISTORY_TABLE):
         cur.execute(f"DROP TABLE IF EXISTS {t}")
     cur.execute(
         f"CREATE TABLE {FACTS_META_TABLE} (as_of DATE, table_name VARCHAR, snapshot_id VARCHAR,"
@@ -273,6 +280,8 @@ def materialize_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, snapshot_i
         out = out or rows
     # repeats do not depend on the as-of date or the settings: every complaint's flag, for any as-of
     run(cur, f"CREATE TABLE {REPEAT_TABLE} AS\n{model_sql('repeat_flags')}", {"repeat_from": None})
+    # nor does what the status history says (status_since, label_since, reopened_on)
+    run(cur, f"CREATE TABLE {HISTORY_TABLE} AS\n{model_sql('history_flags')}", {})
     return out
 
 
@@ -280,7 +289,7 @@ def stored_tables(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: dict[str, Any]
 ) -> tuple[str | None, bool]:
     """(facts table, repeats): the table of FACTS_TABLES that holds complaint_facts_all for ``as_of``
-    with exactly these settings (None: none does), and whether ``kpi_repeat_flags`` may be read; only
+    with exactly these settings (None: none does), and whether ``kpi_repeat_flags`` and ``kpi_history_flags`` may be read; only
     tables filled for the published snapshot from its complaints count (else the models are computed)."""
     if os.environ.get(FACTS_TABLE_ENV, "1").strip() == "0":
         return None, False
@@ -296,6 +305,7 @@ def stored_tables(
                        WHEN '{FACTS_TABLE_PREVIOUS_YEAR}' THEN (SELECT count(*) FROM {FACTS_TABLE_PREVIOUS_YEAR})
                    END
                    AND (SELECT count(*) FROM {REPEAT_TABLE}) >= 0
+                   AND (SELECT count(*) FROM {HISTORY_TABLE}) >= 0
             FROM {FACTS_META_TABLE} AS m
             """  # noqa: S608 - fixed names
         ).fetchall()

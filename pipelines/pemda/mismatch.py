@@ -55,6 +55,8 @@ def names_this_pemda(text: str, md: MasterData) -> bool | None:
     if not bare:
         return None
     w = re.sub(r"^(?:pemerintah|pemda)\s+", "", norm_words(text))
+    if re.match(r"(?:kecamatan|kelurahan|desa|kalurahan)\s", w):
+        return None  # a unit inside a pemda ("Kecamatan Kota Kudus"), not a pemda
     if w == bare:
         return True
     m = re.search(rf"(?:^|\s)(kabupaten|kab|pemkab|kota|pemkot|kotamadya)\s+{re.escape(bare)}$", w)

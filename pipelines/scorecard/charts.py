@@ -146,3 +146,44 @@ def on_time_chart(steps: Sequence[tuple[str, float | None, float | None]], *, wi
         ax.set_xlabel("garis tegak = target model", fontsize=6.5, color=GREY, labelpad=2)
         fig.subplots_adjust(left=0.3, right=0.97, top=0.86, bottom=0.22)
         return _png(fig)
+
+
+def kelurahan_map(area: Any, *, width_cm: float = 13.0, height_cm: float = 12.0) -> bytes:
+    """The city's kelurahan coloured by ``area.values`` (darker = more), kecamatan borders drawn thick,
+    name and value on each kelurahan, and a colour bar (``area``: ``model.AreaMap``)."""
+    import matplotlib
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+
+    b = area.boundaries
+    known = [v for v in area.values.values() if v is not None]
+    norm = Normalize(vmin=min(known, default=0), vmax=max(max(known, default=1), min(known, default=0) + 1))
+    cmap = matplotlib.colormaps["Blues"]
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54))
+        ax = fig.add_subplot(1, 1, 1)
+        polys, colours = [], []
+        for a in b.areas:
+            v = area.values.get(a.kelurahan) or 0
+            for ring in a.rings:
+                polys.append(ring)
+                colours.append(cmap(0.12 + 0.88 * norm(v)))
+        ax.add_collection(PolyCollection(polys, facecolors=colours, edgecolors="#FFFFFF", linewidths=0.6))
+        ax.add_collection(LineCollection(list(b.kecamatan_lines), colors=NAVY, linewidths=1.6))
+        for a in b.areas:
+            v = area.values.get(a.kelurahan) or 0
+            ink = "#FFFFFF" if norm(v) > 0.6 else "#1B2733"
+            ax.text(a.label[0], a.label[1], f"{a.kelurahan}\n{fmt.number(v)}", ha="center", va="center",
+                    fontsize=5.6, color=ink)
+        x0, y0, x1, y1 = b.bounds()
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect(1 / b.aspect)
+        ax.set_axis_off()
+        sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+        bar = fig.colorbar(sm, ax=ax, fraction=0.035, pad=0.02)
+        bar.set_label(area.label)
+        bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt.number(v)))
+        fig.subplots_adjust(left=0.01, right=0.92, top=0.99, bottom=0.01)
+        return _png(fig)

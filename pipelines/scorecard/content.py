@@ -22,6 +22,7 @@ from pipelines.kpi import rules_text
 from pipelines.kpi.glossary import label as kpi_label
 from pipelines.periods import Period
 from pipelines.rating import what_if
+from pipelines.scorecard import marks
 from pipelines.scorecard.data import CityContext, as_count, city_context, resolve_department, unit_kpi
 from pipelines.scorecard.findings import findings_for, recommendations_for
 from pipelines.scorecard.model import (
@@ -452,6 +453,7 @@ def gather(
     data.findings = findings_for(data, ctx)
     data.recommendations = recommendations_for(data, ctx)
     data.notes = _notes(data, ctx)
+    marks.decorate(data, con, config_dir)
     return data
 
 
@@ -515,6 +517,6 @@ def _notes(data: ScorecardData, ctx: CityContext) -> list[str]:
     if rules_text.resolution_limit_text(data.kpi):  # every rule sentence from the settings in force
         notes.append("* " + rules_text.resolution_limit_text(data.kpi))
     notes.append(f"{rules_text.working_days_text(data.kpi)}. {rules_text.duplicates_text(data.kpi)} "
-                 "Definisi setiap angka: docs/glosarium.md.")
+                 "Definisi setiap angka: halaman Glosarium di dasbor.")
     notes.append(f"Nilai dan predikat: {data.rating.disclaimer} ({data.rating.model}).")
     return notes

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipelines import fmt
-from pipelines.kpi import rules_text
+from pipelines.kpi import derived, rules_text
 from pipelines.scorecard.data import CityContext
-from pipelines.scorecard.model import DepartmentRow, ScorecardData
+from pipelines.scorecard.model import ScorecardData
 
 STEPS = (  # (key, name in a sentence, sla_limits step)
     ("verification", "verifikasi", "verification"),
@@ -30,7 +30,19 @@ def _n(x: Any) -> str:
 
 
 def _pct(part: float, whole: float) -> str:
-    return fmt.percent(part / whole) if whole else fmt.EMPTY
+    return fmt.percent(derived.share(part, whole))
+
+
+def _most_overdue(ctx: CityContext, n: int = 3) -> list[Mapping[str, Any]]:
+    """The OPD with the largest overdue backlog (named fields of the KPI result, never table positions)."""
+    rows = [r for r in ctx.kpi.get("by_department") or [] if r.get("backlog_overdue")]
+    return sorted(rows, key=lambda r: (-int(r["backlog_overdue"]), str(r["department"])))[:n]
+
+
+def _in_band(ctx: CityContext, band: str) -> list[str]:
+    """OPD (in league order) whose model predikat is ``band``."""
+    ratings = sorted(ctx.dept_ratings.values(), key=lambda d: (d.rank is None, d.rank or 0, d.department))
+    return [d.department for d in ratings if d.predikat == band]
 
 
 def _steps(k: Mapping[str, Any], limits: Mapping[str, int], scope: str) -> list[dict[str, Any]]:
@@ -173,11 +185,12 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
             out.append(f"Nilai OPD {r.score_text} (predikat {r.predikat}), peringkat {r.rank} dari {r.ranked} "
                        "OPD yang dinilai.")
     else:
-        worst = _most_overdue(data.league)
+        worst = _most_overdue(ctx) if data.departments is not None else []
         if worst:
             out.append("OPD dengan tunggakan lewat batas terbanyak: "
-                       + ", ".join(f"{d.department} ({_n(d.backlog_overdue)})" for d in worst) + ".")
-        kurang = [d.department for d in data.league if d.predikat == _lowest_band(ctx)]
+                       + ", ".join(f"{r['department']} ({_n(r['backlog_overdue'])} dari {_n(r['backlog_open'])}, "
+                                   f"{fmt.percent(derived.overdue_share(r))})" for r in worst) + ".")
+        kurang = _in_band(ctx, _lowest_band(ctx)) if data.departments is not None else []
         if kurang:
             out.append(f"{_n(len(kurang))} OPD berpredikat {_lowest_band(ctx)}: {', '.join(kurang)}.")
         if r.assessed:
@@ -191,11 +204,6 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
         out.append(f"Rata-rata kepuasan pelapor {fmt.number(k['satisfaction_mean'], 2)} dari 5 "
                    f"({_n(k['satisfaction_count'])} penilaian).")
     return out
-
-
-def _most_overdue(league: list[DepartmentRow]) -> list[DepartmentRow]:
-    """The three OPD with the most overdue backlog."""
-    return sorted((d for d in league if d.backlog_overdue), key=lambda d: (-d.backlog_overdue, str(d.department)))[:3]
 
 
 def _lowest_band(ctx: CityContext) -> str:
@@ -220,10 +228,11 @@ def recommendations_for(data: ScorecardData, ctx: CityContext) -> list[str]:
         if ob:
             text += f", dimulai dari yang tertua ({_n(ob[1])} tunggakan berumur {_bucket_words(ob[0])})"
         text += "; daftarnya terlampir"
-        if data.scope == "kota":
-            top = _most_overdue(data.league)
+        if data.scope == "kota" and data.departments is not None:
+            top = _most_overdue(ctx)
             if top:
-                text += " (terbanyak di " + ", ".join(f"{d.department}: {_n(d.backlog_overdue)}" for d in top) + ")"
+                text += " (terbanyak di " + ", ".join(f"{r['department']}: {_n(r['backlog_overdue'])}"
+                                                      for r in top) + ")"
         out.append(text + ".")
 
     limits = data.limits

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipelines import fmt
+from pipelines.geo import Boundaries
 from pipelines.periods import COMPARISONS, Period, Window, comparison_window
 
 TITLE = "Rapor Kinerja Pengelolaan Pengaduan"
@@ -20,6 +21,9 @@ PDF_OVERDUE_LIMIT = 200  # rows of the overdue list printed in the PDF (the XLSX
 PDF_CATEGORY_LIMIT = 10
 TZ = ZoneInfo("Asia/Jakarta")
 ESTIMATE_NOTE_INLINE = "estimasi model, bukan nilai resmi Kemendagri"
+
+
+DEMO_TEXT = "DEMO – data rekaan untuk uji coba, bukan data pengaduan sebenarnya"
 
 
 class ScorecardError(ValueError):
@@ -132,6 +136,16 @@ class RatingBlock:
 
 
 
+@dataclass(frozen=True)
+class AreaMap:
+    """A map of the city's kelurahan coloured by a value (complaints received)."""
+
+    title: str
+    label: str
+    values: dict[str, float | None]  # kelurahan -> complaints received (the KPI engine's by_kelurahan)
+    boundaries: Boundaries
+
+
 @dataclass
 class DepartmentRow:
     """One OPD of the city's league table (the 'OPD' sheet), by name."""
@@ -185,6 +199,8 @@ class ScorecardData:
     limits: dict[str, int]
     targets: dict[str, float] = field(default_factory=dict)  # model targets per KPI key (for charts)
     league: list[DepartmentRow] = field(default_factory=list)  # every OPD, ranked first (city scorecard only)
+    demo: bool = False  # made from demo data: DEMO on every PDF page and XLSX sheet (marks.decorate)
+    area: AreaMap | None = None  # the city's kelurahan map, or None
 
     @property
     def on_time_steps(self) -> list[tuple[str, float | None, float | None]]:

@@ -37,7 +37,7 @@ from reportlab.platypus import (
 
 from pipelines import fmt
 from pipelines.scorecard import charts
-from pipelines.scorecard.model import ESTIMATE_NOTE_INLINE, TITLE, ScorecardData, cell_text
+from pipelines.scorecard.model import DEMO_TEXT, ESTIMATE_NOTE_INLINE, TITLE, ScorecardData, cell_text
 from pipelines.scorecard.model import Table as DataTable
 
 FONT = "DejaVuSans"
@@ -162,8 +162,26 @@ def _canvas_class(data: ScorecardData) -> type:
                 super().showPage()
             super().save()
 
+        def _watermark(self) -> None:
+            """Demo data: a large diagonal DEMO on the page and one line at its top."""
+            self.saveState()
+            self.setFillColor(colors.HexColor("#E07B39"))
+            self.setFillAlpha(0.16)
+            self.translate(PAGE_W / 2, PAGE_H / 2)
+            self.rotate(35)
+            self.setFont(FONT_BOLD, 150)
+            self.drawCentredString(0, -50, "DEMO")
+            self.restoreState()
+            self.saveState()
+            self.setFillColor(colors.HexColor("#8A4B00"))
+            self.setFont(FONT_BOLD, 7.5)
+            self.drawCentredString(PAGE_W / 2, PAGE_H - 0.7 * cm, DEMO_TEXT)
+            self.restoreState()
+
         def _furniture(self, total: int) -> None:
             page = self._pageNumber
+            if data.demo:
+                self._watermark()
             self.saveState()
             self.setStrokeColor(LINE)
             self.setLineWidth(0.5)
@@ -454,6 +472,12 @@ def story(data: ScorecardData) -> list[Any]:
     out += [CondPageBreak(6.5 * cm), h1("Tunggakan dan ketepatan waktu"), pair,
             small(f"Tunggakan per {fmt.date_long(data.as_of)} (semua periode): {fmt.number(data.kpi['backlog_open'])} "
                   f"terbuka, {fmt.number(data.kpi['backlog_overdue'])} lewat batas. Umur: {aging_text}.")]
+
+    if data.area is not None:
+        a = data.area
+        out += [CondPageBreak(11 * cm), h1(a.title), _image(charts.kelurahan_map(a), FRAME_W * 0.72),
+                small(f"Warna lebih gelap = lebih banyak; garis tebal: batas kecamatan. Batas wilayah: "
+                      f"{a.boundaries.source} ({a.boundaries.license.split(';')[0]}).")]
 
     cats = data.categories
     out += [CondPageBreak(4 * cm), h1("Kategori pengaduan"), data_table(cats, limit=cats.pdf_limit)]

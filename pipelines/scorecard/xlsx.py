@@ -16,7 +16,7 @@ from typing import Any
 
 from pipelines import fmt
 from pipelines.safe_export import new_workbook, sheet_name, write_cell
-from pipelines.scorecard.model import TITLE, ScorecardData, Table, cell_text
+from pipelines.scorecard.model import DEMO_TEXT, TITLE, ScorecardData, Table, cell_text
 
 NUM_FORMATS = {
     "int": "#,##0",
@@ -118,7 +118,7 @@ def _summary(wb: Any, f: _Formats, data: ScorecardData) -> None:
         ("Sampai tanggal", data.period.end, f.kinds_left["date"]),
         ("Pembanding", data.comparison_label, None),
         ("Pembanding dilihat per", data.comparison.as_of if data.comparison else None, f.kinds_left["date"]),
-        ("Data per (as-of)", data.as_of, f.kinds_left["date"]),
+        ("Data per", data.as_of, f.kinds_left["date"]),
         ("Snapshot", data.snapshot_id, None),
         ("Hash data", data.input_hash, None),
         ("Dibuat", data.generated_at, f.datetime),
@@ -216,6 +216,17 @@ def _trend_sheet(wb: Any, f: _Formats, data: ScorecardData) -> None:
     ws.freeze_panes(2, 0)
 
 
+def _demo_lines(wb: Any) -> None:
+    """Demo data: a DEMO line on every sheet (the free row under the Ringkasan's heading, under the data
+    elsewhere), in the printed header, and an orange sheet tab."""
+    fmt_demo = wb.add_format({"bold": True, "font_color": "#8A4B00", "bg_color": "#FFF4DC"})
+    for ws in wb.worksheets():
+        row = 3 if ws.name == "Ringkasan" else ws.dim_rowmax + 2
+        ws.write_string(row, 0, DEMO_TEXT, fmt_demo)
+        ws.set_header(f"&C&\"Arial,Bold\"{DEMO_TEXT}")
+        ws.set_tab_color("#E07B39")
+
+
 def build_xlsx(data: ScorecardData) -> bytes:
     """The scorecard as XLSX bytes."""
     buf = io.BytesIO()
@@ -235,5 +246,7 @@ def build_xlsx(data: ScorecardData) -> bytes:
     used = {"ringkasan", "tren bulanan"}
     for t in data.tables():
         _table_sheet(wb, f, t, used)
+    if data.demo:
+        _demo_lines(wb)
     wb.close()
     return buf.getvalue()

@@ -11,14 +11,16 @@ rated AS (
         g.* EXCLUDE (verification_days_q, response_days_q, resolution_days_q),
 
         -- rates: a rate with denominator 0 is NULL, never 0 or 1 -----------------
-        g.responded / nullif(g.in_scope, 0)                                 AS response_rate,
-        g.resolved / nullif(g.in_scope, 0)                                  AS resolution_rate,
+        -- a step whose state is unknown is in neither term
+        g.responded / nullif(g.in_scope - g.response_unknown, 0)            AS response_rate,
+        g.resolved / nullif(g.in_scope - g.resolution_unknown, 0)           AS resolution_rate,
         g.verification_on_time / nullif(g.verification_on_time + g.verification_late, 0)
                                                                             AS on_time_verification_rate,
         g.response_on_time / nullif(g.response_on_time + g.response_late, 0) AS on_time_response_rate,
         g.resolution_on_time / nullif(g.resolution_on_time + g.resolution_late, 0)
                                                                             AS on_time_resolution_rate,
         g.repeat_complaints / nullif(g.in_scope, 0)                         AS repeat_rate,
+        g.reopened / nullif(g.resolved, 0)                                  AS reopen_rate,
 
         g.verification_days_q[1]                                            AS verification_days_median,
         g.response_days_q[1]                                                AS response_days_median,

@@ -65,7 +65,21 @@ SELECT
     b.satisfaction_mean,
     coalesce(b.satisfaction_count, 0)                   AS satisfaction_count,
     coalesce(b.repeat_complaints, 0)                    AS repeat_complaints,
-    b.repeat_rate
+    b.repeat_rate,
+    coalesce(b.reopened, 0)                             AS reopened,
+    b.reopen_rate,
+    coalesce(b.verification_dated, 0)                   AS verification_dated,
+    coalesce(b.verification_undated, 0)                 AS verification_undated,
+    coalesce(b.verification_not_done, 0)                AS verification_not_done,
+    coalesce(b.verification_unknown, 0)                 AS verification_unknown,
+    coalesce(b.response_dated, 0)                       AS response_dated,
+    coalesce(b.response_undated, 0)                     AS response_undated,
+    coalesce(b.response_not_done, 0)                    AS response_not_done,
+    coalesce(b.response_unknown, 0)                     AS response_unknown,
+    coalesce(b.resolution_dated, 0)                     AS resolution_dated,
+    coalesce(b.resolution_undated, 0)                   AS resolution_undated,
+    coalesce(b.resolution_not_done, 0)                  AS resolution_not_done,
+    coalesce(b.resolution_unknown, 0)                   AS resolution_unknown
 FROM skeleton AS sk
 LEFT JOIN monthly AS b
     ON b.month = sk.month

@@ -32,10 +32,27 @@ SELECT
     count_if(in_period AND is_responded)                                   AS responded,
     count_if(in_period AND is_resolved)                                    AS resolved,
 
-    -- durations (continuous quantiles: [median, p90]) ---------------------------
-    quantile_cont(verification_days, [0.5, 0.9]) FILTER (WHERE in_period AND is_verified)  AS verification_days_q,
-    quantile_cont(response_days, [0.5, 0.9])     FILTER (WHERE in_period AND is_responded) AS response_days_q,
-    quantile_cont(resolution_days, [0.5, 0.9])   FILTER (WHERE in_period AND is_resolved)  AS resolution_days_q,
+    -- step states of the in-scope cohort (coverage): dated, undated, not done, unknown
+    count_if(in_period AND in_scope AND verification_state = 'dated')      AS verification_dated,
+    count_if(in_period AND in_scope AND verification_state = 'undated')    AS verification_undated,
+    count_if(in_period AND in_scope AND verification_state = 'not_done')   AS verification_not_done,
+    count_if(in_period AND in_scope AND verification_state = 'unknown')    AS verification_unknown,
+    count_if(in_period AND in_scope AND response_state = 'dated')          AS response_dated,
+    count_if(in_period AND in_scope AND response_state = 'undated')        AS response_undated,
+    count_if(in_period AND in_scope AND response_state = 'not_done')       AS response_not_done,
+    count_if(in_period AND in_scope AND response_state = 'unknown')        AS response_unknown,
+    count_if(in_period AND in_scope AND resolution_state = 'dated')        AS resolution_dated,
+    count_if(in_period AND in_scope AND resolution_state = 'undated')      AS resolution_undated,
+    count_if(in_period AND in_scope AND resolution_state = 'not_done')     AS resolution_not_done,
+    count_if(in_period AND in_scope AND resolution_state = 'unknown')      AS resolution_unknown,
+
+    -- durations (continuous quantiles: [median, p90]) of dated steps only --------
+    quantile_cont(verification_days, [0.5, 0.9])
+        FILTER (WHERE in_period AND is_verified AND verification_state = 'dated')  AS verification_days_q,
+    quantile_cont(response_days, [0.5, 0.9])
+        FILTER (WHERE in_period AND is_responded AND response_state = 'dated')     AS response_days_q,
+    quantile_cont(resolution_days, [0.5, 0.9])
+        FILTER (WHERE in_period AND is_resolved AND resolution_state = 'dated')    AS resolution_days_q,
 
     -- on time / late --------------------------------------------------------------
     count_if(in_period AND verification_on_time)                           AS verification_on_time,
@@ -49,10 +66,13 @@ SELECT
     avg(satisfaction) FILTER (WHERE in_period AND in_scope)                AS satisfaction_mean,
     count(satisfaction) FILTER (WHERE in_period AND in_scope)              AS satisfaction_count,
     count_if(in_period AND is_repeat)                                      AS repeat_complaints,
+    -- closed is not fixed: resolved, then not resolved in a later export (by A)
+    count_if(in_period AND is_reopened)                                    AS reopened,
 
     -- stock at A (not limited to the period) -----------------------------------
     count_if(is_open)                                                      AS backlog_open,
     count_if(is_overdue)                                                   AS backlog_overdue,
+    count_if(is_due_soon)                                                  AS due_soon,
     -- open complaints per aging bucket (slots 1..8; kpi_settings lists the labels)
     count_if(aging_index = 1) AS backlog_aging_1,
     count_if(aging_index = 2) AS backlog_aging_2,

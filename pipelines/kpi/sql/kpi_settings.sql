@@ -27,6 +27,10 @@ SELECT
         (SELECT lower(trim(value)) IN ('true', '1', 'ya', 'yes') FROM settings WHERE key = 'cuti_bersama_is_day_off'),
         true
     )                                                      AS cuti_bersama_is_day_off,
+    -- due_soon: the next limit falls within this many working days after A
+    coalesce(
+        (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE key = 'due_soon_days'), 2
+    )                                                      AS due_soon_days,
     -- the league rule: rate keys ranked by, higher first (validated in masterdata.parse_league)
     coalesce(
         (SELECT from_json(value, '["VARCHAR"]') FROM settings WHERE key = 'league'),
