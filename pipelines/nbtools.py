@@ -26,6 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pipelines.kpi import compute, derived, rules_text
+from pipelines.kpi.glossary import label
+from pipelines.periods import DEFAULT_COMPARISON
 from pipelines.settings import PROJECT_ROOT, Paths
 
 # Display bundle that carries a notebook's checked figures (read by tests/test_notebooks.py).
@@ -285,3 +288,28 @@ def format_frame(df: Any, *, percent: Iterable[str] = (), days: Iterable[str] = 
             continue
         exprs.append(pl.col(name).map_elements(f, return_dtype=pl.String, skip_nulls=False))
     return df.with_columns(exprs) if exprs else df
+
+
+# the headline cards of the executive page (dashboard Ringkasan, scorecard, notebook 01), in that order
+HEADLINE_CARDS = ("received", "response_rate", "on_time_response_rate", "resolution_rate", "resolution_days_median",
+                  "backlog_overdue")
+
+
+def headline(con: Any, date_from: dt.date, date_to: dt.date, *, as_of: dt.date | None = None,
+             filters: Mapping[str, Any] | None = None, comparison: str | None = None) -> dict[str, Any]:
+    """The executive page's headline figures for a view, as notebook 01 shows them: ``compute`` with the
+    comparison window (the one rule of ``pipelines.periods.comparison_for``), and per card the value, the
+    comparison's value, the change (``pipelines.kpi.derived.change``), the overdue share and the
+    "sampel kecil" mark. No KPI rule here: every number is read from the KPI layer."""
+    result = compute(con, date_from, date_to, as_of=as_of, filters=dict(filters or {}),
+                     comparison=comparison or DEFAULT_COMPARISON)
+    cmp = result.get("comparison") or {}
+    ms = rules_text.min_sample(result)
+    cards = [
+        {"key": k, "label": label(k), "value": result.get(k), "comparison": cmp.get(k),
+         "change": (cmp.get("change") or {}).get(k), "note": derived.small_sample_note(result, (k,), ms)}
+        for k in HEADLINE_CARDS
+    ]
+    return {"result": result, "comparison": cmp or None, "cards": cards,
+            "overdue_share": derived.overdue_share(result),
+            "ranks": {r["department"]: r["rank"] for r in result["by_department"]}}

@@ -63,7 +63,7 @@ def test_late_step_rising_category_and_backlog(con, department):
 def test_city_findings_name_the_opd_and_the_rating(con):
     d = gather(con, "2025-07", generated_at=GEN)
     text = "\n".join(d.findings)
-    assert "OPD dengan tunggakan lewat batas terbanyak: Dinas Perhubungan (1)." in text
+    assert "OPD dengan tunggakan lewat batas terbanyak: Dinas Perhubungan (1 dari 1, 100,0%)." in text
     assert "'Tidak dinilai'" in text  # no evidence in this warehouse
     assert any(r.startswith("Agar kota dapat dinilai (estimasi model: predikat ") for r in d.recommendations)
     # verification is the Admin Koordinator's step: named in the city's findings only when late

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import polars as pl
+
 # rate key -> the compute() counts summed into its denominator (the rate's sample)
 RATE_DENOMINATORS: dict[str, tuple[str, ...]] = {
     "response_rate": ("in_scope",),
@@ -138,3 +140,21 @@ def small_sample_note(row: Mapping[str, Any], keys: Sequence[str], min_sample: i
     if not sizes:
         return ""
     return f"{SMALL_SAMPLE_MARK} (n = {min(sizes)})"
+
+
+def response_tail(complaints: pl.DataFrame, limit: int, *, factor: int = 2) -> pl.DataFrame:
+    """Per department, from a ``complaint_list`` frame of a period: the longest response (``maks``, HK),
+    the share of answered complaints that took more than ``factor`` × ``limit`` (``lebih_2x``) and the
+    open complaints already late for response (``belum_lewat_batas``). The analyst notebook's tail
+    figures, computed once here."""
+    answered = pl.col("in_scope") & pl.col("first_response_at").is_not_null()
+    return (
+        complaints.filter(pl.col("department").is_not_null())
+        .group_by("department")
+        .agg(
+            pl.col("response_days").filter(answered).max().alias("maks"),
+            (pl.col("response_days") > factor * limit).filter(answered).mean().alias("lebih_2x"),
+            (pl.col("response_late") & pl.col("first_response_at").is_null()).sum().alias("belum_lewat_batas"),
+        )
+        .sort("department")
+    )

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.kpi import derived
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -120,8 +122,8 @@ def read_measure(key: str, kpi: Mapping[str, Any]) -> MeasureValue:
     if m.value_key:
         inputs[m.value_key] = kpi.get(m.value_key)
         value = _num(kpi.get(m.value_key))
-    else:  # a simple ratio of two compute() values
-        value = num / den if (num is not None and den) else None
+    else:  # a simple ratio of two compute() values (the KPI layer's one share function)
+        value = derived.share(num, den)
     sample = None
     if m.sample == "@denominator":
         sample = den

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines import fmt
+from pipelines.kpi import derived
 from pipelines.rating.evidence import EvidenceRecord, counts_for_year, evidence_status, unit_word
 from pipelines.rating.measures import MEASURES, read_measure
 from pipelines.rating.model import NOT_ASSESSED, Indicator, RatingModel
@@ -165,7 +166,7 @@ def _count_lever(kpi_key: str, inputs: RatingInputs, limits: Mapping[str, int]) 
         return None
     num, den = int(mv.numerator), int(mv.denominator)
     # Only move counts that agree with the value the KPI engine reported.
-    if mv.value is not None and abs(mv.value - num / den) > 1e-9:
+    if mv.value is not None and abs(mv.value - derived.share(num, den)) > 1e-9:
         return None
     inds = _indicators_using(inputs.model, kpi_key)
     lower = kpi_key in ("repeat_rate", "backlog_overdue_share")
@@ -176,9 +177,9 @@ def _count_lever(kpi_key: str, inputs: RatingInputs, limits: Mapping[str, int]) 
                 "on_time_resolution_rate": "resolution_late"}.get(kpi_key)
 
     def rate_after(x: int) -> float | None:
-        if kpi_key == "backlog_overdue_share":
-            return (num - x) / (den - x) if den - x > 0 else 0.0  # no backlog left: nothing overdue
-        return (num - x) / den if lower else (num + x) / den
+        if kpi_key == "backlog_overdue_share":  # no backlog left: nothing overdue
+            return derived.overdue_share({"backlog_overdue": num - x, "backlog_open": den - x}) or 0.0
+        return derived.share(num - x, den) if lower else derived.share(num + x, den)
 
     def apply(st: _State, x: int) -> _State:
         k = st.kpi
@@ -188,7 +189,7 @@ def _count_lever(kpi_key: str, inputs: RatingInputs, limits: Mapping[str, int]) 
             n_now = int(k[m.numerator])
             new_num = n_now - x if lower else n_now + x
             d_now = sum(int(k[p]) for p in m.denominator)
-            changes: dict[str, Any] = {m.numerator: new_num, m.value_key: new_num / d_now}
+            changes: dict[str, Any] = {m.numerator: new_num, m.value_key: derived.share(new_num, d_now)}
             if late_key:
                 changes[late_key] = int(k[late_key]) - x
             new = _with(k, **changes)

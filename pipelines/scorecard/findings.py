@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pipelines import fmt
-from pipelines.kpi import rules_text
+from pipelines.kpi import derived, rules_text
 
 if TYPE_CHECKING:
     from pipelines.scorecard.content import CityContext, ScorecardData
@@ -31,7 +31,19 @@ def _n(x: Any) -> str:
 
 
 def _pct(part: float, whole: float) -> str:
-    return fmt.percent(part / whole) if whole else fmt.EMPTY
+    return fmt.percent(derived.share(part, whole))
+
+
+def _most_overdue(ctx: CityContext, n: int = 3) -> list[Mapping[str, Any]]:
+    """The OPD with the largest overdue backlog (named fields of the KPI result, never table positions)."""
+    rows = [r for r in ctx.kpi.get("by_department") or [] if r.get("backlog_overdue")]
+    return sorted(rows, key=lambda r: (-int(r["backlog_overdue"]), str(r["department"])))[:n]
+
+
+def _in_band(ctx: CityContext, band: str) -> list[str]:
+    """OPD (in league order) whose model predikat is ``band``."""
+    ratings = sorted(ctx.dept_ratings.values(), key=lambda d: (d.rank is None, d.rank or 0, d.department))
+    return [d.department for d in ratings if d.predikat == band]
 
 
 def _steps(k: Mapping[str, Any], limits: Mapping[str, int], scope: str) -> list[dict[str, Any]]:
@@ -174,13 +186,12 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
             out.append(f"Nilai OPD {r.score_text} (predikat {r.predikat}), peringkat {r.rank} dari {r.ranked} "
                        "OPD yang dinilai.")
     else:
-        worst = sorted((row for row in (data.departments.rows if data.departments else []) if row[6]),
-                       key=lambda row: (-row[6], str(row[1])))[:3]
+        worst = _most_overdue(ctx) if data.departments is not None else []
         if worst:
             out.append("OPD dengan tunggakan lewat batas terbanyak: "
-                       + ", ".join(f"{row[1]} ({_n(row[6])})" for row in worst) + ".")
-        kurang = [row[1] for row in (data.departments.rows if data.departments else [])
-                  if row[8] == _lowest_band(ctx)]
+                       + ", ".join(f"{r['department']} ({_n(r['backlog_overdue'])} dari {_n(r['backlog_open'])}, "
+                                   f"{fmt.percent(derived.overdue_share(r))})" for r in worst) + ".")
+        kurang = _in_band(ctx, _lowest_band(ctx)) if data.departments is not None else []
         if kurang:
             out.append(f"{_n(len(kurang))} OPD berpredikat {_lowest_band(ctx)}: {', '.join(kurang)}.")
         if r.assessed:
@@ -219,9 +230,10 @@ def recommendations_for(data: ScorecardData, ctx: CityContext) -> list[str]:
             text += f", dimulai dari yang tertua ({_n(ob[1])} tunggakan berumur {_bucket_words(ob[0])})"
         text += "; daftarnya terlampir"
         if data.scope == "kota" and data.departments is not None:
-            top = sorted((row for row in data.departments.rows if row[6]), key=lambda row: (-row[6], str(row[1])))[:3]
+            top = _most_overdue(ctx)
             if top:
-                text += " (terbanyak di " + ", ".join(f"{row[1]}: {_n(row[6])}" for row in top) + ")"
+                text += " (terbanyak di " + ", ".join(f"{r['department']}: {_n(r['backlog_overdue'])}"
+                                                      for r in top) + ")"
         out.append(text + ".")
 
     limits = data.limits
