@@ -32,6 +32,9 @@ def reopen_card(cur: Mapping[str, Any], key: str) -> Card:
 
 def due_soon_card(cur: Mapping[str, Any], key: str) -> Card:
     days = (cur.get("settings") or {}).get("due_soon_days", 2)
+    if not cur.get("backlog_open"):  # nothing open: nothing can fall due
+        return Card(f"{key}-due-soon", "Segera jatuh tempo", fmt.EMPTY, definition("due_soon"),
+                    caption="tidak ada pengaduan terbuka")
     return Card(
         f"{key}-due-soon", "Segera jatuh tempo", fmt.number(cur.get("due_soon") or 0), definition("due_soon"),
         caption=f"terbuka, batas langkah berikutnya hari ini s.d. {fmt.number(days)} hari kerja lagi",
