@@ -17,9 +17,11 @@ import pytest
 import xlsxwriter
 
 from pipelines.build.core import run_pipeline
+from pipelines.ingest import matching
 from pipelines.ingest.canonical import stage_file
 from pipelines.ingest.profiles import load_profiles
 from pipelines.ingest.readers import title_block
+from pipelines.kpi.api import compute
 from pipelines.masterdata import load_master_data
 from pipelines.settings import DEFAULT_CONFIG_DIR, Paths
 
@@ -185,8 +187,6 @@ def test_both_shapes_stage_with_the_builtin_profile(tmp_path, md, profiles, with
 
 
 def test_kabupaten_suffix_is_stripped():
-    from pipelines.ingest import matching
-
     base = load_master_data(DEFAULT_CONFIG_DIR)
     md2 = dataclasses.replace(base, city={**base.city, "name": "Kabupaten Bandung", "pemda": "Pemerintah Kabupaten Bandung"})
     got = matching.match_values("department", ["Dinas Perhubungan Kab. Bandung", "Dinas Kesehatan Kabupaten Bandung"], md2)
@@ -267,8 +267,6 @@ def test_kpis_equal_hand_counts(tmp_path, with_title):
     """kpi-spec.md "Status says whether, dates say when", on the Ringkas fixture, period 2024.
     With the title block the data date is Tanggal Generate (2025-11-14); without it the build's
     own rule applies and the test asks for the same as-of date."""
-    from pipelines.kpi.api import compute
-
     con = _build(tmp_path, {"laporan_ringkas.xlsx": with_title})
     k = compute(con, dt.date(2024, 1, 1), dt.date(2024, 12, 31), as_of=dt.date(2025, 11, 14))
     # received: rows reported in 2024 (all but 4100011); excluded: the five archived/blocked
