@@ -29,7 +29,7 @@ from pipelines.digest import render  # noqa: E402
 from pipelines.digest.mail import load_settings  # noqa: E402
 
 as_of = ctx.as_of
-st.caption(f"Per {fmt.date_long(as_of)} (tanggal data). Daftar ini sama dengan yang dikirim `monev digest` setiap "
+st.caption(f"Per {fmt.date_long(as_of)} (tanggal data). Daftar ini sama dengan yang dikirim lewat surel setiap "
            "minggu kepada pejabat penghubung OPD; hanya nomor pengaduan, tanggal, umur, kategori, kelurahan dan status.")
 
 LIST_COLS = {

@@ -79,6 +79,7 @@ class RunResult:
     warehouse: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     steps: list[StepRun] = field(default_factory=list)  # the steps run, in order
+    interrupted: list[dict[str, Any]] = field(default_factory=list)  # earlier builds found killed (interrupted.py)
 
     @property
     def published(self) -> bool:
