@@ -108,7 +108,7 @@ def _unknown_labels(pv, md, wilayah_names: list[dict]) -> None:
         return
     if pv.unknown_labels:
         rows = [{"kind": ul.KIND_LABELS[u.kind], "raw": u.raw, "rows": u.rows,
-                 "closest": line.split("; ", 1)[1]} for u, line in zip(pv.unknown_labels,
+                 "closest": line.split("; ", 1)[1].removeprefix("paling mirip: ")} for u, line in zip(pv.unknown_labels,
                                                                         ul.summary_lines(pv.unknown_labels, md),
                                                                         strict=True)]
         tables.show(pl.DataFrame(rows), [Col("kind", "Jenis"), Col("raw", "Tertulis"), Col("rows", "Baris", "int"),
