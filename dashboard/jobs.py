@@ -2,8 +2,8 @@
 
 No upload can take the dashboard down for everyone: the server itself never parses an uploaded file.
 
-- **Preview** (Unggah Data): ``preview_in_worker`` reads the file in a worker process (one, kept warm,
-  started with ``spawn``) whose address space is limited (``resource.setrlimit(RLIMIT_AS)``,
+- **Preview** (Unggah Data): ``preview_in_worker`` reads the file in a worker process (one, kept warm:
+  ``dashboard/preview_worker.py``) whose address space is limited (``resource.setrlimit(RLIMIT_AS)``,
   ``MONEV_WORKER_MEMORY_MB``, default 3.072 MiB: DuckDB and polars reserve far more address space than
   they use; the reading limits of config/ingest.yaml keep real use far below). A worker that runs out
   of memory, crashes or takes longer than ``PREVIEW_TIMEOUT`` is replaced and the upload refused with a
@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import multiprocessing
 import os
+import pickle
 import resource
+import struct
 import subprocess
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,53 +177,69 @@ def _build_limit() -> None:  # preexec_fn of the build child
 
 # ---------------------------------------------------------------- preview in a worker process
 PREVIEW_TIMEOUT = 300  # seconds
-_POOL_LOCK = threading.Lock()
-_POOL: ProcessPoolExecutor | None = None
+_WORKER_LOCK = threading.Lock()
+_WORKER: subprocess.Popen | None = None
+_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _pool() -> ProcessPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            ctx = multiprocessing.get_context("spawn")
-            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=limit_memory,
-                                        initargs=(worker_memory_bytes(),))
-        return _POOL
+class WorkerFailed(Exception):
+    def __init__(self, why: str):
+        super().__init__(why)
+        self.why = why
 
 
-def _discard_pool() -> None:
-    """Kill the worker (stuck or out of memory); the next preview starts a new one."""
-    global _POOL
-    with _POOL_LOCK:
-        pool, _POOL = _POOL, None
-    if pool is None:
-        return
-    for p in list((getattr(pool, "_processes", None) or {}).values()):
-        with contextlib.suppress(Exception):  # already gone
-            p.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+def _worker() -> subprocess.Popen:
+    global _WORKER
+    if _WORKER is None or _WORKER.poll() is not None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
+        _WORKER = subprocess.Popen([sys.executable, "-m", "dashboard.preview_worker", str(worker_memory_bytes())],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   env=env, cwd=str(_ROOT))
+    return _WORKER
 
 
-def _warm_task() -> bool:
-    import pipelines.ingest.preview  # noqa: F401 - the imports are the cost
-    import pipelines.validate.engine as engine
+def _discard_worker() -> None:
+    global _WORKER
+    w, _WORKER = _WORKER, None
+    if w is not None and w.poll() is None:
+        w.kill()
+        w.wait()
 
-    engine.preload()
-    return True
+
+def _read_exact(w: subprocess.Popen, n: int, deadline: float) -> bytes:
+    import select
+
+    fd, buf = w.stdout.fileno(), b""
+    while len(buf) < n:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise WorkerFailed("timeout")
+        chunk = os.read(fd, n - len(buf))
+        if not chunk:
+            raise WorkerFailed("died")
+        buf += chunk
+    return buf
 
 
 def warm_up() -> None:
-    """Start the worker and its imports in the background (the Unggah Data page calls it on open)."""
-    with contextlib.suppress(Exception):
-        _pool().submit(_warm_task)
+    """Start the worker (it imports the pipeline at once), so the first preview is quick."""
+    with _WORKER_LOCK, contextlib.suppress(OSError):
+        _worker()
 
 
-def _preview_task(path: str, config_dir: str, profile: str | None, channel: str | None):
-    """Runs in the worker."""
-    from pipelines.ingest.preview import preview_file
-    from pipelines.masterdata import load_master_data
-
-    return preview_file(Path(path), load_master_data(config_dir), profile=profile, channel=channel)
+def _ask(request: tuple, timeout: float):
+    with _WORKER_LOCK:
+        w = _worker()
+        data = pickle.dumps(request)
+        try:
+            w.stdin.write(struct.pack(">I", len(data)) + data)
+            w.stdin.flush()
+            deadline = time.monotonic() + timeout
+            n = struct.unpack(">I", _read_exact(w, 4, deadline))[0]
+            return pickle.loads(_read_exact(w, n, deadline))
+        except (OSError, WorkerFailed) as exc:
+            _discard_worker()
+            raise exc if isinstance(exc, WorkerFailed) else WorkerFailed("died") from exc
 
 
 def preview_in_worker(path: Path, config_dir: Path, *, profile: str | None = None, channel: str | None = None,
@@ -233,24 +248,21 @@ def preview_in_worker(path: Path, config_dir: Path, *, profile: str | None = Non
     from pipelines.ingest.preview import Preview
     from pipelines.safe_text import shown_name
 
-    name = shown_name(Path(path).name)
     limit = worker_memory_bytes() // 2**20
     try:
-        return _pool().submit(_preview_task, str(path), str(config_dir), profile, channel).result(timeout=timeout)
-    except FutureTimeout:
-        _discard_pool()
-        why = f"pembacaannya melebihi {timeout:.0f} detik"
-    except MemoryError:
-        _discard_pool()
-        why = f"pembacaannya melebihi batas memori pekerja ({limit} MiB, MONEV_WORKER_MEMORY_MB)"
-    except BrokenProcessPool:
-        _discard_pool()
-        why = (f"proses pekerja yang membacanya berhenti (kemungkinan melewati batas memorinya, {limit} MiB, "
+        res = _ask((str(path), str(config_dir), profile, channel), timeout)
+        if res[0] == "ok":
+            return res[1]
+        why = (f"pembacaannya melebihi batas memori pekerja ({limit} MiB, MONEV_WORKER_MEMORY_MB)" if res[2] else
+               f"pembacaannya gagal di proses pekerja ({res[1]})")
+        if res[2]:
+            with _WORKER_LOCK:
+                _discard_worker()
+    except WorkerFailed as exc:
+        why = (f"pembacaannya melebihi {timeout:.0f} detik" if exc.why == "timeout" else
+               f"proses pekerja yang membacanya berhenti (kemungkinan melewati batas memorinya, {limit} MiB, "
                "MONEV_WORKER_MEMORY_MB)")
-    except Exception as exc:  # noqa: BLE001 - e.g. DuckDB's OutOfMemoryException from the worker
-        _discard_pool()
-        why = f"pembacaannya gagal di proses pekerja ({type(exc).__name__}; batas memori {limit} MiB)"
     return Preview(Path(path).name, False, refused=(
-        f"Berkas {name} ditolak: {why}. Berkas ekspor yang wajar jauh lebih kecil; periksa berkasnya (mungkin "
-        "rusak atau sengaja dibuat sangat besar setelah dibuka) lalu ekspor ulang dari aplikasinya. Dasbor tetap "
-        "berjalan; tidak ada yang disimpan."))
+        f"Berkas {shown_name(Path(path).name)} ditolak: {why}. Berkas ekspor yang wajar jauh lebih kecil; periksa "
+        "berkasnya (mungkin rusak atau sengaja dibuat sangat besar setelah dibuka) lalu ekspor ulang dari "
+        "aplikasinya. Dasbor tetap berjalan; tidak ada yang disimpan."))
