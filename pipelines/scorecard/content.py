@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines import fmt
-from pipelines.kpi import rules_text
+from pipelines.kpi import derived, rules_text
 from pipelines.kpi.glossary import label as kpi_label
-from pipelines.periods import COMPARISONS, Period, Window, comparison_window, parse_period
+from pipelines.periods import COMPARISONS, DEFAULT_COMPARISON, Period, Window, comparison_window, parse_period
 from pipelines.scorecard import marks
 
 TITLE = "Rapor Kinerja Pengelolaan Pengaduan"
@@ -235,10 +235,10 @@ class Comparison(Window):
     """The window the 'previous' column compares with, by the dashboard's rule
     (``pipelines.periods.comparison_window``), and which rule it was."""
 
-    mode: str = "sebelumnya"  # sebelumnya | tahun_lalu
+    mode: str = DEFAULT_COMPARISON  # sebelumnya | tahun_lalu
 
 
-def comparison_for(period: Period, as_of: dt.date, mode: str = "sebelumnya") -> Comparison | None:
+def comparison_for(period: Period, as_of: dt.date, mode: str = DEFAULT_COMPARISON) -> Comparison | None:
     """The comparison window of ``period`` at ``as_of`` (None when the period starts after as-of)."""
     if mode not in COMPARISONS:
         raise ScorecardError(f"Pembanding '{mode}' tidak dikenal; pakai 'sebelumnya' atau 'tahun_lalu'.")
@@ -356,7 +356,7 @@ def city_context(
     *,
     as_of: dt.date | None = None,
     config_dir: str | Path | None = None,
-    comparison: str = "sebelumnya",
+    comparison: str = DEFAULT_COMPARISON,
 ) -> CityContext:
     """Run the city-level queries for ``period`` once (the KPI, the comparison window, OPD ratings,
     the overdue list, the trend) for every scorecard of that period. ``comparison``: 'sebelumnya'
@@ -426,6 +426,12 @@ METRIC_SPECS: tuple[tuple[str, str], ...] = (  # (compute key, kind)
 )
 
 
+def _marked(detail: str, k: Mapping[str, Any], key: str) -> str:
+    """The detail with the one "sampel kecil" mark (pipelines.kpi.derived) when the value rests on too few."""
+    note = derived.small_sample_note(k, (key,), rules_text.min_sample(k))
+    return f"{detail} · {note}" if note and detail else (note or detail)
+
+
 def _metric_detail(key: str, k: Mapping[str, Any]) -> str:
     n = fmt.number
     if key == "received":
@@ -489,7 +495,7 @@ def _metrics(
         score = scores.get(key)
         out.append(Metric(
             key=key, label=kpi_label(key), kind=kind, value=k.get(key), previous=pv,
-            standard=_metric_standard(key, limits, targets), detail=_metric_detail(key, k),
+            standard=_metric_standard(key, limits, targets), detail=_marked(_metric_detail(key, k), k, key),
             score=score, band=model.band_for(score) if score is not None else None,
         ))
     return out
@@ -597,6 +603,9 @@ def _overdue(rows: Sequence[Mapping[str, Any]], with_department: bool, short: Ma
     )
 
 
+OPD_RATE_KEYS = ("response_rate", "on_time_response_rate", "resolution_rate")
+
+
 def _department_table(ctx: CityContext) -> Table:
     by_dept = {r["department"]: r for r in ctx.kpi.get("by_department") or []}
     ranked = sorted(ctx.dept_ratings.values(), key=lambda d: (d.rank is None, d.rank or 0, d.department))
@@ -606,6 +615,7 @@ def _department_table(ctx: CityContext) -> Table:
         rows.append([
             d.rank, d.department, _int(r.get("in_scope")), r.get("response_rate"), r.get("on_time_response_rate"),
             r.get("resolution_rate"), _int(r.get("backlog_overdue")), d.score, d.predikat,
+            derived.small_sample_note(r, OPD_RATE_KEYS, rules_text.min_sample(ctx.kpi)) or None,
         ])
     n_ranked = sum(1 for d in ranked if d.rank is not None)
     rest = [row for row in rows if row[0] is None]
@@ -615,10 +625,10 @@ def _department_table(ctx: CityContext) -> Table:
                  + ", ".join(f"{row[1]} ({fmt.number(row[2])} / {fmt.number(row[6])})" for row in rest))
     note += (".\nDitanggapi = tingkat tanggapan, Tepat waktu = tanggapan tepat waktu, Selesai = tingkat "
              "penyelesaian, Lewat batas = tunggakan lewat batas (per tanggal data). Nilai OPD: indikator Output "
-             f"model penilaian ({ESTIMATE_NOTE_INLINE}).")
+             f"model penilaian ({ESTIMATE_NOTE_INLINE}). Catatan: {rules_text.small_sample_text(ctx.kpi)}.")
     return Table(
         name="OPD",
-        title="Nilai dan peringkat OPD",
+        title="Peringkat OPD dan nilai model",
         columns=[
             Column("Peringkat", "int", 0.0, short="#"),
             Column("OPD", "text", 4.0),
@@ -629,6 +639,7 @@ def _department_table(ctx: CityContext) -> Table:
             Column(kpi_label("backlog_overdue"), "int", 0.0, short="Lewat batas"),
             Column("Nilai", "score", 0.0),
             Column("Predikat", "text", 0.3),
+            Column("Catatan", "text", 0.6),
         ],
         rows=rows,
         note=note,
@@ -759,7 +770,7 @@ def gather(
     context: CityContext | None = None,
     as_of: dt.date | None = None,
     config_dir: str | Path | None = None,
-    comparison: str = "sebelumnya",
+    comparison: str = DEFAULT_COMPARISON,
 ) -> ScorecardData:
     """Every number and sentence of one scorecard: the city's (``department=None``) or one OPD's.
 

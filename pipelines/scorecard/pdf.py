@@ -506,7 +506,7 @@ def story(data: ScorecardData) -> list[Any]:
             appendices.append(("Nilai per indikator penilaian", [data_table(r.indicators), small(r.indicators.note)]))
         if data.departments is not None:
             d = data.departments
-            appendices.append(("Nilai dan peringkat OPD", [data_table(d, limit=d.pdf_limit), small(d.note)]))
+            appendices.append(("Peringkat OPD dan nilai model", [data_table(d, limit=d.pdf_limit), small(d.note)]))
     else:
         out += [h1("Nilai OPD (estimasi model)")]
         if r.score is None:
