@@ -26,7 +26,8 @@ from dashboard.scope import SESSION_KEY, Scope  # noqa: E402
 
 st.set_page_config(
     page_title="Monev Pengaduan",
-    page_icon=":material/account_balance:",
+    # a local image: a Material icon name makes the browser fetch the favicon from Google's font server
+    page_icon=str(Path(__file__).with_name("favicon.png")),
     layout="wide",
     initial_sidebar_state="expanded",
 )

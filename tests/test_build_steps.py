@@ -21,8 +21,8 @@ def test_steps_are_in_the_order_a_complaint_passes_through():
     names = [s.name for s in STEPS]
     assert names == [
         "read_config", "discover", "stage", "open_warehouse", "order_snapshots", "validate_staging", "quarantine",
-        "merge_snapshots", "flag_duplicates", "calendar", "validate_curated", "quality_tables", "evidence",
-        "lineage", "publish_gate", "kpi_facts", "publish",
+        "contradictions", "merge_snapshots", "flag_duplicates", "calendar", "validate_curated", "quality_tables",
+        "evidence", "lineage", "interrupted_runs", "publish_gate", "kpi_facts", "publish",
     ]
     for s in STEPS:
         assert s.files, s.name

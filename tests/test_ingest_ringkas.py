@@ -260,3 +260,69 @@ def test_ringkas_then_dated_export_keeps_both_sides(tmp_path):
         " WHERE c.source_id = '4100007' ORDER BY h.snapshot_date"
     ).fetchall()
     assert hist == [("postponed", False), ("resolved", True)]
+
+
+@pytest.mark.parametrize("with_title", [True, False])
+def test_kpis_equal_hand_counts(tmp_path, with_title):
+    """kpi-spec.md "Status says whether, dates say when", on the Ringkas fixture, period 2024.
+    With the title block the data date is Tanggal Generate (2025-11-14); without it the build's
+    own rule applies and the test asks for the same as-of date."""
+    from pipelines.kpi.api import compute
+
+    con = _build(tmp_path, {"laporan_ringkas.xlsx": with_title})
+    k = compute(con, dt.date(2024, 1, 1), dt.date(2024, 12, 31), as_of=dt.date(2025, 11, 14))
+    # received: rows reported in 2024 (all but 4100011); excluded: the five archived/blocked
+    assert (k["received"], k["excluded"], k["in_scope"]) == (12, 5, 7)
+    # resolved: the five "Ditutup oleh ..." of 2024, without any date
+    assert (k["verified"], k["responded"], k["resolved"]) == (5, 2, 5)
+    # response: done for the two "Ditutup oleh Sistem"; unknown for "Ditutup oleh Admin/Pelapor" (3)
+    assert k["response_rate"] == pytest.approx(2 / (7 - 3))
+    assert k["resolution_rate"] == pytest.approx(5 / 7)
+    # nothing is dated: no duration, no on-time rate (never 0, never 100 %)
+    for key in ("verification_days_median", "response_days_median", "response_days_p90", "resolution_days_median",
+                "resolution_days_p90", "on_time_verification_rate", "on_time_response_rate",
+                "on_time_resolution_rate"):
+        assert k[key] is None, key
+    assert k["coverage"]["resolution"] == {"dated": 0, "undated": 5, "not_done": 2, "unknown": 0}
+    assert k["coverage"]["response"] == {"dated": 0, "undated": 2, "not_done": 2, "unknown": 3}
+    assert k["coverage"]["verification"] == {"dated": 0, "undated": 5, "not_done": 1, "unknown": 1}
+    # backlog at A: the postponed and the unverified report, both far past 14 working days
+    assert (k["backlog_open"], k["backlog_overdue"]) == (2, 2)
+    months = {m["month"]: (m["received"], m["in_scope"], m["responded"], m["resolved"]) for m in k["by_month"]}
+    assert months == {
+        "2024-01": (2, 2, 1, 2), "2024-02": (2, 1, 0, 1), "2024-03": (2, 0, 0, 0), "2024-04": (1, 1, 0, 0),
+        "2024-05": (1, 1, 0, 0), "2024-06": (1, 1, 1, 1), "2024-07": (2, 0, 0, 0), "2024-08": (0, 0, 0, 0),
+        "2024-09": (0, 0, 0, 0), "2024-10": (0, 0, 0, 0), "2024-11": (0, 0, 0, 0), "2024-12": (1, 1, 0, 1),
+    }
+
+
+def test_builtin_profiles_time_what_their_sources_record(profiles):
+    """Existing profiles keep today's behaviour: LAPOR! dates every step, rekap and Open311
+    date response and resolution (and have no verification step); only Ringkas dates none."""
+    got = {p.name: (p.timed_steps, p.has_verification_step) for p in profiles}
+    assert got == {
+        "lapor": (("verification", "response", "resolution"), True),
+        "lapor_ringkas": ((), True),
+        "open311": (("response", "resolution"), False),
+        "open311_csv": (("response", "resolution"), False),
+        "rekap": (("response", "resolution"), False),
+    }
+
+
+def test_undated_rule_still_applies_where_the_profile_dates_resolution(tmp_path):
+    """A dated LAPOR! export that says Selesai without Tanggal Selesai is still a contradiction."""
+    p = Paths.from_args(tmp_path / "data", DEFAULT_CONFIG_DIR)
+    p.raw_dir.mkdir(parents=True)
+    (p.raw_dir / "lapor_2024-08-01.csv").write_text(
+        "Tracking ID;Tanggal Laporan;Status;Isi Laporan;Tanggal Selesai\n"
+        "1;08/07/2024 09:00;Selesai;Lampu mati;\n2;08/07/2024 10:00;Ditutup oleh Sistem;Jalan rusak;15/07/2024\n",
+        encoding="utf-8",
+    )
+    assert run_pipeline(p).published
+    con = duckdb.connect(str(p.warehouse), read_only=True)
+    rows = con.execute(
+        "SELECT source_id, rule FROM warnings WHERE rule = 'resolved_without_date' ORDER BY source_id"
+    ).fetchall()
+    assert rows == [("1", "resolved_without_date")]
+    implies = con.execute("SELECT source_id, status_implies FROM complaints ORDER BY source_id").fetchall()
+    assert implies == [("1", None), ("2", ["response"])]

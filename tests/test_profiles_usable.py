@@ -278,3 +278,42 @@ def test_commands_show_a_profile_error_without_a_traceback(tmp_path):
     assert r.exit_code == 1
     assert "Traceback" not in r.output
     assert r.output.strip() == "Konfigurasi tidak valid: " + expected.strip()
+
+
+# ---------------------------------------------------------------- the dashboard's Unggah Data page
+def test_the_upload_page_lists_labels_once_and_records_the_chosen_profile(tmp_path, monkeypatch, demo_data_dir):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import jobs
+    from pipelines.build.discover import file_hash
+    from pipelines.build.profile_choice import chosen_profiles
+    from pipelines.settings import Paths
+
+    data = tmp_path / "data"
+    (data / "curated").mkdir(parents=True)
+    shutil.copy(demo_data_dir / "curated" / "monev.duckdb", data / "curated" / "monev.duckdb")
+    monkeypatch.setenv("MONEV_DATA_DIR", str(data))
+    monkeypatch.setenv("MONEV_DASHBOARD_DEMO", "1")
+    started = []
+    monkeypatch.setattr(jobs, "start", lambda paths, *a, **k: started.append(a))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/unggah_data.py").run()
+    at.selectbox(key="unggah.profile").set_value("lapor").run()
+    content = export(tmp_path / "rekap_2024.csv").read_bytes()
+    at.file_uploader(key="unggah.file").set_value(("rekap_2024.csv", content, "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    labels = next(d.value for d in at.dataframe if "Label terdekat yang dikenal" in d.value.columns)
+    assert list(labels["Tertulis"]) == ["Ditutup Otomatis", "Diarsipkan Admin", "Jalan Berlubang Parah",
+                                        "Dinas Kesehatan Kab. Bandung", "Aplikasi Sapawarga"]
+    assert list(labels["Baris"]) == [3, 1, 2, 1, 1]
+    assert list(labels["Label terdekat yang dikenal"])[0] == 'paling mirip: "Ditutup" (Selesai)'
+    codes = [c.value for c in at.code]
+    assert codes[0].startswith("# Tempel di config/profiles/lapor.yaml")
+    assert "    Ditutup Otomatis: resolved  # 3 baris; paling mirip \"Ditutup\"" in codes[0]
+    next(b for b in at.button if b.key == "unggah.go").click().run()
+    stored = data / "raw" / "unggahan" / "rekap_2024.csv"
+    assert stored.read_bytes() == content and started == [("run",)]
+    assert chosen_profiles(Paths.from_args(data, DEFAULT_CONFIG_DIR)) == {file_hash(stored): "lapor"}

@@ -87,6 +87,10 @@ def built(tmp_path_factory):
            + [{**GOOD, "Tracking ID": "M1", "Tanggal Laporan": "15/01/2025 09:00", "Status": "Proses",
                "Tanggal Verifikasi": "", "Tanggal Disposisi": "16/01/2025", "Tanggal Tindak Lanjut": "",
                "Tanggal Selesai": ""}])
+    # Two exports of the same date that say different things about K1 (status and closing date).
+    _write(p.raw_dir / "lapor_2025-03-03.csv", COLS, [{**GOOD, "Tracking ID": "K0"}, {**GOOD, "Tracking ID": "K1"}])
+    _write(p.raw_dir / "lapor_2025-03-03_salinan.csv", COLS,
+           [{**GOOD, "Tracking ID": "K1", "Status": "Proses", "Tanggal Selesai": ""}])
     _write(p.raw_dir / "rekap" / "rekap_2025-03.csv", ["No", "No. Register", "Tanggal", "Isi Pengaduan", "Kanal", "OPD"], [
         {"No": "1", "No. Register": "R1", "Tanggal": "05/01/2025", "Isi Pengaduan": "Jalan rusak", "Kanal": "WA", "OPD": "DPUPR"},
         {"No": "2", "No. Register": "R2", "Tanggal": "05/01/2025", "Isi Pengaduan": "", "Kanal": "WA", "OPD": "DPUPR"},
@@ -159,12 +163,34 @@ def test_file_level_and_curated_warnings(built):
     _, _, con = built
     mid = con.execute("SELECT file_name, column_name, observed FROM warnings WHERE rule = 'midnight_times'").fetchall()
     assert mid == [("lapor_2025-03-02.csv", "Tanggal Disposisi", "7")]
-    merged = con.execute(
-        "SELECT complaint_key, field FROM quality_contradictions WHERE rule = 'merged_date_order'"
-    ).fetchall()
-    assert merged == [("lapor:M1", "verified_at")]
     rules = {r for (r,) in con.execute("SELECT rule FROM quality_contradictions").fetchall()}
-    assert rules == {"merged_date_order", "resolved_without_date", "resolved_date_open_status", "archived_inconsistent"}
+    assert rules == {"merged_date_conflict", "same_date_conflict", "resolved_without_date",
+                     "resolved_date_open_status", "archived_inconsistent"}
+
+
+def test_exports_that_contradict_each_other_are_held_not_merged(built):
+    """kpi-spec.md: end before start, also across two exports, is quarantined and counted nowhere."""
+    _, r, con = built
+    keys = {k for (k,) in con.execute("SELECT complaint_key FROM complaints").fetchall()}
+    assert "lapor:M1" not in keys and "lapor:K1" not in keys
+    m1 = con.execute("SELECT file_name, source_row, rule, column_name, status, message FROM quarantine"
+                     " WHERE complaint_key = 'lapor:M1' ORDER BY file_name").fetchall()
+    assert [(f, n, rule, st) for f, n, rule, _c, st, _m in m1] == [
+        ("lapor_2025-02-01.csv", 2, "merged_date_conflict", "held"),
+        ("lapor_2025-03-02.csv", 8, "merged_date_conflict", "held")]
+    msg = m1[0][5]
+    assert ("tanggal verifikasi 10/01/2025 (lapor_2025-02-01.csv, baris 2, kolom Tanggal Verifikasi) lebih awal dari "
+            "tanggal laporan 15/01/2025 (lapor_2025-03-02.csv, baris 8, kolom Tanggal Laporan)") in msg
+    k1 = con.execute("SELECT file_name, source_row, rule, message FROM quarantine"
+                     " WHERE complaint_key = 'lapor:K1' ORDER BY file_name").fetchall()
+    assert [(f, n, rule) for f, n, rule, _ in k1] == [("lapor_2025-03-03.csv", 3, "same_date_conflict"),
+                                                      ("lapor_2025-03-03_salinan.csv", 2, "same_date_conflict")]
+    assert "lapor_2025-03-03.csv, baris 3" in k1[0][3] and "lapor_2025-03-03_salinan.csv, baris 2" in k1[0][3]
+    assert "lapor:K0" in keys
+    assert "bertanggal ekspor sama" in k1[0][3]
+    # the reconciliation still adds up for every file
+    for f in r.files:
+        assert f.rows_read == f.rows_loaded + f.rows_quarantined + f.rows_skipped, f.rel_path
 
 
 def test_quality_tables_and_ge_results(built):
@@ -179,7 +205,7 @@ def test_quality_tables_and_ge_results(built):
     ).fetchall())
     assert by_rule["duplicate_id"] == 2 and by_rule["date_order"] == 2
     src = con.execute("SELECT source, files, latest_export FROM quality_sources ORDER BY source").fetchall()
-    assert [s[0] for s in src] == ["lapor", "rekap:kolom kanal"] and src[0][1] == 3
+    assert [s[0] for s in src] == ["lapor", "rekap:kolom kanal"] and src[0][1] == 5
     unmatched = {(k, v) for k, v in con.execute("SELECT kind, raw_value FROM unmatched_names").fetchall()}
     assert {("department", "PDAM Tirta"), ("category", "Kuliner"), ("kelurahan", "Garum"),
             ("kecamatan", "Kanigoro")} <= unmatched
@@ -309,6 +335,7 @@ def test_every_rule_is_exercised_by_these_tests():
     elsewhere = {
         "midnight_times",  # test_file_level_and_curated_warnings
         "merged_date_order", "resolved_without_date", "resolved_date_open_status", "archived_inconsistent",
+        "merged_date_conflict", "same_date_conflict",  # test_exports_that_contradict_each_other_are_held_not_merged
         "key_not_unique", "pii_in_text", "after_as_of",  # test_curated_blocking_rules_catch_what_staging_cannot
     }
     # status_missing applies to profiles that quarantine an empty status (LAPOR!): row B3 above

@@ -29,7 +29,7 @@ from pipelines.digest import render  # noqa: E402
 from pipelines.digest.mail import load_settings  # noqa: E402
 
 as_of = ctx.as_of
-st.caption(f"Per {fmt.date_long(as_of)} (tanggal data). Daftar ini sama dengan yang dikirim `monev digest` setiap "
+st.caption(f"Per {fmt.date_long(as_of)} (tanggal data). Daftar ini sama dengan yang dikirim lewat surel setiap "
            "minggu kepada pejabat penghubung OPD; hanya nomor pengaduan, tanggal, umur, kategori, kelurahan dan status.")
 
 LIST_COLS = {
@@ -95,7 +95,7 @@ def _counts(city) -> None:
     counts = city.counts_by_department()
     st.subheader("Per OPD")
     cols = [Col("department", "OPD", width="large"),
-            *[Col(s.key, s.title, "int") for s in city.sections]]
+            *[Col(s.key, s.short[:1].upper() + s.short[1:], "int", s.title) for s in city.sections]]
     tables.show(counts, cols, key="dk.counts", height=tables.fit_height(counts.height, 420))
     if scope.can("download_data"):
         tables.downloads(counts, cols, file_stub=f"daftar-kerja-per-opd_{as_of.isoformat()}", key="dk.counts.dl",
@@ -103,7 +103,8 @@ def _counts(city) -> None:
 
 
 def _lists(w, unit: str) -> None:
-    show_cards([Card(f"dk-{s.key}", s.title, fmt.number(w.count(s.key)), help=s.explain) for s in w.sections],
+    show_cards([Card(f"dk-{s.key}", s.short[:1].upper() + s.short[1:], fmt.number(w.count(s.key)),
+                     help=f"{s.title}: {s.explain}") for s in w.sections],
                columns=max(1, len(w.sections)))
     if w.missing:
         st.caption(render.missing_note(w))

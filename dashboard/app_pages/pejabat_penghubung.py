@@ -45,12 +45,14 @@ c3.metric(f"SK lebih dari {SK_VALID_YEARS} tahun", fmt.number(sum(f.flag == "sk_
 FLAG_LABELS = {"tanpa_pejabat": "Tanpa pejabat", "sk_kedaluwarsa": "SK kedaluwarsa"}
 if bad:
     st.warning(f"{fmt.number(len(bad))} OPD perlu ditindaklanjuti.", icon=":material/badge:")
+    bad.sort(key=lambda f: (f.flag != "sk_kedaluwarsa", f.department))  # an SK to renew first: someone to ask
     fdf = pl.DataFrame([{"department": f.department, "flag": FLAG_LABELS[f.flag], "officers": f.officers,
-                         "latest": f.latest_sk_date, "message": f.message} for f in bad],
-                       schema={"department": pl.String, "flag": pl.String, "officers": pl.Int64, "latest": pl.Date,
+                         "latest": fmt.date_long(f.latest_sk_date) if f.latest_sk_date else fmt.EMPTY,
+                         "message": f.message} for f in bad],
+                       schema={"department": pl.String, "flag": pl.String, "officers": pl.Int64, "latest": pl.String,
                                "message": pl.String})
     tables.show(fdf, [Col("department", "OPD", width="large"), Col("flag", "Tanda"),
-                      Col("officers", "Pejabat", "int"), Col("latest", "SK terakhir", "date"),
+                      Col("officers", "Pejabat", "int"), Col("latest", "SK terakhir"),
                       Col("message", "Catatan", width="large")], key="pp.flags",
                 height=tables.fit_height(fdf.height, 380))
 else:

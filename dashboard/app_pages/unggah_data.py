@@ -98,15 +98,44 @@ def _start_run() -> None:
     st.session_state.pop("unggah.job_seen", None)
 
 
+def _unknown_labels(pv, md, wilayah_names: list[dict]) -> None:
+    """Each unknown label once, with the closest known label, and the YAML to paste (pipelines.ingest.unknown_labels)."""
+    from pipelines.ingest import unknown_labels as ul
+
+    if not pv.unknown_labels and not wilayah_names:
+        st.success("Semua label dan nama cocok dengan profil dan data induk.", icon=":material/check_circle:")
+        return
+    if pv.unknown_labels:
+        rows = [{"kind": ul.KIND_LABELS[u.kind], "raw": u.raw, "rows": u.rows,
+                 "closest": line.split("; ", 1)[1]} for u, line in zip(pv.unknown_labels,
+                                                                        ul.summary_lines(pv.unknown_labels, md),
+                                                                        strict=True)]
+        tables.show(pl.DataFrame(rows), [Col("kind", "Jenis"), Col("raw", "Tertulis"), Col("rows", "Baris", "int"),
+                                         Col("closest", "Label terdekat yang dikenal", width="large")],
+                    key="unggah.labels")
+        st.caption("Tempel potongan YAML ini ke berkas yang disebut (periksa setiap tebakan dulu), lalu unggah lagi.")
+        for snip in pv.label_snippets:
+            st.code(snip, language="yaml")
+    if wilayah_names:
+        st.markdown("**Kecamatan/kelurahan yang tidak dikenal** (tambahkan aliasnya di config/wilayah.yaml)")
+        tables.show(pl.DataFrame(wilayah_names), [Col("kind", "Jenis"), Col("raw", "Tertulis"),
+                                                  Col("rows", "Baris", "int"), Col("suggestions", "Saran", "list")],
+                    key="unggah.unmatched")
+
+
 # ---------------------------------------------------------------- upload and preview
 st.subheader("1. Pilih berkas")
 c1, c2 = st.columns([2, 1])
 with c2:
     from pipelines.ingest.profiles import load_profiles
-    from pipelines.masterdata import load_master_data
+    from pipelines.masterdata import ConfigError, load_master_data
 
-    md = load_master_data(paths.config_dir)
-    profiles = {p.name: p.label for p in load_profiles(paths.config_dir)}
+    try:
+        md = load_master_data(paths.config_dir)
+        profiles = {p.name: p.label for p in load_profiles(paths.config_dir)}
+    except ConfigError as exc:  # a broken profile or master-data file: its one paragraph, never a traceback
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
     profile = st.selectbox("Profil pemetaan", [None, *profiles], format_func=lambda p: "Kenali otomatis" if p is None
                            else profiles[p], key="unggah.profile",
                            help="Biasanya dikenali otomatis dari judul kolom. Pilih bila ingin memaksa satu profil.")
@@ -172,10 +201,15 @@ if up is not None:
         m4.metric("Porsi dikarantina", fmt.percent(pv.blocking_share))
         for note in pv.notes:
             st.info(note, icon=":material/info:")
+        for warn in pv.pemda_warnings:
+            st.warning(warn, icon=":material/location_off:")
+        from pipelines.ingest import unknown_labels as ul
+
+        wilayah_names = [n for n in pv.unmatched if n["kind"] not in ul.KINDS]
         mapping = pl.DataFrame([{"header": str(h), "label": lab or "(tidak dipakai)"} for h, _f, lab in pv.columns],
                                schema={"header": pl.String, "label": pl.String})
         t1, t2, t3, t4 = st.tabs(["Pemetaan kolom", "Baris pertama", f"Temuan ({fmt.number(pv.problems.height if pv.problems is not None else 0)})",
-                                  f"Nama tak dikenal ({fmt.number(len(pv.unmatched))})"])
+                                  f"Label tak dikenal ({fmt.number(len(pv.unknown_labels) + len(wilayah_names))})"])
         with t1:
             tables.show(mapping, [Col("header", "Judul kolom di berkas"), Col("label", "Dibaca sebagai")],
                         key="unggah.mapping")
@@ -196,12 +230,7 @@ if up is not None:
             else:
                 st.success("Tidak ada temuan.", icon=":material/check_circle:")
         with t4:
-            if pv.unmatched:
-                tables.show(pl.DataFrame(pv.unmatched), [Col("kind", "Jenis"), Col("raw", "Tertulis"),
-                                                         Col("rows", "Baris", "int"),
-                                                         Col("suggestions", "Saran", "list")], key="unggah.unmatched")
-            else:
-                st.success("Semua nama cocok dengan data induk.", icon=":material/check_circle:")
+            _unknown_labels(pv, md, wilayah_names)
 
         st.subheader("3. Simpan dan bangun ulang")
         identical = upload_feedback.before_saving(content, pv, ctx.snap)
@@ -217,6 +246,10 @@ if up is not None:
             from pipelines.auth.uploads import save_upload
 
             target = save_upload(paths, content, target_name, actor=scope)  # checks upload_data itself
+            if profile:  # `monev run` reads this file with the profile chosen here (build/profile_choice.py)
+                from pipelines.build.profile_choice import record_choice
+
+                record_choice(paths, target, pv.profile, by=scope.user or scope.label)
             auth_ui.record(scope, "upload", f"raw/unggahan/{target.name} ({fmt.number(len(content))} bita)")
             _start_run()
             st.rerun()

@@ -89,10 +89,10 @@ div.st-key-app-header-compact .demo-badge { float: right; background: #FFF4DC; b
 div.st-key-slide-nav button { min-height: 2.1rem; padding: 0.1rem 0.6rem; }
 div.st-key-slide-nav .slide-count { text-align: center; color: #5B6B7B; font-size: 1rem; }
 .block-container h2 { font-size: 1.75rem; padding: 0.1rem 0 0 0; }
-p.takeaway { font-size: 1.3rem; font-weight: 600; color: #1F3B57; margin: 0; line-height: 1.35; }
+p.takeaway { font-size: 1.3rem; font-weight: 600; color: #1F3B57; margin: 0 0 1.1rem 0 !important; line-height: 1.35; }
 /* the slide fills what the frame leaves of the screen (the frame is about 12rem plus the takeaway) */
 div:has(> div[class*="st-key-slide-body-"]), div[class*="st-key-slide-body-"] {
-  height: calc(100vh - 12.2rem) !important; flex: 0 0 calc(100vh - 12.2rem) !important; max-height: none !important;
+  height: calc(100vh - 13rem) !important; flex: 0 0 calc(100vh - 13rem) !important; max-height: none !important;
   overflow: hidden !important; border: none !important; padding: 0 !important; }
 div[class*="st-key-slide-body-"] [data-testid="stCaptionContainer"] { display: none; }
 div.st-key-slide-body-0 div[class*="st-key-card-"] { min-height: calc((100vh - 14rem) / 2); }

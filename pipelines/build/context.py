@@ -52,6 +52,7 @@ class FileOutcome:
     gate: str = "ok"
     skipped: dict[str, int] = field(default_factory=dict)
     pemda_warnings: list[str] = field(default_factory=list)  # the file names another pemda (pipelines.pemda.mismatch)
+    notes: list[str] = field(default_factory=list)  # reader notes (StagedFile.notes), printed by monev run
 
 
 @dataclass
@@ -79,6 +80,7 @@ class RunResult:
     warehouse: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     steps: list[StepRun] = field(default_factory=list)  # the steps run, in order
+    interrupted: list[dict[str, Any]] = field(default_factory=list)  # earlier builds found killed (interrupted.py)
 
     @property
     def published(self) -> bool:

@@ -25,7 +25,10 @@ from dataclasses import dataclass
 
 from pipelines.build.asof import as_of_and_calendar
 from pipelines.build.context import BuildContext, BuildError, FileOutcome, Progress, RunResult, StepRun
+from pipelines.build.contradictions import contradictions_step
 from pipelines.build.duplicates import flag_duplicates_step
+from pipelines.build.interrupted import log_interrupted, mark_running
+from pipelines.build.interrupted import recover as recover_interrupted
 from pipelines.build.lineage import copy_evidence, write_lineage
 from pipelines.build.prepare import open_warehouse, order_snapshots
 from pipelines.build.publish import build_lock, cleanup_stale_builds, kpi_facts, publish, publish_gate
@@ -78,6 +81,8 @@ STEPS: tuple[Step, ...] = (
          ("pipelines/build/validation.py", "pipelines/validate/suites.py"), validate_staging),
     Step("quarantine", "Tahan baris yang gagal aturan pemblokir; baris lain menjadi stg_rows",
          ("pipelines/build/quarantine.py",), quarantine),
+    Step("contradictions", "Tahan pengaduan yang ekspor-ekspornya saling bertentangan (tanggal ekspor sama, isi berbeda; "
+         "langkah terbalik setelah digabung)", ("pipelines/build/contradictions.py",), contradictions_step),
     Step("merge_snapshots", "Gabungkan semua snapshot menjadi complaints dan riwayat status (snapshot terbaru menang)",
          ("pipelines/sql/build_merge.sql",), sql_model("build_merge.sql")),
     Step("flag_duplicates", "Tandai kemungkinan duplikat lintas kanal (rekap yang juga diketik ke SP4N-LAPOR!)",
@@ -94,6 +99,8 @@ STEPS: tuple[Step, ...] = (
          copy_evidence),
     Step("lineage", "Catat snapshot (id, tanggal data, hash masukan), berkas masukan dan log proses",
          ("pipelines/build/lineage.py",), write_lineage),
+    Step("interrupted_runs", "Catat di log proses pembangunan sebelumnya yang terhenti di tengah jalan",
+         ("pipelines/build/interrupted.py",), log_interrupted),
     Step("publish_gate", "Tahan publikasi bila baris yang dikarantina suatu berkas melebihi batas",
          ("pipelines/build/publish.py",), publish_gate),
     Step("kpi_facts", "Fakta KPI per pengaduan pada tanggal data snapshot",
@@ -157,6 +164,8 @@ def run_pipeline(
     try:
         paths.ensure()
         with build_lock(paths):
+            result.interrupted = recover_interrupted(paths, now)  # killed builds: recorded, leftovers removed
+            mark_running(paths, result.run_id, now)
             cleanup_stale_builds(paths)
             run_steps(ctx)
     except BuildError as exc:

@@ -147,8 +147,8 @@ class Worklist:
         return Worklist(self.as_of, self.due_days, department, frames, self.missing, (department,))
 
     def counts_by_department(self) -> pl.DataFrame:
-        """Per OPD (master order; OPD with nothing left out) the length of each list; complaints not yet
-        given to an OPD last, as "(belum ada OPD)"."""
+        """Per OPD with work the length of each list, most overdue first; complaints not yet given to an
+        OPD last, as "(belum ada OPD)"."""
         rows = []
         for d in (*self.departments, None):
             own = self.for_department(d) if d else self.unassigned()
@@ -156,6 +156,8 @@ class Worklist:
             if any(counts.values()):
                 rows.append({"department": d or UNASSIGNED, **counts})
         schema = {"department": pl.String, **{s.key: pl.Int64 for s in self.sections}}
+        keys = [s.key for s in self.sections]
+        rows.sort(key=lambda r: (r["department"] == UNASSIGNED, *(-r[k] for k in keys), r["department"]))
         return pl.DataFrame(rows, schema=schema)
 
 

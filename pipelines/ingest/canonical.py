@@ -290,35 +290,7 @@ def stage_file(
     matches = choose_profile(info, profiles, name, rel_path, forced=profile_name)
     profile = matches[0].profile
 
-    bodies: list[pl.DataFrame] = []
-    skipped = dict.fromkeys(SKIP_KINDS, 0)
-    rows_read = 0
-    title_text: list[str] = []
-    for m in matches:
-        body, kinds, n_read = _classify(info, m, name)
-        rows_read += n_read
-        for k in SKIP_KINDS:
-            skipped[k] += kinds.get(k, 0)
-        bodies.append(body)
-        title_text.extend(" ".join(c for c in row if c) for row in m.grid.head[: m.header_pos])
-        if m.grid.sheet:
-            title_text.append(m.grid.sheet)
-    raw = pl.concat(bodies, how="diagonal_relaxed") if bodies else pl.DataFrame()
-    n_data = raw.height
-    if rows_read == 0:
-        raise refuse(
-            name,
-            "header_only",
-            f"hanya berisi baris judul kolom (baris {matches[0].header_row}) tanpa satu pun baris data",
-            "Ekspor ulang dengan rentang tanggal yang berisi laporan, atau hapus berkas ini dari folder raw",
-        )
-    if n_data == 0:
-        raise refuse(
-            name,
-            "no_data",
-            f"tidak ada baris data: {rows_read} baris setelah judul kolom semuanya kosong, judul, atau baris jumlah",
-            "Periksa bahwa data laporan ada di lembar yang benar, lalu unggah lagi",
-        )
+    raw, skipped, rows_read, title_text = _read_bodies(info, matches, name)
 
     # Channel for rows that do not carry one.
     channel, channel_source = _file_channel(profile, md, rel_path, title_text, channel_override, name)
@@ -369,6 +341,44 @@ def stage_file(
         notes=notes,
         title_block=block,
     )
+
+
+def _read_bodies(
+    info: FileInfo, matches: list[HeaderMatch], name: str
+) -> tuple[pl.DataFrame, dict[str, int], int, list[str]]:
+    """The data rows of every matched sheet, the skipped-row counts, the rows read and the
+    title text above the headers; refuses a file with no data row."""
+    bodies: list[pl.DataFrame] = []
+    skipped = dict.fromkeys(SKIP_KINDS, 0)
+    rows_read = 0
+    title_text: list[str] = []
+    for m in matches:
+        body, kinds, n_read = _classify(info, m, name)
+        rows_read += n_read
+        for k in SKIP_KINDS:
+            skipped[k] += kinds.get(k, 0)
+        bodies.append(body)
+        title_text.extend(" ".join(c for c in row if c) for row in m.grid.head[: m.header_pos])
+        if m.grid.sheet:
+            title_text.append(m.grid.sheet)
+    raw = pl.concat(bodies, how="diagonal_relaxed") if bodies else pl.DataFrame()
+    n_data = raw.height
+    if rows_read == 0:
+        raise refuse(
+            name,
+            "header_only",
+            f"hanya berisi baris judul kolom (baris {matches[0].header_row}) tanpa satu pun baris data",
+            "Ekspor ulang dengan rentang tanggal yang berisi laporan, atau hapus berkas ini dari folder raw",
+        )
+    if n_data == 0:
+        raise refuse(
+            name,
+            "no_data",
+            f"tidak ada baris data: {rows_read} baris setelah judul kolom semuanya kosong, judul, atau baris jumlah",
+            "Periksa bahwa data laporan ada di lembar yang benar, lalu unggah lagi",
+        )
+
+    return raw, skipped, rows_read, title_text
 
 
 def _snapshot_date(
@@ -513,15 +523,10 @@ def _col(df: pl.DataFrame, name: str) -> pl.Expr:
     return pl.col(name) if name in df.columns else pl.lit(None, dtype=pl.String)
 
 
-def _to_canonical(
-    raw: pl.DataFrame, p: Profile, md: MasterData, file_channel: str | None, salt: bytes
-) -> tuple[pl.DataFrame, list[NameReport]]:
-    """Map the data rows of a file to STAGED_SCHEMA (vectorised; names matched on distinct values)."""
-    df = expand_flags(body_and_wilayah(raw), p)
-    names: list[NameReport] = []
-    exprs: list[pl.Expr] = [pl.col("sheet"), pl.col("source_row")]
-
-    # --- timestamps: each date column parsed once (reported_at already while classifying rows)
+def _timestamps(df: pl.DataFrame, p: Profile) -> tuple[pl.DataFrame, list[pl.Expr], dict[str, pl.Expr]]:
+    """Each date column parsed once (reported_at already while classifying rows): the frame
+    with the parsed columns, the ``<field>__raw`` expressions, and one expression per field."""
+    exprs: list[pl.Expr] = []
     parsed = {
         c: parse_column(df.get_column(c), day_first=p.day_first, timezone=p.timezone, formats=p.date_formats).alias(
             f"__dt_{c}"
@@ -538,12 +543,17 @@ def _to_canonical(
         exprs.append(pl.when(is_null_token(r)).then(None).otherwise(r).alias(f"{f}__raw"))
         ts[f] = pl.col(f"__dt_{f}") if f in parsed else pl.lit(None, dtype=pl.Datetime("us"))
 
-    # --- Open311 status semantics
+    return df, exprs, ts
+
+
+def _status(df: pl.DataFrame, p: Profile, md: MasterData, ts: dict[str, pl.Expr]) -> pl.Expr:
+    """The canonical status (Open311 semantics or the label map); for Open311 the
+    resolution and response times are filled in ``ts`` from updated_datetime."""
     if p.mapping == "open311":
         st = _col(df, "status").str.to_lowercase().str.strip_chars()
         notes = _col(df, "status_notes")
         has_notes = notes.is_not_null()
-        upd = pl.col("__dt_updated_at") if "updated_at" in parsed else pl.lit(None, dtype=pl.Datetime("us"))
+        upd = pl.col("__dt_updated_at") if "__dt_updated_at" in df.columns else pl.lit(None, dtype=pl.Datetime("us"))
         generic = _map_distinct(_norm_key_expr(_col(df, "status")), status_map(md, p.status_labels), pl.String)
         status = (
             pl.when(st == "closed")
@@ -572,17 +582,22 @@ def _to_canonical(
                 .otherwise(pl.lit("awaiting_response"))
             )
             status = pl.when(_col(df, "status").is_null()).then(derived).otherwise(status)
-    exprs += [ts[f].alias(f) for f in TIMESTAMP_FIELDS]
-    exprs += [status.alias("status"), _col(df, "status").alias("status_label")]
-    exprs += step_columns(_col(df, "status"), p, md)
+    return status
 
-    # --- classification, category, channel, department, wilayah: distinct values only
-    def distinct(col: str) -> list[str]:
-        if col not in df.columns:
-            return []
-        return [v for v in df.get_column(col).drop_nulls().unique().to_list()]
 
-    cls_map = {v: md.classification_exact(v) for v in distinct("classification")}
+def _distinct(df: pl.DataFrame, col: str) -> list[str]:
+    if col not in df.columns:
+        return []
+    return list(df.get_column(col).drop_nulls().unique().to_list())
+
+
+def _names(
+    df: pl.DataFrame, md: MasterData, names: list[NameReport], file_channel: str | None
+) -> tuple[pl.DataFrame, list[pl.Expr]]:
+    """Classification, category, department, wilayah and channel, matched on distinct values
+    (every distinct name reported in ``names``)."""
+    exprs: list[pl.Expr] = []
+    cls_map = {v: md.classification_exact(v) for v in _distinct(df, "classification")}
     cls_expr = _map_distinct(_col(df, "classification"), cls_map, pl.String)
     pengawasan = {c.name: c.berkadar_pengawasan for c in md.classifications}
     exprs += [
@@ -595,7 +610,7 @@ def _to_canonical(
     raw_category = _col(df, "category")
     df = national_category_ids(df, md)  # LAPOR!'s `ID Kategori` -> the city's category (category_map.yaml)
     for kind in ("category", "department", "kecamatan", "kelurahan"):
-        vals = distinct(kind)
+        vals = _distinct(df, kind)
         matched = match_values(kind, vals, md)
         counts = (
             dict(df.group_by(kind).len().drop_nulls(kind).iter_rows()) if kind in df.columns and vals else {}
@@ -611,13 +626,33 @@ def _to_canonical(
         else:
             exprs.append((raw_category if kind == "category" else _col(df, kind)).alias(f"{kind}__raw"))
     exprs += source_detail_columns(df)
-    ch_map = {v: md.channel_for(v) for v in distinct("channel")}
+    ch_map = {v: md.channel_for(v) for v in _distinct(df, "channel")}
     ch_expr = _map_distinct(_col(df, "channel"), ch_map, pl.String)
     exprs += [
         pl.coalesce([ch_expr, pl.lit(file_channel, dtype=pl.String)]).alias("channel"),
         ch_expr.alias("channel__col"),
         _col(df, "channel").alias("channel__raw"),
     ]
+
+    return df, exprs
+
+
+def _to_canonical(
+    raw: pl.DataFrame, p: Profile, md: MasterData, file_channel: str | None, salt: bytes
+) -> tuple[pl.DataFrame, list[NameReport]]:
+    """Map the data rows of a file to STAGED_SCHEMA (vectorised; names matched on distinct values)."""
+    df = expand_flags(body_and_wilayah(raw), p)
+    names: list[NameReport] = []
+    exprs: list[pl.Expr] = [pl.col("sheet"), pl.col("source_row")]
+
+    df, ts_exprs, ts = _timestamps(df, p)
+    exprs += ts_exprs
+    status = _status(df, p, md, ts)
+    exprs += [ts[f].alias(f) for f in TIMESTAMP_FIELDS]
+    exprs += [status.alias("status"), _col(df, "status").alias("status_label")]
+    exprs += step_columns(_col(df, "status"), p, md)
+    df, name_exprs = _names(df, md, names, file_channel)
+    exprs += name_exprs
 
     # --- text, with personal-data patterns redacted
     text = [f for f in ("title", "body", "location") if f in df.columns]
@@ -628,7 +663,7 @@ def _to_canonical(
 
     # --- flags and satisfaction
     for f in ("is_anonymous", "is_confidential"):
-        fm = {v: flag_value(v) for v in distinct(f)}
+        fm = {v: flag_value(v) for v in _distinct(df, f)}
         exprs += [
             _map_distinct(_col(df, f), fm, pl.Boolean).alias(f),  # null = empty or not understood
             _col(df, f).alias(f"{f}__raw"),

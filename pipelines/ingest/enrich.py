@@ -34,9 +34,11 @@ def combine_time(df: pl.DataFrame, field_cols: dict[str, str]) -> pl.DataFrame:
         tcol, dcol = field_cols.get(tfield), field_cols.get(dfield)
         if not tcol or not dcol or tcol not in df.columns or dcol not in df.columns:
             continue
-        d, t = pl.col(dcol), pl.col(tcol).str.strip_chars()
+        # An Excel date cell read as text ("2023-05-29 00:00:00") carries no time of its own.
+        d = pl.col(dcol).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(?::00)?$", "${1}")
+        t = pl.col(tcol).str.strip_chars()
         add = d.is_not_null() & t.str.contains(_TIME_ONLY).fill_null(False) & ~d.str.contains(_HAS_TIME).fill_null(False)
-        df = df.with_columns(pl.when(add).then(pl.concat_str([d, pl.lit(" "), t])).otherwise(d).alias(dcol))
+        df = df.with_columns(pl.when(add).then(pl.concat_str([d, pl.lit(" "), t])).otherwise(pl.col(dcol)).alias(dcol))
     return df
 
 
@@ -49,6 +51,8 @@ def body_and_wilayah(df: pl.DataFrame) -> pl.DataFrame:
         df = df.with_columns(pl.coalesce([body, pl.col("body_initial")]).alias("body"))
     if "body" not in df.columns:
         return df
+    if all(c in df.columns and df.get_column(c).null_count() == 0 for c in ("kecamatan", "kelurahan")):
+        return df  # the file's own wilayah columns are complete (the usual export): no text to scan
     texts = [pl.col(c) for c in ("body", "body_initial") if c in df.columns]
     has = pl.any_horizontal([t.str.contains("(?i)lokasi\\s+kejadian").fill_null(False) for t in texts])
     if not df.select(has.any()).item():

@@ -13,33 +13,62 @@ import re
 
 import polars as pl
 
-# Order matters: emails first (they may contain digits), then NIK (16 digits),
-# then phone numbers.
-EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-# NIK: 16 digits, the first two a province code (11-94), optionally grouped
-# with spaces, dots or dashes.
-NIK_PATTERN = r"\b[1-9][0-9](?:[ .-]?[0-9]){14}\b"
-# Indonesian mobile numbers (08.., +62 8.., 62 8..) and landlines with an area
-# code ((0342) 801234, 0342-801234).
+# Written to catch what people actually type: digits in ASCII or full width (０-９, from phone
+# keyboards), grouped or spelled out one by one (0 8 1 2 ...), a NIK run into a letter
+# (3572015204990061x), and addresses with the @ and dots written out (budi(at)gmail(dot)com).
+# No look-around (RE2 and Rust have none): the character before a number (group ``l``/``l2``) and
+# the one after it (group ``t``/``t2``) are matched and put back by every replacement. The NIK's
+# neighbours may not be hex digits, so a 32-hex hash that starts with 16 digits is not a NIK.
+D = "[0-9０-９]"
+_SEP = "[ .-]?"
+_AT = r"(?:\s?[@＠]\s?|\s?[(\[{]\s?(?i:at|et)\s?[)\]}]\s?)"
+_DOT = r"(?:\.|\s?[(\[{]\s?(?i:dot|titik)\s?[)\]}]\s?)"
+EMAIL_PATTERN = rf"[A-Za-z0-9._%+-]+{_AT}[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}"
+# NIK: 16 digits, the first two a province code (11-94), optionally grouped with spaces, dots or dashes.
+NIK_PATTERN = (rf"(?P<l>^|[^0-9０-９a-fA-F])[1-9１-９]{_SEP}{D}(?:{_SEP}{D}){{14}}"
+               r"(?P<t>$|[^0-9０-９a-zA-Z]|[g-zG-Z]|[a-fA-F](?:$|[^0-9a-zA-Z]))")
+# Indonesian mobile numbers (08.., +62 8.., 62 8..) and landlines with an area code
+# ((0342) 801234, 0342-801234).
 PHONE_PATTERN = (
-    r"(?:\+62|\b62|\b0)[ .-]?8[0-9](?:[ .-]?[0-9]){6,11}\b"
-    r"|(?:\(0[0-9]{2,3}\)|\b0[0-9]{2,3})[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}\b"
+    rf"(?P<l>^|[^0-9０-９A-Za-z])(?:[+＋]?[6６][2２]{_SEP}|[0０]{_SEP})[8８]{_SEP}{D}(?:{_SEP}{D}){{6,11}}"
+    r"(?P<t>$|[^0-9０-９])"
+    rf"|(?P<l2>^|[^0-9０-９A-Za-z])(?:\([0０]{D}{{2,3}}\)|[0０]{D}{{2,3}}){_SEP}{D}{{3,4}}{_SEP}{D}{{3,4}}"
+    r"(?P<t2>$|[^0-9０-９])"
 )
 
+# Order matters: emails first (they may contain digits), then NIK (16 digits), then phone numbers.
 REDACTIONS: tuple[tuple[str, str, str], ...] = (
     ("email", EMAIL_PATTERN, "[email]"),
     ("nik", NIK_PATTERN, "[NIK]"),
     ("phone", PHONE_PATTERN, "[telepon]"),
 )
-PII_PATTERNS: dict[str, str] = {kind: pat for kind, pat, _ in REDACTIONS}
-# One pattern that finds any of them (for scans: DuckDB regexp_matches, re.search).
+
+
+def _scan_form(pattern: str) -> str:
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+PII_PATTERNS: dict[str, str] = {kind: _scan_form(pat) for kind, pat, _ in REDACTIONS}
+# One pattern that finds any of them (for scans: DuckDB regexp_matches, re.search); no capture groups.
 ANY_PII_PATTERN = "|".join(f"(?:{p})" for p in PII_PATTERNS.values())
 
 _COMPILED = tuple((re.compile(p), token) for _, p, token in REDACTIONS)
-# For polars (Rust regex) the word boundaries are made ASCII-only: same matches on
-# this text, but the fast DFA engine can run them (a Unicode \b cannot).
-_RUST = tuple((p.replace(r"\b", r"(?-u:\b)"), token) for _, p, token in REDACTIONS)
 _ANY = re.compile(ANY_PII_PATTERN)
+_GROUPS = ("l", "l2")
+
+
+def _keep_context(token: str):
+    def sub(m: re.Match) -> str:
+        g = m.groupdict()
+        return (g.get("l") or g.get("l2") or "") + token + (g.get("t") or g.get("t2") or "")
+
+    return sub
+
+
+def _polars_replacement(pattern: str, token: str) -> str:
+    names = re.compile(pattern).groupindex
+    lead = "".join(f"${{{n}}}" for n in _GROUPS if n in names)
+    return lead + token + "".join(f"${{{n}}}" for n in ("t", "t2") if n in names)
 
 
 def redact_text(text: str | None) -> str | None:
@@ -47,7 +76,8 @@ def redact_text(text: str | None) -> str | None:
     if text is None:
         return None
     for rx, token in _COMPILED:
-        text = rx.sub(token, text)
+        # twice: the character between two adjacent numbers is the context of both
+        text = rx.sub(_keep_context(token), rx.sub(_keep_context(token), text))
     return text
 
 
@@ -64,8 +94,9 @@ def contains_pii(text: str | None) -> bool:
 
 def redact_expr(expr: pl.Expr) -> pl.Expr:
     """The polars expression that redacts a string column (vectorised)."""
-    for pat, token in _RUST:
-        expr = expr.str.replace_all(pat, token)
+    for _, pat, token in REDACTIONS:
+        rep = _polars_replacement(pat, token)
+        expr = expr.str.replace_all(pat, rep).str.replace_all(pat, rep)
     return expr
 
 
@@ -74,7 +105,7 @@ def redact_expr(expr: pl.Expr) -> pl.Expr:
 # digits: 16 for a NIK, 0/62 + 8x + six more for a mobile, 0xx(x) + 3 + 3 for a
 # landline, with at most ")" and one of ' .-' between two of them). A text without it
 # is left unchanged by redact_expr, so only the rows that pass need the three patterns.
-PII_PREFILTER = r"@|[0-9](?:[ .()+-]{0,2}[0-9]){8}"
+PII_PREFILTER = rf"[@＠]|[(\[{{]\s?(?i:at|et)\s?[)\]}}]|{D}(?:[ .()+＋-]{{0,2}}{D}){{8}}"
 
 
 def redact_series(s: pl.Series) -> pl.Series:

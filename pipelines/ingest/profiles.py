@@ -250,27 +250,7 @@ def parse_profile(data: dict, path: Path) -> Profile:
     raw_fields = data.get("fields") or {}
     if not isinstance(raw_fields, dict) or not raw_fields:
         raise ConfigError(f"{fname}: bagian 'fields' kosong; daftarkan kolom dan ejaan judulnya (aliases).")
-    fields: dict[str, FieldSpec] = {}
-    seen: dict[str, str] = {}
-    for fname_key, spec in raw_fields.items():
-        if fname_key not in KNOWN_FIELDS:
-            raise ConfigError(
-                f"{fname}: kolom kanonik {fname_key!r} tidak dikenal; gunakan salah satu dari {', '.join(KNOWN_FIELDS)}."
-            )
-        if isinstance(spec, list):
-            spec = {"aliases": spec}
-        spec = spec or {}
-        aliases = _as_tuple(spec.get("aliases"), f"fields.{fname_key}.aliases", fname)
-        for a in aliases:
-            for k in header_keys(a):
-                if k in seen and seen[k] != fname_key:
-                    raise ConfigError(
-                        f"{fname}: ejaan judul {a!r} dipakai untuk {seen[k]!r} dan {fname_key!r}; hapus dari salah satunya."
-                    )
-                seen[k] = fname_key
-        fields[fname_key] = FieldSpec(
-            fname_key, aliases, bool(spec.get("required", False)), _flags_spec(spec, fname_key, fname)
-        )
+    fields = _parse_fields(raw_fields, fname)
     for req in ("reported_at",):
         if req not in fields:
             raise ConfigError(f"{fname}: kolom wajib {req!r} belum dipetakan di 'fields'.")
@@ -315,6 +295,32 @@ def parse_profile(data: dict, path: Path) -> Profile:
         timed_steps=_steps(data.get("timed_steps", list(STEPS)), "timed_steps", fname),
         status_implies=parse_status_implies(st.get("implies"), fname),
     )
+
+
+def _parse_fields(raw_fields: dict, fname: str) -> dict[str, FieldSpec]:
+    """The profile's `fields`: known canonical names, aliases not shared between two fields."""
+    fields: dict[str, FieldSpec] = {}
+    seen: dict[str, str] = {}
+    for fname_key, spec in raw_fields.items():
+        if fname_key not in KNOWN_FIELDS:
+            raise ConfigError(
+                f"{fname}: kolom kanonik {fname_key!r} tidak dikenal; gunakan salah satu dari {', '.join(KNOWN_FIELDS)}."
+            )
+        if isinstance(spec, list):
+            spec = {"aliases": spec}
+        spec = spec or {}
+        aliases = _as_tuple(spec.get("aliases"), f"fields.{fname_key}.aliases", fname)
+        for a in aliases:
+            for k in header_keys(a):
+                if k in seen and seen[k] != fname_key:
+                    raise ConfigError(
+                        f"{fname}: ejaan judul {a!r} dipakai untuk {seen[k]!r} dan {fname_key!r}; hapus dari salah satunya."
+                    )
+                seen[k] = fname_key
+        fields[fname_key] = FieldSpec(
+            fname_key, aliases, bool(spec.get("required", False)), _flags_spec(spec, fname_key, fname)
+        )
+    return fields
 
 
 def _steps(v: Any, what: str, fname: str) -> tuple[str, ...]:

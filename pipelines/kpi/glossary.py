@@ -24,7 +24,7 @@ GLOSSARY: dict[str, GlossaryEntry] = {
     "hari_kerja": GlossaryEntry(
         "Hari kerja (HK)",
         "Senin sampai Jumat, dikurangi libur nasional dan (secara bawaan) cuti bersama, ditambah perubahan "
-        "lokal di config/calendar_overrides.yaml. Lama sebuah langkah dihitung dalam hari kerja: pengaduan "
+        "lokal (kalender libur daerah yang diatur admin). Lama sebuah langkah dihitung dalam hari kerja: pengaduan "
         "yang masuk Sabtu dan dijawab Senin berikutnya butuh 1 HK; yang dijawab pada hari yang sama 0 HK.",
         "HK(mulai, selesai) = banyaknya hari kerja d dengan tanggal(mulai) < d ≤ tanggal(selesai)",
     ),
@@ -279,8 +279,8 @@ def entries(settings: Mapping[str, Any] | None = None) -> dict[str, GlossaryEntr
     league = rules_text.league_text(settings)
     out["rank"] = GLOSSARY["rank"]._replace(
         help=f"Urutan unit (OPD, kategori, kanal, wilayah) menurut {league}; yang lebih tinggi di atas, nilai "
-             "sama mendapat peringkat sama. Satu aturan untuk semua tampilan (dasbor, rapor, `monev kpi`, "
-             "notebook), diatur di sla.yaml (kpi.league).",
+             "sama mendapat peringkat sama. Satu aturan untuk semua tampilan (dasbor, rapor, baris perintah, "
+             "notebook), diatur admin dalam pengaturan SLA.",
         formula=f"urut menurun: {league}")
     out["insufficient_data"] = GLOSSARY["insufficient_data"]._replace(
         help=f"Unit dengan pengaduan dalam cakupan kurang dari {ms} (sla.yaml kpi.min_sample, satu ambang untuk "
@@ -289,8 +289,8 @@ def entries(settings: Mapping[str, Any] | None = None) -> dict[str, GlossaryEntr
              f"{ms} pengaduan ditandai \"sampel kecil\".",
         formula=f"dalam cakupan < {ms}")
     out["hari_kerja"] = GLOSSARY["hari_kerja"]._replace(
-        help=f"{rules_text.working_days_text(settings)}, ditambah perubahan lokal di "
-             "config/calendar_overrides.yaml. Lama sebuah langkah dihitung dalam hari kerja: pengaduan yang "
+        help=f"{rules_text.working_days_text(settings)}, ditambah perubahan lokal (kalender libur daerah "
+             "yang diatur admin). Lama sebuah langkah dihitung dalam hari kerja: pengaduan yang "
              "masuk Sabtu dan dijawab Senin berikutnya butuh 1 HK; yang dijawab pada hari yang sama 0 HK.")
     out["received"] = GLOSSARY["received"]._replace(
         help=f"Semua pengaduan yang tanggal laporannya jatuh dalam periode, apa pun statusnya. "

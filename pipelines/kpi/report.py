@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipelines import fmt
 from pipelines.kpi import rules_text
+from pipelines.kpi.coverage import coverage_sentences
 from pipelines.kpi.glossary import label
 from pipelines.periods import COMPARISONS
 
@@ -110,6 +112,53 @@ def _changes(result: Mapping[str, Any]) -> list[str]:
     return ["Dibanding pembanding", *table(("", "Pembanding", "Periode ini", "Perubahan"), rows), ""]
 
 
+def _summary(result: Mapping[str, Any]) -> list[str]:
+    return ["Ringkasan periode", *_kv([
+        (label("received"), fmt.number(result["received"])),
+        (label("excluded"), fmt.number(result["excluded"])),
+        (label("in_scope"), fmt.number(result["in_scope"])),
+        (label("verified"), fmt.number(result["verified"])),
+        (label("responded"), _share(result["responded"], result["response_rate"])),
+        (label("resolved"), _share(result["resolved"], result["resolution_rate"])),
+        (label("reopened"), _share(result.get("reopened") or 0, result.get("reopen_rate")) + " dari yang selesai"),
+        (label("satisfaction_mean"),
+         f"{fmt.number(result['satisfaction_mean'], 2)} dari 5 ({fmt.number(result['satisfaction_count'])} penilaian)"),
+        (label("repeat_rate"), _share(result["repeat_complaints"], result["repeat_rate"])),
+    ])]
+
+
+def _durations(result: Mapping[str, Any]) -> list[str]:
+    """Durations and on-time rates, then what part of them is unknown (coverage, in words)."""
+    lines = ["Lama penanganan (hari kerja)", *_kv([
+        (label("verification_days_median"), fmt.days(result["verification_days_median"])),
+        ("Median / P90 tanggapan", f"{fmt.days(result['response_days_median'])} / {fmt.days(result['response_days_p90'])}"),
+        ("Median / P90 penyelesaian",
+         f"{fmt.days(result['resolution_days_median'])} / {fmt.days(result['resolution_days_p90'])}"),
+    ])]
+    lines += ["", "Ketepatan waktu", *_kv([
+        (label("on_time_verification_rate"), _on_time(result, "verification", "on_time_verification_rate")),
+        (label("on_time_response_rate"), _on_time(result, "response", "on_time_response_rate")),
+        (label("on_time_resolution_rate"), _on_time(result, "resolution", "on_time_resolution_rate")),
+    ])]
+    notes = coverage_sentences(result.get("coverage"))
+    if notes:
+        lines += ["", "Catatan data (tanggal yang tidak tercatat)"]
+        lines += [w for n in notes for w in textwrap.wrap(n, 100, initial_indent="  - ", subsequent_indent="    ")]
+    return lines
+
+
+def _stock(result: Mapping[str, Any]) -> list[str]:
+    p = result["period"]
+    aging = "; ".join(f"{k} HK: {fmt.number(v)}" for k, v in result["backlog_aging"].items())
+    days = (result.get("settings") or {}).get("due_soon_days", 2)
+    return ["", f"Tunggakan per {fmt.date_long(p['as_of'])} (semua periode)", *_kv([
+        (label("backlog_open"), fmt.number(result["backlog_open"])),
+        (label("backlog_overdue"), fmt.number(result["backlog_overdue"])),
+        (label("backlog_aging"), aging),
+        (f"{label('due_soon')} ({fmt.number(days)} HK)", fmt.number(result.get("due_soon") or 0)),
+    ]), ""]
+
+
 def render(result: Mapping[str, Any], *, max_rows: int = 60) -> str:
     """The KPI result as text for a terminal."""
     p = result["period"]
@@ -126,39 +175,10 @@ def render(result: Mapping[str, Any], *, max_rows: int = 60) -> str:
     lines.append(comparison_line(result))
     lines.append("")
 
-    lines.append("Ringkasan periode")
-    lines += _kv([
-        (label("received"), fmt.number(result["received"])),
-        (label("excluded"), fmt.number(result["excluded"])),
-        (label("in_scope"), fmt.number(result["in_scope"])),
-        (label("verified"), fmt.number(result["verified"])),
-        (label("responded"), _share(result["responded"], result["response_rate"])),
-        (label("resolved"), _share(result["resolved"], result["resolution_rate"])),
-        (label("satisfaction_mean"),
-         f"{fmt.number(result['satisfaction_mean'], 2)} dari 5 ({fmt.number(result['satisfaction_count'])} penilaian)"),
-        (label("repeat_rate"), _share(result["repeat_complaints"], result["repeat_rate"])),
-    ])
-    lines += ["", *_changes(result), "Lama penanganan (hari kerja)"]
-    lines += _kv([
-        (label("verification_days_median"), fmt.days(result["verification_days_median"])),
-        ("Median / P90 tanggapan", f"{fmt.days(result['response_days_median'])} / {fmt.days(result['response_days_p90'])}"),
-        ("Median / P90 penyelesaian",
-         f"{fmt.days(result['resolution_days_median'])} / {fmt.days(result['resolution_days_p90'])}"),
-    ])
-    lines += ["", "Ketepatan waktu"]
-    lines += _kv([
-        (label("on_time_verification_rate"), _on_time(result, "verification", "on_time_verification_rate")),
-        (label("on_time_response_rate"), _on_time(result, "response", "on_time_response_rate")),
-        (label("on_time_resolution_rate"), _on_time(result, "resolution", "on_time_resolution_rate")),
-    ])
-    aging = "; ".join(f"{k} HK: {fmt.number(v)}" for k, v in result["backlog_aging"].items())
-    lines += ["", f"Tunggakan per {fmt.date_long(p['as_of'])} (semua periode)"]
-    lines += _kv([
-        (label("backlog_open"), fmt.number(result["backlog_open"])),
-        (label("backlog_overdue"), fmt.number(result["backlog_overdue"])),
-        (label("backlog_aging"), aging),
-    ])
-    lines.append("")
+    lines += _summary(result)
+    lines += ["", *_changes(result)]
+    lines += _durations(result)
+    lines += _stock(result)
 
     sections = (
         (f"Peringkat OPD ({rules_text.league_text(result)}; minimal {rules_text.min_sample(result)} pengaduan "

@@ -35,6 +35,11 @@ def init_cmd(
     if res.set_aside:
         typer.echo(f"{len(res.set_aside)} nilai Instansi Terdisposisi menyebut instansi lain dan tidak dimasukkan "
                    "(tercantum di akhir departments.yaml).")
+        aside = sum(n for _, n in res.set_aside)
+        if res.export_rows and aside > res.export_rows / 2:
+            typer.secho(f"PERINGATAN: {aside} dari {res.export_rows} laporan di ekspor didisposisikan ke instansi "
+                        f"di luar {res.pemda.name}; periksa bahwa ekspor ini memang milik {res.pemda.pemda_name}.",
+                        fg=typer.colors.YELLOW)
     typer.echo(
         "Langkah berikut: periksa departments.yaml terhadap SOTK, lalu\n"
         f"  monev ingest EKSPOR.xlsx --config-dir {folder}\n"

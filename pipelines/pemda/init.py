@@ -42,6 +42,7 @@ class InitResult:
     n_departments: int
     from_export: str | None
     set_aside: list[tuple[str, int]] = field(default_factory=list)
+    export_rows: int = 0  # rows of the export with an Instansi Terdisposisi value
     files: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -206,7 +207,8 @@ def init_config(target: Path, pemda: str, *, provinsi: str | None = None, export
         n_kelurahan=sum(v.kind == "kelurahan" for d in dists for v in d.villages),
         n_desa=sum(v.kind == "desa" for d in dists for v in d.villages),
         n_departments=len(entries), from_export=export.name if export else None,
-        set_aside=draft.other_pemda if draft else [], files=[*GENERATED, *files],
+        set_aside=draft.other_pemda if draft else [], export_rows=draft.source_rows if draft else 0,
+        files=[*GENERATED, *files],
     )
 
 

@@ -9,13 +9,12 @@ simple differences and shares for the wording.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipelines import fmt
 from pipelines.kpi import derived, rules_text
-
-if TYPE_CHECKING:
-    from pipelines.scorecard.content import CityContext, ScorecardData
+from pipelines.scorecard.data import CityContext
+from pipelines.scorecard.model import ScorecardData
 
 STEPS = (  # (key, name in a sentence, sla_limits step)
     ("verification", "verifikasi", "verification"),

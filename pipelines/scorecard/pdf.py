@@ -37,9 +37,8 @@ from reportlab.platypus import (
 
 from pipelines import fmt
 from pipelines.scorecard import charts
-from pipelines.scorecard.content import ESTIMATE_NOTE_INLINE, TITLE, ScorecardData, cell_text
-from pipelines.scorecard.content import Table as DataTable
-from pipelines.scorecard.marks import DEMO_TEXT
+from pipelines.scorecard.model import DEMO_TEXT, ESTIMATE_NOTE_INLINE, TITLE, ScorecardData, cell_text
+from pipelines.scorecard.model import Table as DataTable
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

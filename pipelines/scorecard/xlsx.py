@@ -16,8 +16,7 @@ from typing import Any
 
 from pipelines import fmt
 from pipelines.safe_export import new_workbook, sheet_name, write_cell
-from pipelines.scorecard.content import TITLE, ScorecardData, Table, cell_text
-from pipelines.scorecard.marks import DEMO_TEXT
+from pipelines.scorecard.model import DEMO_TEXT, TITLE, ScorecardData, Table, cell_text
 
 NUM_FORMATS = {
     "int": "#,##0",

@@ -176,7 +176,7 @@ CREATE TABLE run_log (
     rows_loaded     INTEGER,
     rows_quarantined INTEGER,
     rows_skipped    INTEGER,
-    status          VARCHAR NOT NULL,      -- ok | refused | error
+    status          VARCHAR NOT NULL,      -- ok | refused | error | interrupted (a build killed earlier)
     message         VARCHAR
 );
 
@@ -273,4 +273,9 @@ CREATE TABLE quality_sources (
 CREATE VIEW quality_contradictions AS
 SELECT w.complaint_key, w.file_name, w.source_row, w.rule, w.field, w.observed, w.message
 FROM warnings w
-WHERE w.layer = 'curated';
+WHERE w.layer = 'curated'
+UNION ALL
+-- contradictions between exports are held in quarantine (pipelines/build/contradictions.py)
+SELECT q.complaint_key, q.file_name, q.source_row, q.rule, q.field, q.observed, q.message
+FROM quarantine q
+WHERE q.rule IN ('same_date_conflict', 'merged_date_conflict');

@@ -155,6 +155,18 @@ def report_from_connection(con) -> dict[str, Any]:
 
 def render_table(rep: dict[str, Any]) -> str:
     """The report as text for the terminal (Bahasa Indonesia)."""
+    out = _head_lines(rep)
+    out += _file_lines(rep)
+    out += _quarantine_lines(rep)
+    out += _name_lines(rep)
+    out += _warning_lines(rep)
+    out.append("")
+    known = ", ".join(sorted(RULES))
+    out.append(f"Aturan yang diperiksa: {known}.")
+    return "\n".join(out)
+
+
+def _head_lines(rep: dict[str, Any]) -> list[str]:
     out: list[str] = []
     snap = rep.get("snapshot")
     lr = rep.get("last_run")
@@ -174,8 +186,11 @@ def render_table(rep: dict[str, Any]) -> str:
         out.append("")
         out.append("Berkas yang menyebut pemda lain:")
         out += [f"  - {w}" for w in rep["pemda_warnings"]]
-    out.append("")
-    out.append("Per berkas (dibaca = dimuat + karantina + dilewati):")
+    return out
+
+
+def _file_lines(rep: dict[str, Any]) -> list[str]:
+    out = ["", "Per berkas (dibaca = dimuat + karantina + dilewati):"]
     for f in rep["files"]:
         share = fmt.percent(f["blocking_share"])
         out.append(
@@ -194,31 +209,41 @@ def render_table(rep: dict[str, Any]) -> str:
             f"  {s['label']}: ekspor terakhir {fmt.date_long(s['latest_export'])} "
             f"({fmt.number(s['days_since'])} hari lalu), {fmt.number(s['complaints'])} pengaduan{stale}"
         )
+    return out
+
+
+def _quarantine_lines(rep: dict[str, Any]) -> list[str]:
+    """Held rows one line each, except unknown labels: those are listed once each below."""
     held = [q for q in rep["quarantine"] if q["status"] == "held"]
-    out.append("")
-    out.append(f"Karantina ({fmt.number(len(held))} temuan ditahan):")
+    out = ["", f"Karantina ({fmt.number(len(held))} temuan ditahan):"]
     grouped = [q for q in held if q["rule"] in ul.RULE_KINDS]
-    for q in held:
-        if q["rule"] not in ul.RULE_KINDS:
-            out.append(f"  - {q['message']}")
+    out += [f"  - {q['message']}" for q in held if q["rule"] not in ul.RULE_KINDS]
     if grouped:
         out.append(f"  - {fmt.number(len(grouped))} baris dengan label tak dikenal: lihat \"Label tak dikenal\" di bawah")
     rel = [q for q in rep["quarantine"] if q["status"] == "released"]
     if rel:
         out.append(f"  ({fmt.number(len(rel))} temuan sudah dilepas karena berkas perbaikan sudah dimuat)")
-    if [n for n in rep["unmatched_names"] if n["kind"] not in ul.KINDS]:
-        out.append("")
-        out.append("Nama yang tidak cocok dengan data induk:")
-        kinds = {"department": "OPD", "category": "kategori", "kelurahan": "kelurahan", "kecamatan": "kecamatan"}
-        for n in [n for n in rep["unmatched_names"] if n["kind"] not in ul.KINDS]:  # OPD/kategori: below
+    return out
+
+
+def _name_lines(rep: dict[str, Any]) -> list[str]:
+    """Unmatched kecamatan/kelurahan names, then every unknown label once (OPD and category among them)."""
+    out: list[str] = []
+    names = [n for n in rep["unmatched_names"] if n["kind"] not in ul.KINDS]
+    if names:
+        out += ["", "Nama yang tidak cocok dengan data induk:"]
+        for n in names:
             sug = ", ".join(n["suggestions"]) or "-"
-            out.append(
-                f"  - {kinds.get(n['kind'], n['kind'])} \"{n['raw_value']}\" ({fmt.number(n['rows'])} baris, "
-                f"{', '.join(n['files'])}); saran: {sug}"
-            )
+            out.append(f"  - {n['kind']} \"{n['raw_value']}\" ({fmt.number(n['rows'])} baris, "
+                       f"{', '.join(n['files'])}); saran: {sug}")
     if rep.get("unknown_label_lines"):
         out.append("")
         out += rep["unknown_label_lines"]
+    return out
+
+
+def _warning_lines(rep: dict[str, Any]) -> list[str]:
+    out: list[str] = []
     warn_all = rep["warnings"]
     warn = [w for w in warn_all if w["rule"] not in ul.RULE_KINDS]
     if warn_all:
@@ -227,16 +252,11 @@ def render_table(rep: dict[str, Any]) -> str:
         if len(warn) < len(warn_all):
             out.append(f"  - {fmt.number(len(warn_all) - len(warn))} baris dengan label tak dikenal: lihat "
                        "\"Label tak dikenal\" di atas")
-        for w in warn[:200]:
-            out.append(f"  - {w['message']}")
+        out += [f"  - {w['message']}" for w in warn[:200]]
         if len(warn) > 200:
             out.append(f"  ... dan {fmt.number(len(warn) - 200)} lagi (gunakan --format json untuk semuanya)")
     if rep["contradictions"]:
         out.append("")
         out.append(f"Status/tanggal yang saling bertentangan ({fmt.number(len(rep['contradictions']))}):")
-        for c in rep["contradictions"][:200]:
-            out.append(f"  - {c['complaint_key']}: {c['message']}")
-    out.append("")
-    known = ", ".join(sorted(RULES))
-    out.append(f"Aturan yang diperiksa: {known}.")
-    return "\n".join(out)
+        out += [f"  - {c['complaint_key']}: {c['message']}" for c in rep["contradictions"][:200]]
+    return out

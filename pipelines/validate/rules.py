@@ -52,6 +52,14 @@ _R = [
     Rule("surplus_fields", BLOCKING, "staging", "baris ini berisi lebih banyak kolom daripada baris judul kolom ({observed})",
          "Periksa pemisah kolom (koma/titik koma) dan tanda kutip di baris ini di berkas sumber; nilai yang lebih "
          "tidak pernah dibuang diam-diam, jadi baris ini ditahan sampai diperbaiki"),
+    # ---- across exports, blocking (pipelines/build/contradictions.py; the message is composed there)
+    Rule("same_date_conflict", BLOCKING, "merge", "dua ekspor bertanggal sama berbeda isi tentang {label}",
+         "Perbaiki salah satu ekspor di sumbernya (atau hapus yang keliru dari folder raw), lalu jalankan monev run lagi",
+         contradiction=True),
+    Rule("merged_date_conflict", BLOCKING, "merge",
+         "setelah ekspor digabung, {label} lebih awal dari langkah sebelumnya",
+         "Periksa kedua tanggal di sumbernya, lalu letakkan ekspor yang sudah diperbaiki di folder raw",
+         contradiction=True),
     # ---- staging, warnings
     Rule("time_order", WARNING, "staging", "pada hari yang sama, jam {label} ({observed}) lebih awal dari {other_label} ({other_observed})",
          "Periksa jamnya di sumber; laporan tetap dimuat (durasi hari kerja tidak terpengaruh)"),
