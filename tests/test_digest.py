@@ -60,9 +60,8 @@ def start(port: int, sink: Collector) -> Controller:
 def world(demo_data_dir, tmp_path):
     """A copy of the demo (warehouse + state), a config dir whose digest.yaml points at a local server,
     and an officer with an e-mail for every OPD with work but one."""
-    data = tmp_path / "data"
-    for part in ("curated", "state"):
-        shutil.copytree(demo_data_dir / part, data / part)
+    data = tmp_path / "data"  # the demo's warehouse with an empty state store (the demo's own register left out)
+    shutil.copytree(demo_data_dir / "curated", data / "curated")
     cfg = tmp_path / "config"
     shutil.copytree(ROOT / "config", cfg)
     port = free_port()
@@ -202,3 +201,28 @@ def test_a_date_after_the_data_is_refused(world):
     assert res.exit_code == 1 and "sesudah tanggal data gudang" in res.output and "Traceback" not in res.output
     ok = run(paths, "--minggu", "2099-W01", "--dry-run")  # a week ahead: the data's own date
     assert ok.exit_code == 0 and f"data per {as_of.day}" in ok.output
+
+
+def test_mail_settings_are_checked(tmp_path, monkeypatch):
+    from pipelines.digest import mail
+    from pipelines.masterdata import ConfigError
+
+    (tmp_path / "digest.yaml").write_text("smtp: {security: ssl}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="smtp.security 'ssl' tidak dikenal"):
+        mail.load_settings(tmp_path)
+    (tmp_path / "digest.yaml").write_text("smtp: {sender: monev}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bukan alamat e-mail"):
+        mail.load_settings(tmp_path)
+    (tmp_path / "digest.yaml").write_text("recipients: {koordinator: [kominfo@]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="recipients.koordinator"):
+        mail.load_settings(tmp_path)
+    (tmp_path / "digest.yaml").write_text(
+        "smtp: {host: 127.0.0.1, port: 1, username: monev, password_env: TEST_SMTP_PW}\n", encoding="utf-8")
+    s = mail.load_settings(tmp_path)
+    monkeypatch.delenv("TEST_SMTP_PW", raising=False)
+    with pytest.raises(mail.MailError, match="TEST_SMTP_PW kosong"):  # the password only from the environment
+        mail.connect(s.smtp)
+    monkeypatch.setenv("TEST_SMTP_PW", "rahasia")
+    with pytest.raises(mail.MailError, match="127.0.0.1:1 tidak dapat dihubungi") as err:
+        mail.connect(s.smtp)
+    assert "rahasia" not in str(err.value)

@@ -195,3 +195,18 @@ def test_monev_run_on_the_corpus_no_traceback_bounded_memory(corpus):
     assert peak_kib * 1024 < 1.5 * 2**30, f"peak {peak_kib / 1024:.0f} MiB"
     print(f"monev run on the corpus (zip bomb included): peak {peak_kib / 1024:.0f} MiB")
     assert _sha(paths.warehouse) == corpus["before"]
+
+
+def test_a_worker_that_runs_out_of_memory_is_a_refusal_not_a_crash(tmp_path, monkeypatch):
+    from dashboard import jobs
+
+    monkeypatch.setenv("MONEV_WORKER_MEMORY_MB", "300")  # too little even to import the pipeline
+    with jobs._WORKER_LOCK:
+        jobs._discard_worker()
+    f = lapor_csv(tmp_path / "lapor_2025-03-01.csv", _rows(2))
+    pv = jobs.preview_in_worker(f, DEFAULT_CONFIG_DIR, timeout=120)
+    assert not pv.ok and "lapor_2025-03-01.csv ditolak" in pv.refused and "MONEV_WORKER_MEMORY_MB" in pv.refused
+    monkeypatch.delenv("MONEV_WORKER_MEMORY_MB")
+    with jobs._WORKER_LOCK:
+        jobs._discard_worker()
+    assert jobs.preview_in_worker(f, DEFAULT_CONFIG_DIR, timeout=300).ok

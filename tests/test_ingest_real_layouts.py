@@ -129,7 +129,9 @@ def test_repeated_json_key_keeps_the_non_empty_value(tmp_path):
     p = Paths.from_args(tmp_path / "data", DEFAULT_CONFIG_DIR)
     p.raw_dir.mkdir(parents=True)
     shutil.copy(f, p.raw_dir / f.name)
-    assert run_pipeline(p).published
+    r = run_pipeline(p)
+    assert r.published
+    assert [n[:45] for n in r.files[0].notes] == ['Kunci ganda dalam satu objek JSON: "updated_d']  # monev run prints it
     con = duckdb.connect(str(p.warehouse), read_only=True)
     k = compute(con, dt.date(2010, 4, 1), dt.date(2010, 4, 30))
     assert (k["received"], k["in_scope"], k["resolved"]) == (3, 3, 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,10 +18,12 @@ import pytest
 import xlsxwriter
 
 from pipelines.build.core import run_pipeline
+from pipelines.ingest import matching
 from pipelines.ingest.canonical import stage_file
-from pipelines.ingest.profiles import load_profiles
+from pipelines.ingest.profiles import load_profiles, parse_profile
 from pipelines.ingest.readers import title_block
-from pipelines.masterdata import load_master_data
+from pipelines.kpi.api import compute
+from pipelines.masterdata import ConfigError, load_master_data
 from pipelines.settings import DEFAULT_CONFIG_DIR, Paths
 
 HEADER = [
@@ -185,8 +188,6 @@ def test_both_shapes_stage_with_the_builtin_profile(tmp_path, md, profiles, with
 
 
 def test_kabupaten_suffix_is_stripped():
-    from pipelines.ingest import matching
-
     base = load_master_data(DEFAULT_CONFIG_DIR)
     md2 = dataclasses.replace(base, city={**base.city, "name": "Kabupaten Bandung", "pemda": "Pemerintah Kabupaten Bandung"})
     got = matching.match_values("department", ["Dinas Perhubungan Kab. Bandung", "Dinas Kesehatan Kabupaten Bandung"], md2)
@@ -267,8 +268,6 @@ def test_kpis_equal_hand_counts(tmp_path, with_title):
     """kpi-spec.md "Status says whether, dates say when", on the Ringkas fixture, period 2024.
     With the title block the data date is Tanggal Generate (2025-11-14); without it the build's
     own rule applies and the test asks for the same as-of date."""
-    from pipelines.kpi.api import compute
-
     con = _build(tmp_path, {"laporan_ringkas.xlsx": with_title})
     k = compute(con, dt.date(2024, 1, 1), dt.date(2024, 12, 31), as_of=dt.date(2025, 11, 14))
     # received: rows reported in 2024 (all but 4100011); excluded: the five archived/blocked
@@ -326,3 +325,58 @@ def test_undated_rule_still_applies_where_the_profile_dates_resolution(tmp_path)
     assert rows == [("1", "resolved_without_date")]
     implies = con.execute("SELECT source_id, status_implies FROM complaints ORDER BY source_id").fetchall()
     assert implies == [("1", None), ("2", ["response"])]
+
+
+def _config_copy(tmp_path: Path) -> Path:
+    cdir = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR, cdir)
+    return cdir
+
+
+def test_category_map_must_point_to_city_categories(tmp_path):
+    cdir = _config_copy(tmp_path)
+    (cdir / "category_map.yaml").write_text("by_name:\n  Jalan Berlubang: Jalanan\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"category_map.yaml: by_name memetakan ke kategori yang tidak ada di "
+                                          r"categories.yaml: \['Jalanan'\]"):
+        load_master_data(cdir)
+
+
+def test_category_map_is_optional_and_ids_win(tmp_path, profiles):
+    cdir = _config_copy(tmp_path)
+    (cdir / "category_map.yaml").unlink()
+    md_none = load_master_data(cdir)
+    assert md_none.category_map_names == {} and md_none.national_category("Jalan Berlubang") is None
+    (cdir / "category_map.yaml").write_text(
+        "other_prefixes: [Lainnya terkait]\nby_id: {'101': Kesehatan}\nby_name: {Jalan Berlubang: Perhubungan}\n",
+        encoding="utf-8",
+    )
+    md2 = load_master_data(cdir)
+    rows = [_r("4200001", "5 Jan 2024", "08:00:00", "Ditutup oleh Admin", cat_id="101", cat="Jalan Berlubang"),
+            _r("4200002", "6 Jan 2024", "08:00:00", "Ditutup oleh Admin", cat="Jalan Berlubang"),
+            _r("4200003", "7 Jan 2024", "08:00:00", "Ditutup oleh Admin", cat="Lainnya terkait Jalan Berlubang")]
+    f = write_ringkas(tmp_path / "r.xlsx", title_block_rows=False, rows=rows)
+    got = dict(stage_file(f, md2, load_profiles(cdir)).rows.select("source_id", "category").iter_rows())
+    assert got == {"4200001": "Kesehatan", "4200002": "Perhubungan", "4200003": "Perhubungan"}
+
+
+def test_statuses_implies_names_known_labels_only(tmp_path):
+    cdir = _config_copy(tmp_path)
+    st = (cdir / "statuses.yaml").read_text(encoding="utf-8")
+    (cdir / "statuses.yaml").write_text(st + "  Ditutup oleh Robot: [response]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'implies' names labels that are not under 'labels': \['Ditutup oleh Robot'\]"):
+        load_master_data(cdir)
+    (cdir / "statuses.yaml").write_text(st.replace("[response]", "[jawaban]"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"implies.Ditutup oleh Sistem berisi \['jawaban'\]"):
+        load_master_data(cdir)
+
+
+def test_profile_flags_and_timed_steps_are_checked(tmp_path):
+    base = {"source_system": "lapor", "fields": {"reported_at": ["Tanggal"], "flags": {"aliases": ["Tipe"]}}}
+    with pytest.raises(ConfigError, match=r"fields.flags perlu 'values'"):
+        parse_profile(base, tmp_path / "x.yaml")
+    ok = {**base, "fields": {"reported_at": ["Tanggal"],
+                             "flags": {"aliases": ["Tipe"], "separator": ";", "values": {"Anonim": "is_anonymous"}}}}
+    prof = parse_profile({**ok, "timed_steps": ["resolution"]}, tmp_path / "x.yaml")
+    assert prof.timed_steps == ("resolution",) and prof.fields["flags"].flags.separator == ";"
+    with pytest.raises(ConfigError, match=r"timed_steps berisi \['selesai'\]"):
+        parse_profile({**ok, "timed_steps": ["selesai"]}, tmp_path / "x.yaml")

@@ -80,6 +80,8 @@ def test_an_ambiguous_or_unknown_name_says_what_to_write():
         "Yang paling mirip: Kabupaten Sleman (Daerah Istimewa Yogyakarta)"
     )
     assert regions.find_pemda("Kota Jayapura").timezone == "Asia/Jayapura"
+    assert regions.find_pemda("Kota Jakarta Selatan").name == "Kota Administrasi Jakarta Selatan"
+    assert regions.find_pemda("Kabupaten Kepulauan Seribu").code == "31.01"
     assert regions.find_pemda("Kota Makassar").timezone == "Asia/Makassar"
 
 
@@ -181,3 +183,21 @@ def test_a_file_of_another_pemda_gets_one_warning(tmp_path):
     assert names_this_pemda("Blitar", blitar) is True
     assert names_this_pemda("Dinas Kesehatan Kota Blitar", blitar) is True
     assert names_this_pemda("Laporan Ringkas", blitar) is None
+
+
+def test_the_other_pemda_warning_reaches_preview_run_log_and_check(tmp_path, monkeypatch):
+    monkeypatch.setenv("MONEV_PII_SALT", "test-salt")
+    export = sleman_export(tmp_path / "laporan_ringkas.xlsx")
+    data = tmp_path / "data"
+    runner = CliRunner()
+    title = ("Berkas laporan_ringkas.xlsx: kop berkas menyebut Nama Instansi \"Pemerintah Kabupaten Sleman\", "
+             "sedangkan konfigurasi ini untuk Pemerintah Kota Blitar.")
+    r = runner.invoke(app, ["ingest", str(export), "--data-dir", str(data)])  # the built-in (Blitar) configuration
+    assert r.exit_code == 0, r.output
+    assert r.output.count("PERINGATAN: ") == 2 and f"PERINGATAN: {title}" in r.output
+    r = runner.invoke(app, ["run", "--data-dir", str(data), "-q"])
+    assert r.exit_code == 0, r.output
+    assert r.output.count(title) == 1  # once per file, not per row
+    r = runner.invoke(app, ["check", "--data-dir", str(data)])
+    assert "Berkas yang menyebut pemda lain:\n  - " + title in r.output
+    assert r.output.count("mencatat Kota/Kabupaten selain Kota Blitar") == 1

@@ -61,6 +61,27 @@ def test_every_string_column_of_the_warehouse(demo_con):
     assert hits == {}
 
 
+def test_the_officers_register_never_reaches_the_warehouse(demo_data_dir, demo_con):
+    """The demo seeds an officers' register; the warehouse holds only its facts per OPD, none of its names,
+    addresses or numbers (positions are common words; SK numbers are public decrees the evidence names)."""
+    from pipelines.officers import list_officers
+    from pipelines.settings import Paths
+
+    officers = list_officers(Paths.from_args(demo_data_dir))
+    assert len(officers) > 10
+    secrets = {v for o in officers for v in (o.name, o.email, o.whatsapp,
+                                              o.whatsapp[3:] if o.whatsapp else None) if v}
+    found = set()
+    for t, c, d in string_columns(demo_con):
+        expr = f'"{c}"' if d == "VARCHAR" else f"array_to_string(\"{c}\", ' | ')"
+        vals = {r[0] for r in demo_con.execute(f'SELECT DISTINCT {expr} FROM "{t}" WHERE "{c}" IS NOT NULL').fetchall()}
+        found |= {s for s in secrets for v in vals if s in str(v)}
+    assert found == set()
+    cols = {r[0] for r in demo_con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'officer_register'").fetchall()}
+    assert cols == {"department", "has_officer", "sk_current", "reference_date"}
+
+
 def test_the_scan_finds_what_it_looks_for(demo_data_dir, tmp_path):
     """The same scan on a copy where one title carries a phone number and one list an email finds both."""
     db = tmp_path / "copy.duckdb"

@@ -34,7 +34,7 @@ from pipelines.scorecard import (
     render_xlsx,
     zip_batch,
 )
-from pipelines.scorecard.content import generated_text
+from pipelines.scorecard.model import generated_text
 from pipelines.scorecard.pdf import build_pdf
 from pipelines.scorecard.xlsx import build_xlsx
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from pipelines.demo.detect import is_demo_warehouse
 from pipelines.scorecard.content import gather
-from pipelines.scorecard.marks import DEMO_TEXT
+from pipelines.scorecard.model import DEMO_TEXT
 from pipelines.scorecard.pdf import build_pdf
 from pipelines.scorecard.xlsx import build_xlsx
 

@@ -28,6 +28,7 @@ st.title("Unggah Data")
 if not scope.can("upload_data"):
     st.warning("Akses Anda tidak mencakup unggah data.", icon=":material/lock:")
     st.stop()
+jobs.warm_up()  # the preview runs in a memory-limited worker process: start it now
 
 st.markdown(
     "Unggah ekspor **SP4N-LAPOR!** (CSV/XLSX), **rekap kanal lokal** (XLSX/CSV) atau **Open311** (JSON/CSV). "
@@ -107,7 +108,7 @@ def _unknown_labels(pv, md, wilayah_names: list[dict]) -> None:
         return
     if pv.unknown_labels:
         rows = [{"kind": ul.KIND_LABELS[u.kind], "raw": u.raw, "rows": u.rows,
-                 "closest": line.split("; ", 1)[1]} for u, line in zip(pv.unknown_labels,
+                 "closest": line.split("; ", 1)[1].removeprefix("paling mirip: ")} for u, line in zip(pv.unknown_labels,
                                                                         ul.summary_lines(pv.unknown_labels, md),
                                                                         strict=True)]
         tables.show(pl.DataFrame(rows), [Col("kind", "Jenis"), Col("raw", "Tertulis"), Col("rows", "Baris", "int"),
@@ -171,13 +172,12 @@ if up is not None:
                  icon=":material/block:")
         st.stop()
     with states.guarded():
-        from pipelines.ingest.preview import preview_file
 
         with tempfile.TemporaryDirectory(prefix="monev-unggah-") as tmp:
             tmp_path = Path(tmp) / safe_name
             tmp_path.write_bytes(content)
             with st.spinner("Membaca berkas seperti pipeline membacanya ..."):
-                pv = preview_file(tmp_path, md, profile=profile, channel=channel)
+                pv = jobs.preview_in_worker(tmp_path, paths.config_dir, profile=profile, channel=channel)
         st.subheader("2. Pratinjau")
         if not pv.ok:
             st.error(pv.refused or "Berkas ditolak.", icon=":material/block:")

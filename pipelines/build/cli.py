@@ -86,6 +86,8 @@ def _report(result, paths) -> None:
     for f in result.files:
         for w in f.pemda_warnings:
             typer.secho("\n" + w, err=True, fg=typer.colors.YELLOW)
+        for n in f.notes:
+            typer.secho(f"\nCatatan {f.file_name}: {n}.", err=True, fg=typer.colors.YELLOW)
     for f in result.files:
         if f.status == "refused" and f.message:
             typer.secho("\n" + f.message, err=True, fg=typer.colors.RED)

@@ -52,6 +52,7 @@ class FileOutcome:
     gate: str = "ok"
     skipped: dict[str, int] = field(default_factory=dict)
     pemda_warnings: list[str] = field(default_factory=list)  # the file names another pemda (pipelines.pemda.mismatch)
+    notes: list[str] = field(default_factory=list)  # reader notes (StagedFile.notes), printed by monev run
 
 
 @dataclass

@@ -80,6 +80,7 @@ def _outcome(out: FileOutcome, entry: StagedEntry, cached: bool) -> None:
     out.rows_skipped = sum(m["skipped"].values())
     out.skipped = dict(m["skipped"])
     out.pemda_warnings = list(m.get("pemda_warnings") or [])
+    out.notes = list(m.get("notes") or [])  # what the reader did (e.g. a JSON key repeated in one object)
 
 
 def stage_files(ctx: BuildContext) -> None:

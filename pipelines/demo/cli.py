@@ -50,6 +50,9 @@ def demo(
     from pipelines.rating.demo import seed_demo_evidence
 
     evidence = seed_demo_evidence(paths, year_from=start.year, year_to=end.year, seed=seed)
+    from pipelines.officers.demo import seed_demo_officers  # made-up officers' register (docs/digest.md)
+
+    seed_demo_officers(paths, md.department_names, end, seed=seed)
     m = res.manifest
     typer.echo(
         f"Data demo ditulis ke {res.raw_dir} (seed {seed}, {fmt.date_long(start)} – {fmt.date_long(end)}):"

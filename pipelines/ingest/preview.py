@@ -11,10 +11,11 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines import fmt
 from pipelines.ingest.canonical import stage_file
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.profiles import FIELD_LABELS, load_profiles
-from pipelines.ingest.unknown_labels import UnknownLabel, from_staged, snippets, suggest
+from pipelines.ingest.unknown_labels import RULE_KINDS, UnknownLabel, from_staged, render, snippets, suggest
 from pipelines.masterdata import MasterData
 from pipelines.pemda.mismatch import staged_warnings
 
@@ -141,9 +142,6 @@ def preview_file(
 
 def preview_lines(pv: Preview, md: MasterData, *, max_problems: int = 10) -> list[str]:
     """The preview as terminal text (`monev ingest`): file, columns, unknown labels once each, other findings."""
-    from pipelines import fmt
-    from pipelines.ingest.unknown_labels import RULE_KINDS, render
-
     out = [
         f"{pv.file_name}: profil '{pv.profile_label}', judul kolom di baris {', '.join(map(str, pv.header_rows))}, "
         f"{fmt.number(pv.rows_data)} baris data, {fmt.number(sum(pv.skipped.values()))} baris dilewati"

@@ -150,7 +150,7 @@ def on_time_chart(steps: Sequence[tuple[str, float | None, float | None]], *, wi
 
 def kelurahan_map(area: Any, *, width_cm: float = 13.0, height_cm: float = 12.0) -> bytes:
     """The city's kelurahan coloured by ``area.values`` (darker = more), kecamatan borders drawn thick,
-    name and value on each kelurahan, and a colour bar (``area``: ``marks.AreaMap``)."""
+    name and value on each kelurahan, and a colour bar (``area``: ``model.AreaMap``)."""
     import matplotlib
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.colors import Normalize

@@ -1,13 +1,10 @@
 """The scorecard's content: every number, table and sentence of a rapor, gathered once.
 
-``gather`` reads the KPI engine (``pipelines.kpi``) and the rating
-(``pipelines.rating``) and returns a ``ScorecardData``; the PDF and XLSX
-renderers only lay it out, so both files always say the same thing. Nothing
-here recomputes a KPI: values are copied from ``compute`` and the frame
-helpers, and formatted with ``pipelines.fmt`` (``cell_text``).
-
-A batch (every OPD plus the city) shares the city-level queries through one
-``CityContext``, so each OPD costs one filtered ``compute``.
+``gather`` takes the data (``data.py``: ``city_context`` and ``unit_kpi``) and fills the
+content model (``model.py``); the findings and recommendations are written in
+``findings.py``. The PDF and XLSX renderers only lay the result out, so both files always
+say the same thing. Nothing here recomputes a KPI: values are copied from ``compute`` and
+the frame helpers, and formatted with ``pipelines.fmt`` (``cell_text``).
 """
 
 from __future__ import annotations
@@ -17,397 +14,34 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 
 from pipelines import fmt
 from pipelines.kpi import rules_text
+from pipelines.kpi.coverage import coverage_sentences, rate_denominator, undated_or_unknown
 from pipelines.kpi.glossary import label as kpi_label
-from pipelines.periods import COMPARISONS, Period, Window, comparison_window, parse_period
+from pipelines.periods import Period
+from pipelines.rating import what_if
 from pipelines.scorecard import marks
-
-TITLE = "Rapor Kinerja Pengelolaan Pengaduan"
-PDF_OVERDUE_LIMIT = 200  # rows of the overdue list printed in the PDF (the XLSX has them all)
-PDF_CATEGORY_LIMIT = 10
-TREND_MONTHS = 12
-TZ = ZoneInfo("Asia/Jakarta")
-ESTIMATE_NOTE = "Estimasi model, bukan nilai resmi Kemendagri"
-ESTIMATE_NOTE_INLINE = "estimasi model, bukan nilai resmi Kemendagri"
+from pipelines.scorecard.data import CityContext, as_count, city_context, resolve_department, unit_kpi
+from pipelines.scorecard.findings import findings_for, recommendations_for
+from pipelines.scorecard.model import (
+    ESTIMATE_NOTE_INLINE,
+    PDF_CATEGORY_LIMIT,
+    PDF_OVERDUE_LIMIT,
+    TITLE,
+    TZ,
+    Column,
+    DepartmentRow,
+    Metric,
+    RatingBlock,
+    ScorecardData,
+    Table,
+    now_wib,
+)
 
 SOURCE_LABELS = {"lapor": "SP4N-LAPOR!", "rekap": "Rekap kanal lokal", "open311": "Open311"}
-
-
-class ScorecardError(ValueError):
-    """A scorecard cannot be made for these inputs (message in Bahasa Indonesia)."""
-
-
-# ----------------------------------------------------------------- tables
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: header, value kind (how it is formatted), share of spare PDF width, where it shows."""
-
-    header: str
-    kind: str = "text"  # text | int | signed | rate | days | score | mean | date
-    width: float = 1.0  # weight when the PDF hands out spare width (columns are sized to their content)
-    pdf: bool = True
-    xlsx: bool = True
-    short: str | None = None  # a shorter header for the PDF (the XLSX shows ``header``)
-
-    @property
-    def pdf_header(self) -> str:
-        return self.short or self.header
-
-
-@dataclass
-class Table:
-    """A table both renderers lay out: raw values in ``rows``, formatting from the column kinds."""
-
-    name: str  # XLSX sheet name
-    title: str
-    columns: list[Column]
-    rows: list[list[Any]]
-    note: str = ""  # a sentence under the table
-    pdf_limit: int | None = None  # the PDF prints at most this many rows
-
-    def pdf_columns(self) -> list[int]:
-        return [i for i, c in enumerate(self.columns) if c.pdf]
-
-
-def cell_text(kind: str, value: Any) -> str:
-    """A raw value as the scorecard prints it (Indonesian formats, ``pipelines.fmt``)."""
-    if value is None:
-        return fmt.EMPTY
-    if kind == "int":
-        return fmt.number(value)
-    if kind == "signed":
-        return fmt.signed(value, 0)
-    if kind == "rate":
-        return fmt.percent(value)
-    if kind == "days":
-        return fmt.days(value)
-    if kind in ("score", "mean1"):
-        return fmt.number(value, 1)
-    if kind == "mean":
-        return fmt.number(value, 2)
-    if kind == "date":
-        return fmt.date_short(value)
-    return str(value)
-
-
-# ----------------------------------------------------------------- content
-
-
-@dataclass
-class Metric:
-    """One headline KPI of the scope, with the previous period and its rating indicator score."""
-
-    key: str
-    label: str
-    kind: str  # int | rate | days | mean
-    value: float | int | None
-    previous: float | int | None
-    standard: str  # the SLA limit or model target, as text
-    detail: str  # the counts behind the value
-    score: float | None = None  # the rating indicator's score 0..100 (None: not an indicator / not scored)
-    band: str | None = None  # the predikat band that score falls in
-
-    @property
-    def text(self) -> str:
-        return cell_text(self.kind, self.value)
-
-    @property
-    def previous_text(self) -> str:
-        return cell_text(self.kind, self.previous)
-
-
-@dataclass
-class RatingBlock:
-    """The rating part of a scorecard: city (total, dimensions, indicators, what-if) or OPD (score, rank)."""
-
-    scope: str  # kota | opd
-    predikat: str
-    score: float | None
-    assessed: bool
-    disclaimer: str
-    model: str  # "name version"
-    rank: int | None = None
-    ranked: int = 0  # OPD with a rank (the league size)
-    dimensions: Table | None = None
-    indicators: Table | None = None
-    target: str | None = None  # what-if target band
-    plan: list[str] = field(default_factory=list)  # what-if sentences
-    plan_note: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def score_text(self) -> str:
-        return cell_text("score", self.score)
-
-
-@dataclass
-class ScorecardData:
-    """Everything a scorecard shows. Built by ``gather``; laid out by ``pdf.build_pdf`` and ``xlsx.build_xlsx``."""
-
-    scope: str  # kota | opd
-    city: str
-    pemda: str
-    province: str
-    unit: str  # the OPD's canonical name, or the city's name
-    unit_short: str
-    department: str | None
-    title: str
-    period: Period
-    comparison: Comparison | None
-    as_of: dt.date
-    snapshot: dict[str, Any]
-    generated_at: dt.datetime
-    kpi: dict[str, Any]  # compute() for the scope, unchanged
-    metrics: list[Metric]
-    aging: list[tuple[str, int]]
-    trend: list[dict[str, Any]]
-    trend_title: str
-    categories: Table
-    overdue: Table
-    overdue_total: int
-    rating: RatingBlock
-    departments: Table | None
-    findings: list[str]
-    recommendations: list[str]
-    signoff: dict[str, str]
-    notes: list[str]
-    limits: dict[str, int]
-    targets: dict[str, float] = field(default_factory=dict)  # model targets per KPI key (for charts)
-    demo: bool = False  # made from demo data: DEMO on every PDF page and XLSX sheet (marks.decorate)
-    area: Any = None  # the city's kelurahan map (marks.AreaMap) or None
-
-    @property
-    def on_time_steps(self) -> list[tuple[str, float | None, float | None]]:
-        """(step, on-time rate, model target) for verification, response and resolution."""
-        k, t = self.kpi, self.targets
-        return [(name, k.get(f"on_time_{step}_rate"), t.get(f"on_time_{step}_rate")) for step, name in (
-            ("verification", "Verifikasi"), ("response", "Tanggapan"), ("resolution", "Penyelesaian"))]
-
-    @property
-    def comparison_label(self) -> str:
-        return self.comparison.label if self.comparison is not None else "Pembanding"
-
-    @property
-    def has_complaints(self) -> bool:
-        return int(self.kpi["received"]) > 0
-
-    @property
-    def subtitle(self) -> str:
-        return f"{self.unit} – {self.period.label}"
-
-    @property
-    def period_range(self) -> str:
-        return fmt.date_long(self.period.start) + " – " + fmt.date_long(self.period.end)
-
-    @property
-    def generated_text(self) -> str:
-        return generated_text(self.generated_at)
-
-    @property
-    def snapshot_id(self) -> str:
-        return str(self.snapshot.get("snapshot_id") or fmt.EMPTY)
-
-    @property
-    def input_hash(self) -> str:
-        return str(self.snapshot.get("input_hash") or fmt.EMPTY)
-
-    def tables(self) -> list[Table]:
-        """The underlying tables (one XLSX sheet each), in order."""
-        out = [self.categories, self.overdue]
-        if self.departments is not None:
-            out.append(self.departments)
-        if self.rating.dimensions is not None:
-            out.append(self.rating.dimensions)
-        if self.rating.indicators is not None:
-            out.append(self.rating.indicators)
-        return out
-
-
-@dataclass(frozen=True)
-class Comparison(Window):
-    """The window the 'previous' column compares with, by the dashboard's rule
-    (``pipelines.periods.comparison_window``), and which rule it was."""
-
-    mode: str = "sebelumnya"  # sebelumnya | tahun_lalu
-
-
-def comparison_for(period: Period, as_of: dt.date, mode: str = "sebelumnya") -> Comparison | None:
-    """The comparison window of ``period`` at ``as_of`` (None when the period starts after as-of)."""
-    if mode not in COMPARISONS:
-        raise ScorecardError(f"Pembanding '{mode}' tidak dikenal; pakai 'sebelumnya' atau 'tahun_lalu'.")
-    w = comparison_window(period, as_of, mode)
-    if w is None:
-        return None
-    return Comparison(w.period, w.date_from, w.date_to, w.as_of, w.label, w.note, mode)
-
-
-def generated_text(t: dt.datetime) -> str:
-    """'22 November 2026 09.15 WIB'."""
-    return f"{fmt.date_long(t)} {t.strftime('%H.%M')} WIB"
-
-
-def now_wib() -> dt.datetime:
-    return dt.datetime.now(TZ).replace(tzinfo=None, microsecond=0)
-
-
-# ----------------------------------------------------------------- city context
-
-
-def _to_period(period: Period | str) -> Period:
-    if isinstance(period, Period):
-        return period
-    try:
-        return parse_period(str(period))
-    except ValueError as exc:
-        raise ScorecardError(str(exc)) from None
-
-
-def _read_city_config(config_dir: str | Path | None) -> dict[str, Any]:
-    import yaml
-
-    from pipelines.settings import resolve_config_dir
-
-    f = resolve_config_dir(config_dir) / "city.yaml"
-    if not f.exists():
-        return {}
-    return yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-
-
-def _int(v: Any) -> int:
-    return 0 if v is None else int(v)
-
-
-@dataclass
-class CityContext:
-    """City-level numbers every scorecard of one period needs (computed once per batch)."""
-
-    con: duckdb.DuckDBPyConnection
-    period: Period
-    as_of: dt.date
-    kpi: dict[str, Any]
-    comparison: Comparison | None
-    prev_kpi: dict[str, Any] | None  # compute() for the comparison window
-    model: Any  # RatingModel
-    dept_ratings: dict[str, Any]  # name -> DepartmentRating
-    departments: dict[str, str]  # canonical name -> short name (master data)
-    overdue_rows: list[dict[str, Any]]  # every overdue complaint, oldest first
-    trend_months: list[str]
-    city_trend: list[dict[str, Any]]
-    dept_trend: dict[str, list[dict[str, Any]]]
-    city_cfg: dict[str, Any]
-    city_name: str
-    limits: dict[str, int]
-    snapshot: dict[str, Any]
-    _city_rating: Any = None
-
-    def city_rating(self) -> Any:
-        if self._city_rating is None:
-            from pipelines.rating import rate_city
-
-            self._city_rating = rate_city(
-                self.con, self.period.end.year, period=self.period, model=self.model, as_of=self.as_of
-            )
-        return self._city_rating
-
-
-def _trend_window(con: duckdb.DuckDBPyConnection, period: Period, as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """The months the trend chart shows: the 12 months up to the end of the period (the whole period
-    when it is longer), not before the first complaint in the warehouse, not after the as-of date."""
-    end = min(period.end, as_of)
-    y, m = end.year, end.month - (TREND_MONTHS - 1)
-    while m < 1:
-        y, m = y - 1, m + 12
-    start = min(dt.date(y, m, 1), period.start)
-    first = con.cursor().execute("SELECT CAST(min(reported_at) AS DATE) FROM complaints").fetchone()[0]
-    if first is not None and first > start:
-        start = min(dt.date(first.year, first.month, 1), dt.date(period.start.year, period.start.month, 1))
-    if end < start:
-        end = start
-    return start, end
-
-
-def _trend_rows(df: Any, period: Period) -> list[dict[str, Any]]:
-    out = []
-    for r in df.iter_rows(named=True):
-        mk = str(r["month_key"])
-        first = dt.date(int(mk[:4]), int(mk[5:7]), 1)
-        out.append({
-            "month": mk,
-            "label": fmt.month_label(mk, short=True),
-            "received": _int(r["received"]),
-            "in_scope": _int(r["in_scope"]),
-            "responded": _int(r["responded"]),
-            "resolved": _int(r["resolved"]),
-            "in_period": period.start <= first <= period.end,
-        })
-    return out
-
-
-def city_context(
-    con: duckdb.DuckDBPyConnection,
-    period: Period | str,
-    *,
-    as_of: dt.date | None = None,
-    config_dir: str | Path | None = None,
-    comparison: str = "sebelumnya",
-) -> CityContext:
-    """Run the city-level queries for ``period`` once (the KPI, the comparison window, OPD ratings,
-    the overdue list, the trend) for every scorecard of that period. ``comparison``: 'sebelumnya'
-    (the previous period) or 'tahun_lalu' (the same period last year), as on the dashboard."""
-    from pipelines.kpi import (
-        KpiError,
-        by_month_frame,
-        compute,
-        department_by_month,
-        overdue_list,
-        resolve_as_of,
-    )
-    from pipelines.rating import load_model, score_departments
-
-    p = _to_period(period)
-    try:
-        a = resolve_as_of(con, as_of)
-        cmp = comparison_for(p, a, comparison)
-        window = (cmp.date_from, cmp.date_to) if cmp is not None else None
-        kpi = compute(con, p.start, p.end, as_of=a, previous=window)
-        prev_kpi = compute(con, cmp.date_from, cmp.date_to, as_of=cmp.as_of) if cmp is not None else None
-    except KpiError as exc:
-        raise ScorecardError(str(exc)) from None
-    model = load_model(config_dir=config_dir)
-    ratings = {d.department: d for d in score_departments(model, kpi)}
-    cur = con.cursor()
-    departments = dict(cur.execute("SELECT department, short_name FROM departments ORDER BY department").fetchall())
-    limits = {k: int(v) for k, v in cur.execute("SELECT step, limit_days FROM sla_limits").fetchall()}
-    city_row = cur.execute("SELECT value FROM settings WHERE key = 'city_name'").fetchone()
-
-    n_overdue = max(int(kpi["backlog_overdue"]), 1)
-    od = overdue_list(con, as_of=a, limit=n_overdue + 1)
-    overdue_rows = list(od.iter_rows(named=True))
-
-    t_from, t_to = _trend_window(con, p, a)
-    city_trend = _trend_rows(by_month_frame(con, t_from, t_to, as_of=a), p)
-    dept_trend: dict[str, list[dict[str, Any]]] = {}
-    dbm = department_by_month(con, t_from, t_to, as_of=a)
-    for name in dbm["department"].unique().to_list():
-        if name is not None:
-            dept_trend[name] = _trend_rows(dbm.filter(dbm["department"] == name).sort("month"), p)
-
-    cfg = _read_city_config(config_dir)
-    city_name = (city_row[0] if city_row and city_row[0] else None) or cfg.get("name") or "Kota"
-    return CityContext(
-        con=con, period=p, as_of=a, kpi=kpi, comparison=cmp, prev_kpi=prev_kpi, model=model, dept_ratings=ratings,
-        departments=departments, overdue_rows=overdue_rows, trend_months=[r["month"] for r in city_trend],
-        city_trend=city_trend, dept_trend=dept_trend, city_cfg=cfg, city_name=city_name, limits=limits,
-        snapshot=kpi.get("snapshot") or {},
-    )
-
 
 # ----------------------------------------------------------------- pieces
 
@@ -421,19 +55,36 @@ METRIC_SPECS: tuple[tuple[str, str], ...] = (  # (compute key, kind)
     ("resolution_rate", "rate"),
     ("on_time_resolution_rate", "rate"),
     ("resolution_days_median", "days"),
+    ("reopen_rate", "rate"),
     ("backlog_open", "int"),
     ("satisfaction_mean", "mean"),
 )
 
 
+# the step whose dates a duration or on-time metric is made of (its coverage says how many are missing)
+METRIC_STEP = {"on_time_response_rate": "response", "response_days_median": "response",
+               "on_time_verification_rate": "verification", "on_time_resolution_rate": "resolution",
+               "resolution_days_median": "resolution"}
+
+
 def _metric_detail(key: str, k: Mapping[str, Any]) -> str:
+    detail = _metric_counts(key, k)
+    missing = undated_or_unknown(k.get("coverage"), METRIC_STEP[key]) if key in METRIC_STEP else 0
+    if missing:  # the full sentence is in the notes (coverage_sentences)
+        detail += f"; {fmt.number(missing)} tanpa tanggal, tidak dinilai"
+    return detail
+
+
+def _metric_counts(key: str, k: Mapping[str, Any]) -> str:
     n = fmt.number
     if key == "received":
         return f"{n(k['in_scope'])} dalam cakupan, {n(k['excluded'])} dikecualikan"
     if key == "response_rate":
-        return f"{n(k['responded'])} dari {n(k['in_scope'])} ditanggapi"
+        return f"{n(k['responded'])} dari {n(rate_denominator(k, 'response'))} ditanggapi"
     if key == "resolution_rate":
-        return f"{n(k['resolved'])} dari {n(k['in_scope'])} selesai"
+        return f"{n(k['resolved'])} dari {n(rate_denominator(k, 'resolution'))} selesai"
+    if key == "reopen_rate":
+        return f"{n(k.get('reopened') or 0)} dari {n(k['resolved'])} selesai dibuka kembali"
     for step in ("verification", "response", "resolution"):
         if key == f"on_time_{step}_rate":
             return f"{n(k[step + '_on_time'])} tepat, {n(k[step + '_late'])} terlambat"
@@ -515,23 +166,23 @@ def _categories(k: Mapping[str, Any], prev_label: str) -> Table:
     # categories with complaints in this or the previous period (by_category also lists backlog-only ones)
     names = sorted(
         {c for c in set(trend) | set(rows)
-         if _int((rows.get(c) or {}).get("received")) or _int((trend.get(c) or {}).get("received_previous"))},
-        key=lambda c: (-_int((rows.get(c) or trend.get(c) or {}).get("received")),
-                       -_int((trend.get(c) or {}).get("change")), str(c)),
+         if as_count((rows.get(c) or {}).get("received")) or as_count((trend.get(c) or {}).get("received_previous"))},
+        key=lambda c: (-as_count((rows.get(c) or trend.get(c) or {}).get("received")),
+                       -as_count((trend.get(c) or {}).get("change")), str(c)),
     )
     out = []
     for c in names:
         r, t = rows.get(c) or {}, trend.get(c) or {}
         out.append([
             c if c is not None else "(tanpa kategori)",
-            _int(r.get("received", t.get("received"))),
-            _int(t.get("received_previous")),
-            _int(t.get("change")),
+            as_count(r.get("received", t.get("received"))),
+            as_count(t.get("received_previous")),
+            as_count(t.get("change")),
             t.get("trend"),
-            _int(r.get("in_scope")),
+            as_count(r.get("in_scope")),
             r.get("on_time_response_rate"),
             r.get("resolution_rate"),
-            _int(r.get("backlog_overdue")),
+            as_count(r.get("backlog_overdue")),
         ])
     return Table(
         name="Kategori",
@@ -597,22 +248,30 @@ def _overdue(rows: Sequence[Mapping[str, Any]], with_department: bool, short: Ma
     )
 
 
-def _department_table(ctx: CityContext) -> Table:
+def _league(ctx: CityContext) -> list[DepartmentRow]:
+    """Every rated OPD, ranked ones first (by rank), then the ones with too little data (by name)."""
     by_dept = {r["department"]: r for r in ctx.kpi.get("by_department") or []}
     ranked = sorted(ctx.dept_ratings.values(), key=lambda d: (d.rank is None, d.rank or 0, d.department))
-    rows = []
+    out = []
     for d in ranked:
         r = by_dept.get(d.department) or {}
-        rows.append([
-            d.rank, d.department, _int(r.get("in_scope")), r.get("response_rate"), r.get("on_time_response_rate"),
-            r.get("resolution_rate"), _int(r.get("backlog_overdue")), d.score, d.predikat,
-        ])
-    n_ranked = sum(1 for d in ranked if d.rank is not None)
-    rest = [row for row in rows if row[0] is None]
+        out.append(DepartmentRow(
+            rank=d.rank, department=d.department, in_scope=as_count(r.get("in_scope")),
+            response_rate=r.get("response_rate"), on_time_response_rate=r.get("on_time_response_rate"),
+            resolution_rate=r.get("resolution_rate"), backlog_overdue=as_count(r.get("backlog_overdue")),
+            score=d.score, predikat=d.predikat,
+        ))
+    return out
+
+
+def _league_table(ctx: CityContext, league: Sequence[DepartmentRow]) -> Table:
+    n_ranked = sum(1 for d in league if d.rank is not None)
+    rest = [d for d in league if d.rank is None]
     note = f"{rules_text.rank_rule(ctx.kpi)} OPD dengan {rules_text.insufficient_text(ctx.kpi)} dan tanpa nilai"
     if rest:
         note += (f".\nData tidak cukup, {fmt.number(len(rest))} OPD (dalam cakupan / tunggakan lewat batas): "
-                 + ", ".join(f"{row[1]} ({fmt.number(row[2])} / {fmt.number(row[6])})" for row in rest))
+                 + ", ".join(f"{d.department} ({fmt.number(d.in_scope)} / {fmt.number(d.backlog_overdue)})"
+                             for d in rest))
     note += (".\nDitanggapi = tingkat tanggapan, Tepat waktu = tanggapan tepat waktu, Selesai = tingkat "
              "penyelesaian, Lewat batas = tunggakan lewat batas (per tanggal data). Nilai OPD: indikator Output "
              f"model penilaian ({ESTIMATE_NOTE_INLINE}).")
@@ -630,7 +289,7 @@ def _department_table(ctx: CityContext) -> Table:
             Column("Nilai", "score", 0.0),
             Column("Predikat", "text", 0.3),
         ],
-        rows=rows,
+        rows=[d.cells() for d in league],
         note=note,
         pdf_limit=n_ranked,
     )
@@ -675,8 +334,6 @@ def _next_band(result: Any, model: Any) -> str | None:
 
 
 def _city_rating_block(ctx: CityContext) -> RatingBlock:
-    from pipelines.rating import what_if
-
     r = ctx.city_rating()
     dim_labels = {d.id: d.label for d in r.dimensions}
     dims = Table(
@@ -750,6 +407,45 @@ def _signoff(cfg: Mapping[str, Any], generated_at: dt.datetime) -> dict[str, str
 # ----------------------------------------------------------------- gather
 
 
+@dataclass
+class _Unit:
+    """The parts of a scorecard that depend on whose it is (the city's or one OPD's)."""
+
+    scope: str  # kota | opd
+    unit: str
+    short: str
+    kpi: dict[str, Any]
+    prev_row: Mapping[str, Any] | None
+    rating: RatingBlock
+    scores: dict[str, float | None]
+    trend: list[dict[str, Any]]
+    overdue_rows: list[dict[str, Any]]
+    league: list[DepartmentRow] = field(default_factory=list)
+
+
+def _city_unit(ctx: CityContext) -> _Unit:
+    return _Unit(
+        scope="kota", unit=ctx.city_name, short=ctx.city_name, kpi=ctx.kpi, prev_row=ctx.prev_kpi,
+        rating=_city_rating_block(ctx), scores=_indicator_scores(ctx.city_rating().indicators, ctx.model),
+        trend=ctx.city_trend, overdue_rows=ctx.overdue_rows, league=_league(ctx),
+    )
+
+
+def _opd_unit(con: duckdb.DuckDBPyConnection, ctx: CityContext, department: str) -> _Unit:
+    unit = resolve_department(con, department)
+    k, prev_row = unit_kpi(con, ctx, unit)
+    d = ctx.dept_ratings.get(unit)
+    trend = ctx.dept_trend.get(unit) or [
+        {**r, "received": 0, "in_scope": 0, "responded": 0, "resolved": 0} for r in ctx.city_trend
+    ]
+    return _Unit(
+        scope="opd", unit=unit, short=ctx.departments.get(unit, unit), kpi=k, prev_row=prev_row,
+        rating=_opd_rating_block(ctx, unit),
+        scores=_indicator_scores(d.indicators, ctx.model) if d is not None else {},
+        trend=trend, overdue_rows=[r for r in ctx.overdue_rows if r["department"] == unit],
+    )
+
+
 def gather(
     con: duckdb.DuckDBPyConnection,
     period: Period | str,
@@ -766,57 +462,30 @@ def gather(
     ``department`` may be a canonical name or a known alias. Pass ``context`` (``city_context``)
     when making several scorecards of one period; ``comparison`` ('sebelumnya' or 'tahun_lalu')
     chooses the comparison column, as on the dashboard."""
-    from pipelines.kpi import KpiError, compute, normalize_filters
-    from pipelines.scorecard.findings import findings_for, recommendations_for
-
     ctx = context or city_context(con, period, as_of=as_of, config_dir=config_dir, comparison=comparison)
-    p = ctx.period
-    cmp = ctx.comparison
     t = (generated_at or now_wib()).replace(microsecond=0)
     if t.tzinfo is not None:
         t = t.astimezone(TZ).replace(tzinfo=None)
-    cfg = ctx.city_cfg
+    u = _city_unit(ctx) if department is None else _opd_unit(con, ctx, department)
+    data = _assemble(ctx, u, t)
+    data.findings = findings_for(data, ctx)
+    data.recommendations = recommendations_for(data, ctx)
+    data.notes = _notes(data, ctx)
+    marks.decorate(data, con, config_dir)
+    return data
 
-    if department is None:
-        scope, unit, short = "kota", ctx.city_name, ctx.city_name
-        k = ctx.kpi
-        prev_row: Mapping[str, Any] | None = ctx.prev_kpi
-        rating = _city_rating_block(ctx)
-        result = ctx.city_rating()
-        scores = _indicator_scores(result.indicators, ctx.model)
-        trend = ctx.city_trend
-        overdue_rows = ctx.overdue_rows
-        departments = _department_table(ctx)
-    else:
-        try:
-            names = normalize_filters(con, {"department": department})["department"]
-        except ValueError as exc:
-            raise ScorecardError(str(exc)) from None
-        unit = names[0]
-        short = ctx.departments.get(unit, unit)
-        scope = "opd"
-        try:
-            k = compute(con, p.start, p.end, as_of=ctx.as_of, filters={"department": unit},
-                        previous=(cmp.date_from, cmp.date_to) if cmp is not None else None)
-        except KpiError as exc:
-            raise ScorecardError(str(exc)) from None
-        prev_row = None
-        if ctx.prev_kpi is not None:
-            prev_row = next((r for r in ctx.prev_kpi.get("by_department") or [] if r["department"] == unit), {})
-        rating = _opd_rating_block(ctx, unit)
-        d = ctx.dept_ratings.get(unit)
-        scores = _indicator_scores(d.indicators, ctx.model) if d is not None else {}
-        trend = ctx.dept_trend.get(unit) or [
-            {**r, "received": 0, "in_scope": 0, "responded": 0, "resolved": 0} for r in ctx.city_trend
-        ]
-        overdue_rows = [r for r in ctx.overdue_rows if r["department"] == unit]
-        departments = None
 
+def _assemble(ctx: CityContext, u: _Unit, t: dt.datetime) -> ScorecardData:
+    """The scorecard without its sentences (findings, recommendations, notes come after)."""
+    p, cmp, cfg = ctx.period, ctx.comparison, ctx.city_cfg
+    scope, unit, short, k, prev_row = u.scope, u.unit, u.short, u.kpi, u.prev_row
+    rating, scores, trend, overdue_rows = u.rating, u.scores, u.trend, u.overdue_rows
+    departments = _league_table(ctx, u.league) if scope == "kota" else None
     aging = [(str(lab), int(v)) for lab, v in (k.get("backlog_aging") or {}).items()]
     months = ctx.trend_months
     trend_title = (f"Tren bulanan {fmt.month_label(months[0], short=True)} – {fmt.month_label(months[-1], short=True)}"
                    if months else "Tren bulanan")
-    data = ScorecardData(
+    return ScorecardData(
         scope=scope,
         city=ctx.city_name,
         pemda=str(cfg.get("pemda") or f"Pemerintah {ctx.city_name}"),
@@ -846,16 +515,13 @@ def gather(
         notes=[],
         limits=dict(ctx.limits),
         targets=_model_targets(ctx.model),
+        league=list(u.league),
     )
-    data.findings = findings_for(data, ctx)
-    data.recommendations = recommendations_for(data, ctx)
-    data.notes = _notes(data, ctx)
-    marks.decorate(data, con, config_dir)
-    return data
 
 
 def _notes(data: ScorecardData, ctx: CityContext) -> list[str]:
-    notes = []
+    # what part of the durations and on-time rates is unknown, in words (pipelines.kpi.coverage)
+    notes = [f"Tanggal tidak tercatat. {s}" for s in coverage_sentences(data.kpi.get("coverage"))]
     if data.period.end > data.as_of:
         notes.append(
             f"Periode belum selesai pada tanggal data ({fmt.date_long(data.as_of)}): angka periode ini "

@@ -4,40 +4,26 @@ for the city, the kelurahan map of complaints received (when the pemda's boundar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 
+from pipelines.demo.detect import is_demo_warehouse
 from pipelines.geo import Boundaries, load_boundaries
-
-if TYPE_CHECKING:
-    from pipelines.scorecard.content import ScorecardData
-
-DEMO_TEXT = "DEMO – data rekaan untuk uji coba, bukan data pengaduan sebenarnya"
-
-
-@dataclass(frozen=True)
-class AreaMap:
-    title: str
-    label: str
-    values: dict[str, float | None]  # kelurahan -> complaints received (the KPI engine's by_kelurahan)
-    boundaries: Boundaries
+from pipelines.masterdata import load_master_data
+from pipelines.scorecard.model import AreaMap, ScorecardData
+from pipelines.settings import resolve_config_dir
 
 
 @lru_cache(maxsize=4)
 def _boundaries(config_dir: str) -> Boundaries | None:
-    from pipelines.masterdata import load_master_data
-
     md = load_master_data(config_dir)
     return load_boundaries(md.config_dir, md.city, md.kecamatan)
 
 
 def area_map(kpi: dict[str, Any], config_dir: str | Path | None) -> AreaMap | None:
-    from pipelines.settings import resolve_config_dir
-
     b = _boundaries(str(resolve_config_dir(config_dir)))
     if b is None:
         return None
@@ -46,8 +32,6 @@ def area_map(kpi: dict[str, Any], config_dir: str | Path | None) -> AreaMap | No
 
 
 def decorate(data: ScorecardData, con: duckdb.DuckDBPyConnection, config_dir: str | Path | None) -> None:
-    from pipelines.demo.detect import is_demo_warehouse
-
     data.demo = is_demo_warehouse(con)
     if data.scope == "kota":
         data.area = area_map(data.kpi, config_dir)

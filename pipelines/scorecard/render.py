@@ -21,14 +21,9 @@ import duckdb
 
 from pipelines.periods import Period
 from pipelines.safe_export import rows_to_csv_bytes
-from pipelines.scorecard.content import (
-    CityContext,
-    ScorecardData,
-    ScorecardError,
-    city_context,
-    gather,
-    now_wib,
-)
+from pipelines.scorecard.content import gather
+from pipelines.scorecard.data import CityContext, city_context
+from pipelines.scorecard.model import ScorecardData, ScorecardError, now_wib
 
 FORMATS = ("pdf", "xlsx")
 INDEX_NAME = "indeks_rapor.csv"

@@ -13,6 +13,7 @@ from typing import Any
 
 from pipelines import fmt
 from pipelines.ingest import unknown_labels as ul
+from pipelines.ingest.profiles import load_profiles
 from pipelines.masterdata import ConfigError, MasterData, load_master_data
 from pipelines.settings import Paths
 from pipelines.validate.rules import RULES
@@ -72,8 +73,6 @@ def _pemda_warnings(lr: dict[str, Any] | None) -> list[str]:
 def add_unknown_labels(report: dict[str, Any], paths: Paths) -> None:
     """Each distinct unknown label once (from the per-row quarantine and warnings), with the
     closest known label from the configuration and the YAML snippets to paste."""
-    from pipelines.ingest.profiles import load_profiles
-
     profile_of = {f["file_name"]: f.get("profile") for f in report.get("files", [])}
     labels = ul.from_findings([*report.get("quarantine", []), *report.get("warnings", [])], profile_of)
     md: MasterData | None = None
