@@ -84,7 +84,8 @@ def main() -> None:
 
     sections, ringkasan = build_pages(scope, snap is not None)
     wants_meeting = bool(st.session_state.get(sidebar.MEETING_KEY)) and snap is not None
-    page = st.navigation(sections, position="hidden" if wants_meeting else "sidebar")
+    # expanded: every page listed (a collapsed menu says "View N more", in English)
+    page = st.navigation(sections, position="hidden" if wants_meeting else "sidebar", expanded=True)
     meeting = wants_meeting and ringkasan is not None and page.title == ringkasan.title
     style.inject(meeting)
 

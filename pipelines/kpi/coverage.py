@@ -80,3 +80,10 @@ def coverage_from_row(row: Mapping[str, Any]) -> dict[str, dict[str, int]]:
 def rate_denominator(row: Mapping[str, Any], step: str) -> int:
     """The denominator of ``response_rate`` / ``resolution_rate``: in scope minus the unknown ones."""
     return int(row.get("in_scope") or 0) - _counts(row.get("coverage"), step)["unknown"]
+
+
+def undated_or_unknown(coverage: Mapping[str, Any] | None, step: str) -> int:
+    """How many in-scope complaints a duration or on-time rate of ``step`` cannot use for want of a date
+    (done without a date, or unknown)."""
+    c = _counts(coverage, step)
+    return c["undated"] + c["unknown"]
