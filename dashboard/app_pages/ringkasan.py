@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from dashboard import context, data, insights
-from dashboard.components import rapor, sidebar, states, summary, takeaways
+from dashboard.components import coverage, rapor, sidebar, states, summary, takeaways
 from dashboard.components.sidebar import MEETING_KEY
 from pipelines import fmt
 from pipelines.kpi import rules_text
@@ -111,6 +111,7 @@ def show_slide(i: int) -> None:
     with st.container(key=f"slide-body-{i}", height=480, border=False):
         if i == 0:
             summary.show_headline(ctx, cur, cmp, columns=3)
+            coverage.caption(cur, ("response", "resolution"))
         elif i == 1:
             summary.show_trend(ctx, trend_df, trend_title, key="ringkasan.trend")
         elif i == 2:
@@ -128,6 +129,7 @@ if ctx.meeting:
 else:
     with states.guarded():
         summary.show_headline(ctx, cur, cmp, trend=[float(v) for v in trend_df["received"].to_list()])
+        coverage.caption(cur, ("response", "resolution"))
     left, right = st.columns([3, 2], gap="large")
     with left, states.guarded():
         summary.show_trend(ctx, trend_df, trend_title, key="ringkasan.trend")

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.components.style import band_background, band_colour
 from pipelines import fmt
+from pipelines.kpi.coverage import rate_denominator
 
 DETAIL_PARAM = "rincian"
 DETAIL_ANCHOR = "rincian-opd"
@@ -50,7 +51,11 @@ def _rate(value: float | None, num: int | None, den: int | None) -> str:
 def _cells(r: Mapping[str, Any], k: Mapping[str, Any], href: str) -> list[str]:
     band = r.get("predikat")
     answered = (k.get("response_on_time") or 0) + (k.get("response_late") or 0)
-    median_n = f"<span class='n'>{fmt.number(k.get('resolved'))} selesai</span>" if k.get("resolved") else ""
+    dated = ((k.get("coverage") or {}).get("resolution") or {}).get("dated", k.get("resolved"))
+    # the median is of dated resolutions only (an undated one is never 0 days)
+    median_n = (f"<span class='n'>{fmt.number(k.get('resolved'))} selesai</span>" if dated == k.get("resolved")
+                else f"<span class='n'>{fmt.number(dated)} bertanggal</span>")
+    median_n = median_n if k.get("resolved") else ""
     return [
         f"<td>{fmt.number(r.get('rank'))}</td>",
         f"<td class='opd'><a href='{html.escape(href)}' target='_self'>{html.escape(r['department'])}</a>"
@@ -59,10 +64,12 @@ def _cells(r: Mapping[str, Any], k: Mapping[str, Any], href: str) -> list[str]:
         f"<td class='band' style='color:{band_colour(band)};background:{band_background(band)}'>"
         f"{html.escape(band or '–')}</td>",
         f"<td>{fmt.number(k.get('in_scope'))}</td>",
-        f"<td>{_rate(k.get('response_rate'), k.get('responded'), k.get('in_scope'))}</td>",
+        f"<td>{_rate(k.get('response_rate'), k.get('responded'), rate_denominator(k, 'response'))}</td>",
         f"<td>{_rate(k.get('on_time_response_rate'), k.get('response_on_time'), answered)}</td>",
-        f"<td>{_rate(k.get('resolution_rate'), k.get('resolved'), k.get('in_scope'))}</td>",
+        f"<td>{_rate(k.get('resolution_rate'), k.get('resolved'), rate_denominator(k, 'resolution'))}"
+        "</td>",
         f"<td>{fmt.days(k.get('resolution_days_median'))}{median_n}</td>",
+        f"<td>{_rate(k.get('reopen_rate'), k.get('reopened'), k.get('resolved'))}</td>",
         f"<td>{fmt.number(k.get('backlog_overdue'))}</td>",
     ]
 
@@ -70,7 +77,7 @@ def _cells(r: Mapping[str, Any], k: Mapping[str, Any], href: str) -> list[str]:
 HEADERS = [
     ("", "Peringkat"), ("l", "OPD"), ("", "Nilai"), ("l", "Predikat"), ("", "Pengaduan dalam cakupan"),
     ("", "Ditanggapi"), ("", "Tanggapan tepat waktu"), ("", "Selesai"), ("", "Median lama selesai"),
-    ("", "Tunggakan lewat batas"),
+    ("", "Dibuka kembali"), ("", "Tunggakan lewat batas"),
 ]
 
 
