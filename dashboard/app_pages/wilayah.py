@@ -86,6 +86,13 @@ with states.guarded():
                 "dapat dilihat dengan ukuran 'Tunggakan lewat batas'.", icon=":material/filter_alt_off:")
         st.stop()
     bounds = kelurahan_map.boundaries()
+    min_sample = data.kpi(scope, snap, ctx.current, filters)["settings"]["min_sample"]
+    missing = kec.filter(pl.col("kecamatan").is_null())
+    no_area = (f"{fmt.number(missing['received'][0])} pengaduan tanpa kecamatan/kelurahan (sumber tidak mencatat "
+               "lokasinya) ditampilkan sebagai '(tanpa wilayah)'.") if missing.height else ""
+    pct_note = ("Tingkat (persentase) hanya untuk wilayah dengan pengaduan dalam cakupan yang cukup "
+                f"(minimal {min_sample}); {rules_text.small_sample_text({'min_sample': min_sample})}."
+                ) if kind == "pct" else ""
     if bounds is not None:
         # the map is the kelurahan view; the kecamatan bars beside it are its summary and legend
         map_col, kec_col = st.columns([3, 2], gap="large")
@@ -93,25 +100,21 @@ with states.guarded():
             kelurahan_map.show(ctx, bounds, kel, metric, label, kind, key="wilayah.map")
         with kec_col:
             _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
+            for note in (no_area, pct_note):
+                if note:
+                    st.caption(note)
         with st.expander("Per kelurahan sebagai batang"):
             _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
                  "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
-        st.stop()
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        # coloured like the kelurahan bars, so this chart is also their legend
-        _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
-        missing = kec.filter(pl.col("kecamatan").is_null())
-        if missing.height:
-            st.caption(
-                f"{fmt.number(missing['received'][0])} pengaduan tanpa kecamatan/kelurahan (sumber tidak "
-                "mencatat lokasinya) ditampilkan sebagai '(tanpa wilayah)'."
-            )
-    with right:
-        _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
-             "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
-        if kind == "pct":
-            cur_settings = data.kpi(scope, snap, ctx.current, filters)
-            st.caption("Tingkat (persentase) hanya untuk wilayah dengan pengaduan dalam cakupan yang cukup "
-                       f"(minimal {rules_text.min_sample(cur_settings)}); "
-                       f"{rules_text.small_sample_text(cur_settings)}.")
+    else:
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            # coloured like the kelurahan bars, so this chart is also their legend
+            _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
+            if no_area:
+                st.caption(no_area)
+        with right:
+            _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
+                 "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
+            if pct_note:
+                st.caption(pct_note)
