@@ -40,7 +40,6 @@ REFERENCE_TABLES: tuple[str, ...] = (
     "classifications", "channels", "departments", "department_aliases", "wilayah",
 )
 CURATED_TABLES: tuple[str, ...] = (*PARTITIONED, *REFERENCE_TABLES)
-PARTITION_COLUMNS = ("year", "month")
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 

@@ -43,10 +43,6 @@ def neutralize(value: Any) -> Any:
     return value
 
 
-def neutralize_row(row: Iterable[Any]) -> list[Any]:
-    return [neutralize(v) for v in row]
-
-
 # ----------------------------------------------------------------- CSV
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from pathlib import Path
 
 import duckdb
 
@@ -89,7 +88,3 @@ def open_readonly(paths: Paths) -> duckdb.DuckDBPyConnection:
             f"`monev run --data-dir {paths.data_dir}`, atau unggah ekspor lalu `monev run`."
         )
     return duckdb.connect(str(wh), read_only=True)
-
-
-def open_path_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=True)

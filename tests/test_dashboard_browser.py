@@ -54,6 +54,9 @@ PAGES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "glosarium": ("Glosarium", ("Aturan tampilan dasbor", "Rumus:"), '[data-testid="stTextInput"]'),
     "unduh_rapor": ("Unduh Rapor", ("Buat ZIP",), '[data-testid="stButton"]'),
     "log_audit": ("Log Audit", ("Siapa melakukan apa",), '[data-testid="stSelectbox"]'),
+    "daftar_kerja": ("Daftar Kerja", ("Per OPD", "Seluruh daftar"), '[data-testid="stDataFrame"]'),
+    "pejabat_penghubung": ("Pejabat Penghubung", ("Status register", "Tambah pejabat penghubung"),
+                           '[data-testid="stForm"]'),
 }
 DEFAULT_PAGE = "ringkasan"
 EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b")

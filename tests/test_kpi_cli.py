@@ -3,13 +3,13 @@ import json
 
 import pytest
 from typer.testing import CliRunner
+from warehouse_factory import make_warehouse
 
 from pipelines.cli import app
 from pipelines.kpi import compute
 from pipelines.kpi.api import BREAKDOWNS, EXTRA_KEYS, PERIOD_KEYS
 from pipelines.kpi.glossary import GLOSSARY, render_markdown
 from pipelines.settings import PROJECT_ROOT
-from pipelines.testing import make_warehouse
 
 runner = CliRunner()
 

@@ -239,7 +239,7 @@ def test_the_table_is_left_alone_when_it_no_longer_fits(copy_con, monkeypatch):
 
 
 def test_test_warehouses_have_no_table_and_compute_the_model():
-    from pipelines.testing import make_warehouse
+    from warehouse_factory import make_warehouse
 
     con = make_warehouse([{"reported_at": "2025-03-03 09:00", "status": "in_progress"}])
     assert not make_scope(con, None, None).facts_table and not make_scope(con, None, None).repeat_table

@@ -22,10 +22,10 @@ import holidays
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from warehouse_factory import insert_complaints, make_warehouse
 
 from pipelines.kpi import compute
 from pipelines.periods import Period
-from pipelines.testing import insert_complaints, make_warehouse
 
 D = dt.date
 EXCLUDED = {"archived", "not_authority"}

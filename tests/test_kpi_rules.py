@@ -4,11 +4,11 @@ import datetime as dt
 import json
 
 import pytest
+from warehouse_factory import make_warehouse
 
 from pipelines import kpi
 from pipelines.kpi import KpiError, UnknownFilterValue, compute
 from pipelines.kpi.filters import FilterError
-from pipelines.testing import make_warehouse
 
 D = dt.date
 

@@ -13,13 +13,13 @@ import datetime as dt
 import duckdb
 import pytest
 from ringkas_export import RingkasRow, write_ringkas
+from warehouse_factory import make_warehouse
 
 from pipelines import kpi
 from pipelines.build.core import run_pipeline
 from pipelines.kpi import compute
 from pipelines.kpi.coverage import coverage_note, coverage_sentences
 from pipelines.settings import DEFAULT_CONFIG_DIR, Paths
-from pipelines.testing import make_warehouse
 
 D = dt.date
 RINGKAS = {"times_verification": False, "times_response": False, "times_resolution": False,

@@ -3,9 +3,9 @@
 import datetime as dt
 
 import pytest
+from warehouse_factory import make_warehouse
 
 from pipelines.kpi import compute
-from pipelines.testing import make_warehouse
 
 D = dt.date
 

@@ -80,6 +80,8 @@ def test_an_ambiguous_or_unknown_name_says_what_to_write():
         "Yang paling mirip: Kabupaten Sleman (Daerah Istimewa Yogyakarta)"
     )
     assert regions.find_pemda("Kota Jayapura").timezone == "Asia/Jayapura"
+    assert regions.find_pemda("Kota Jakarta Selatan").name == "Kota Administrasi Jakarta Selatan"
+    assert regions.find_pemda("Kabupaten Kepulauan Seribu").code == "31.01"
     assert regions.find_pemda("Kota Makassar").timezone == "Asia/Makassar"
 
 

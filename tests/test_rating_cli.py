@@ -5,11 +5,11 @@ import json
 import pytest
 from test_rating_warehouse import AS_OF, complaints
 from typer.testing import CliRunner
+from warehouse_factory import make_warehouse
 
 from pipelines.cli import app
 from pipelines.rating import evidence as ev
 from pipelines.settings import DEFAULT_CONFIG_DIR, Paths
-from pipelines.testing import make_warehouse
 
 runner = CliRunner()
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -5,6 +5,7 @@ evidence register really reach the target band."""
 import datetime as dt
 
 import pytest
+from warehouse_factory import insert_complaints, make_warehouse
 
 from pipelines.kpi import compute
 from pipelines.rating import evidence as ev
@@ -12,7 +13,6 @@ from pipelines.rating.model import load_model, parse_model
 from pipelines.rating.scoring import rate_city, rate_departments
 from pipelines.rating.whatif import what_if
 from pipelines.settings import DEFAULT_CONFIG_DIR, Paths
-from pipelines.testing import insert_complaints, make_warehouse
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 DISHUB, DINKES, DINSOS = "Dinas Perhubungan", "Dinas Kesehatan", "Dinas Sosial"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from warehouse_factory import make_warehouse
 
 from pipelines.scorecard import ScorecardError, gather
-from pipelines.testing import make_warehouse
 
 GEN = dt.datetime(2025, 9, 1, 10, 0)
 

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from warehouse_factory import make_warehouse
 
 from pipelines.safe_export import neutralize
 from pipelines.scorecard import gather
 from pipelines.scorecard.pdf import FONT, FONT_BOLD, MARGIN_X, PAGE_W, build_pdf
 from pipelines.scorecard.xlsx import build_xlsx
-from pipelines.testing import make_warehouse
 
 LONG = "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana"
 GEN = dt.datetime(2025, 10, 3, 8, 0)

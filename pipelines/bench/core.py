@@ -17,6 +17,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import pandas as pd
+import polars
+
+from pipelines.bench import baselines
+from pipelines.bench.pages import time_pages
+from pipelines.demo import simulate_complaints
+from pipelines.demo.bench import write_bench_exports
+from pipelines.kpi import compute
+from pipelines.scorecard import generate, write_batch
+
 SIM_FROM = dt.date(2024, 1, 1)
 SIM_TO = dt.date(2026, 10, 31)
 SEED = 42
@@ -55,10 +66,6 @@ def _child(mode: str, args: dict, env: dict | None = None) -> dict:
 
 
 def machine() -> dict[str, Any]:
-    import duckdb
-    import pandas
-    import polars
-
     cpu = platform.processor() or ""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -78,7 +85,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpu": cpu, "cpu_count": os.cpu_count(), "memory_bytes": mem, "os": platform.platform(),
         "python": platform.python_version(), "duckdb": duckdb.__version__, "polars": polars.__version__,
-        "pandas": pandas.__version__, "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+        "pandas": pd.__version__, "loadavg_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -98,19 +105,33 @@ def _kpi_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, say: Say) -> dict[str, Any]:
-    import duckdb
-
-    from pipelines.bench import baselines
-    from pipelines.demo import simulate_complaints
-    from pipelines.demo.bench import write_bench_exports
-    from pipelines.kpi import compute
-
+    """Every measurement at ``n`` complaints (docs/benchmark.md), each heavy step in its own process."""
     res: dict[str, Any] = {"rows": n}
     base = root / f"n{n}"
     shutil.rmtree(base, ignore_errors=True)
-    csv_dir, xlsx_dir = base / "csv", base / "xlsx"
-    env = {"MONEV_PII_SALT": os.environ.get("MONEV_PII_SALT", "bench-salt")}
+    csv_path, xlsx_path = _bench_generate(n, base, xlsx, res, say)
+    wh = _bench_ingest_and_build(n, base, csv_path, xlsx_path, res, say)
+    d_from, head = _bench_kpi(n, csv_path, wh, repeat, res, say)
+    csv_dir = base / "csv"
+    # ---- dashboard pages' data queries
+    say(f"[{n:,}] kueri halaman dasbor ...")
+    res["pages"] = time_pages(str(csv_dir), repeat)
 
+    # ---- scorecards: the city and one OPD (PDF and XLSX)
+    if scorecard:
+        say(f"[{n:,}] rapor (kota + 1 OPD) ...")
+        res["scorecard"] = _scorecard(wh, str(d_from.year), head)
+    else:
+        res["scorecard"] = None
+
+    res["ratios"] = _ratios(res)
+    res["pages_warm_max_ms"] = max(v["warm_ms"] for v in res["pages"].values())
+    return res
+
+
+def _bench_generate(n: int, base: Path, xlsx: bool, res: dict[str, Any], say: Say) -> tuple[Path, Path | None]:
+    """Simulate ``n`` complaints and write them as one LAPOR! CSV (and XLSX)."""
+    csv_dir, xlsx_dir = base / "csv", base / "xlsx"
     # ---- generate (text included)
     say(f"[{n:,}] simulasi pengaduan ...")
     t = time.perf_counter()
@@ -129,6 +150,15 @@ def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, 
     del df
     res["generate"] = gen
 
+    return csv_path, xlsx_path
+
+
+def _bench_ingest_and_build(n: int, base: Path, csv_path: Path, xlsx_path: Path | None, res: dict[str, Any],
+                            say: Say) -> Path:
+    """DuckDB's read_csv (the floor), ingest of the CSV, monev run, ingest of the XLSX; returns the warehouse."""
+    csv_dir, xlsx_dir = base / "csv", base / "xlsx"
+    env = {"MONEV_PII_SALT": os.environ.get("MONEV_PII_SALT", "bench-salt")}
+    gen = res["generate"]
     # ---- the physical floor: DuckDB read_csv of the same file into a table
     say(f"[{n:,}] DuckDB read_csv (acuan) ...")
     rc = _child("read_csv", {"csv": str(csv_path), "db": str(base / "read_csv.duckdb")})
@@ -180,6 +210,12 @@ def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, 
     else:
         res["ingest_xlsx"] = None
 
+    return wh
+
+
+def _bench_kpi(n: int, csv_path: Path, wh: Path, repeat: int, res: dict[str, Any], say: Say) -> tuple[dt.date, dict]:
+    """`monev kpi`, compute cold and warm, and the bare-SQL and pandas baselines on the same warehouse."""
+    csv_dir = wh.parents[1]
     # ---- KPI: `monev kpi` (new process), then compute cold/warm on one read-only connection
     con = duckdb.connect(str(wh), read_only=True)
     try:
@@ -216,8 +252,6 @@ def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, 
             pd_out, parts = baselines.pandas_peer(con, d_from, d_to, p)
             pd_times.append((time.perf_counter() - t, parts))
         best = sorted(pd_times, key=lambda x: x[0])[len(pd_times) // 2]
-        import pandas as pd
-
         t = time.perf_counter()
         pd.read_csv(csv_path)
         pd_csv_s = time.perf_counter() - t
@@ -230,22 +264,12 @@ def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, 
     finally:
         con.close()
 
-    # ---- dashboard pages' data queries
-    say(f"[{n:,}] kueri halaman dasbor ...")
-    from pipelines.bench.pages import time_pages
+    return d_from, head
 
-    res["pages"] = time_pages(str(csv_dir), repeat)
 
-    # ---- scorecards: the city and one OPD (PDF and XLSX)
-    if scorecard:
-        say(f"[{n:,}] rapor (kota + 1 OPD) ...")
-        res["scorecard"] = _scorecard(wh, str(d_from.year), head)
-    else:
-        res["scorecard"] = None
-
-    # ---- ratios
+def _ratios(res: dict[str, Any]) -> dict[str, Any]:
     ing, rcs = res["ingest_csv"]["seconds"], res["read_csv"]["seconds"]
-    res["ratios"] = {
+    return {
         "ingest_csv_vs_read_csv": round(ing / rcs, 2) if rcs else None,
         "ingest_csv_vs_read_csv_cpu": (round(res["ingest_csv"]["cpu_s"] / res["read_csv"]["cpu_s"], 2)
                                        if res["read_csv"]["cpu_s"] else None),
@@ -256,8 +280,6 @@ def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, 
         "bare_sql_speedup_vs_pandas": round(res["pandas"]["total_s"] / res["bare_sql"]["warm_s"], 2),
         "xlsx_vs_csv_ingest": (round(res["ingest_xlsx"]["seconds"] / ing, 2) if res["ingest_xlsx"] and ing else None),
     }
-    res["pages_warm_max_ms"] = max(v["warm_ms"] for v in res["pages"].values())
-    return res
 
 
 def _compute_json(compute: Callable, con: Any, d_from: dt.date, d_to: dt.date) -> dict:
@@ -267,10 +289,6 @@ def _compute_json(compute: Callable, con: Any, d_from: dt.date, d_to: dt.date) -
 
 
 def _scorecard(wh: Path, period: str, head: dict) -> dict:
-    import duckdb
-
-    from pipelines.scorecard import generate, write_batch
-
     dept = max(head["by_department"].items(), key=lambda kv: (kv[1][0], kv[0]))[0] if head["by_department"] else None
     con = duckdb.connect(str(wh), read_only=True)
     try:

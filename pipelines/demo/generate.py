@@ -33,9 +33,6 @@ DEFAULT_SEED = 42
 DEFAULT_FROM = dt.date(2024, 1, 1)
 DEFAULT_TO = dt.date(2026, 10, 31)
 MIN_ROWS_FOR_DEFECT = 40  # one defect per file, so well under 5% of its rows
-DEFECT_KINDS = (
-    "missing_id", "future_timestamp", "placeholder_date", "resolved_before_reported", "unparseable_date", "unknown_status",
-)
 
 
 class DemoError(RuntimeError):

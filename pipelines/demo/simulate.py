@@ -20,7 +20,6 @@ from pipelines.masterdata import MasterData, load_master_data
 
 COMPLAINTS_PER_YEAR = 2500  # a mid-sized city
 
-LAPOR_CHANNELS = ("SP4N-LAPOR! Website", "SP4N-LAPOR! Aplikasi", "SMS 1708", "Twitter/X @lapor1708", "Form Manual LAPOR!")
 REKAP_CHANNELS = ("ULPIM", "WhatsApp", "Instagram", "Call Center 112", "SAPA MAS WALI")
 CHANNEL_WEIGHTS = {
     "SP4N-LAPOR! Website": 0.27,

@@ -161,11 +161,6 @@ def unwrap_formula(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def clean_str(expr: pl.Expr) -> pl.Expr:
-    """trim_str and unwrap_formula together (for small frames)."""
-    return unwrap_formula(trim_str(expr))
-
-
 def _clean_columns(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
     """Trim every column; unwrap formulas only in the columns that hold one (rare, and costly to look for)."""
     if not cols:

@@ -155,13 +155,6 @@ def parse_values(values: pl.Series, *, day_first: bool = True, timezone: str = "
     return out.to_series().alias(values.name)
 
 
-def parse_datetime(expr: pl.Expr, *, day_first: bool = True, timezone: str = "Asia/Jakarta") -> pl.Expr:
-    """Expression form of ``parse_values`` (for small frames and tests)."""
-    return expr.map_batches(
-        lambda s: parse_values(s, day_first=day_first, timezone=timezone), return_dtype=pl.Datetime("us")
-    )
-
-
 def parse_lookup(columns: list[pl.Series], *, day_first: bool = True, timezone: str = "Asia/Jakarta") -> pl.DataFrame:
     """Parse the DISTINCT values of several string columns at once.
 

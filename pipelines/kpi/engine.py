@@ -304,8 +304,8 @@ def stored_tables(
                        WHEN '{FACTS_TABLE}' THEN (SELECT count(*) FROM {FACTS_TABLE})
                        WHEN '{FACTS_TABLE_PREVIOUS_YEAR}' THEN (SELECT count(*) FROM {FACTS_TABLE_PREVIOUS_YEAR})
                    END
-                   AND (SELECT count(*) FROM {REPEAT_TABLE}) >= 0
-                   AND (SELECT count(*) FROM {HISTORY_TABLE}) >= 0
+                   AND (SELECT count(*) FROM information_schema.tables
+                        WHERE table_name IN ('{REPEAT_TABLE}', '{HISTORY_TABLE}')) = 2
             FROM {FACTS_META_TABLE} AS m
             """  # noqa: S608 - fixed names
         ).fetchall()

@@ -46,6 +46,7 @@ def _city(md: MasterData) -> tuple[str, str | None, str]:
         if w.startswith(prefix):
             kind, w = k, w[len(prefix):]
             break
+    w = re.sub(r"^(?:administrasi|adm)\s+", "", w)  # Kota Administrasi Jakarta Selatan
     return str(md.city.get("pemda") or name), kind, w
 
 
@@ -59,7 +60,8 @@ def names_this_pemda(text: str, md: MasterData) -> bool | None:
         return None  # a unit inside a pemda ("Kecamatan Kota Kudus"), not a pemda
     if w == bare:
         return True
-    m = re.search(rf"(?:^|\s)(kabupaten|kab|pemkab|kota|pemkot|kotamadya)\s+{re.escape(bare)}$", w)
+    m = re.search(rf"(?:^|\s)(kabupaten|kab|pemkab|kota|pemkot|kotamadya)\s+(?:administrasi\s+|adm\s+)?"
+                  rf"{re.escape(bare)}$", w)
     if m:
         said = "kabupaten" if m.group(1) in _KAB else "kota"
         return kind is None or said == kind

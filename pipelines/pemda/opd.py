@@ -115,7 +115,7 @@ def _suffix_patterns(pemda: Pemda) -> list[re.Pattern]:
     bare = re.escape(norm_words(pemda.bare_name))
     kind = "(?:kabupaten|kab|pemkab|pemerintah kabupaten)" if pemda.kind == "kabupaten" else \
         "(?:kota|pemkot|pemerintah kota)"
-    return [re.compile(rf"(?:^|\s+){kind}\s+{bare}$")]
+    return [re.compile(rf"(?:^|\s+){kind}\s+(?:administrasi\s+|adm\s+)?{bare}$")]
 
 
 _OTHER = re.compile(r"(?:^|\s)(?:kabupaten|kab|kota|pemkab|pemkot|pemprov|provinsi|prov)\s+\S+")

@@ -60,8 +60,8 @@ class Pemda:
 
     @property
     def bare_name(self) -> str:
-        """'Kabupaten Bandung' -> 'Bandung'."""
-        return re.sub(r"^(Kabupaten|Kota)\s+", "", self.name)
+        """'Kabupaten Bandung' -> 'Bandung'; 'Kota Administrasi Jakarta Selatan' -> 'Jakarta Selatan'."""
+        return re.sub(r"^(Kabupaten|Kota)\s+(Administrasi\s+)?", "", self.name)
 
     @property
     def pemda_name(self) -> str:
@@ -100,10 +100,10 @@ def _parse_name(name: str) -> tuple[str | None, str]:
     kind = "kabupaten" if w.startswith("pemkab ") else "kota" if w.startswith("pemkot ") else None
     w = _PREFIX.sub("", w)
     if _KAB.match(w):
-        return "kabupaten", _KAB.sub("", w)
-    if _KOTA.match(w):
-        return "kota", _KOTA.sub("", w)
-    return kind, w
+        kind, w = "kabupaten", _KAB.sub("", w)
+    elif _KOTA.match(w):
+        kind, w = "kota", _KOTA.sub("", w)
+    return kind, re.sub(r"^(?:administrasi|adm)\s+", "", w)
 
 
 def _province_matches(p: Pemda, provinsi: str | None) -> bool:

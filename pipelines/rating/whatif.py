@@ -516,6 +516,43 @@ def improvement_options(result: RatingResult, *, limits: Mapping[str, int] | Non
     return sorted(out, key=lambda c: -c.points)
 
 
+def _next_change(levers: list[_Lever], steps: dict[str, int], now: float,
+                 evaluate: Callable[[dict[str, int]], tuple[float, bool]], unit_effort: Callable[[_Lever], float],
+                 target_min: float) -> tuple[_Lever, int] | None:
+    """The greedy step: the change with the most points per unit of effort, or (near the end) the
+    cheapest single change that reaches the band; None when no change gains anything."""
+    best = None  # (ratio, closes, -cost, gain, key, lever, n)
+    closing = None  # (effort, cost, key, lever, n): the cheapest single change that reaches the band
+    for lv in levers:
+        c = steps[lv.key]
+        if c >= lv.max_steps:
+            continue
+        cands = {c + 1, lv.max_steps}
+
+        def with_n(n: int, lv: _Lever = lv) -> dict[str, int]:
+            return {**steps, lv.key: n}
+
+        if evaluate(with_n(lv.max_steps))[1]:
+            cands.add(c + _min_steps(lambda m, lv=lv, c=c: evaluate(with_n(c + m, lv))[1], lv.max_steps - c))
+        for n in sorted(cands):
+            t, ok = evaluate(with_n(n))
+            gain, cost = t - now, (n - c) * unit_effort(lv)
+            if ok and (closing is None or (cost, lv.cost, lv.key) < closing[:3]):
+                closing = (cost, lv.cost, lv.key, lv, n)
+            if gain > 1e-9:
+                # equal ratios (linear levers): rather the amount that just closes the gap, else the most
+                cand = (round(gain / cost, 9), ok, -lv.cost, gain, lv.key, lv, n)
+                if best is None or cand[:4] > best[:4] or (cand[:4] == best[:4] and cand[4] < best[4]):
+                    best = cand
+    if best and best[1]:
+        return best[5], best[6]
+    if closing and (best is None or closing[0] <= (target_min - now) / best[0] + 1e-9):
+        return closing[3], closing[4]
+    if best:
+        return best[5], best[6]
+    return None
+
+
 def what_if(result: RatingResult, target_band: str, *, limits: Mapping[str, int] | None = None) -> Plan:
     """The smallest set of changes that lifts ``result`` into ``target_band``, ranked by points gained.
 
@@ -558,36 +595,8 @@ def what_if(result: RatingResult, target_band: str, *, limits: Mapping[str, int]
         now, reached = evaluate(steps)
         if reached:
             break
-        best = None  # (ratio, closes, -cost, gain, key, lever, n)
-        closing = None  # (effort, cost, key, lever, n): the cheapest single change that reaches the band
-        for lv in levers:
-            c = steps[lv.key]
-            if c >= lv.max_steps:
-                continue
-            cands = {c + 1, lv.max_steps}
-
-            def with_n(n: int, lv: _Lever = lv) -> dict[str, int]:
-                return {**steps, lv.key: n}
-
-            if evaluate(with_n(lv.max_steps))[1]:
-                cands.add(c + _min_steps(lambda m, lv=lv, c=c: evaluate(with_n(c + m, lv))[1], lv.max_steps - c))
-            for n in sorted(cands):
-                t, ok = evaluate(with_n(n))
-                gain, cost = t - now, (n - c) * unit_effort(lv)
-                if ok and (closing is None or (cost, lv.cost, lv.key) < closing[:3]):
-                    closing = (cost, lv.cost, lv.key, lv, n)
-                if gain > 1e-9:
-                    # equal ratios (linear levers): rather the amount that just closes the gap, else the most
-                    cand = (round(gain / cost, 9), ok, -lv.cost, gain, lv.key, lv, n)
-                    if best is None or cand[:4] > best[:4] or (cand[:4] == best[:4] and cand[4] < best[4]):
-                        best = cand
-        if best and best[1]:
-            pick = (best[5], best[6])
-        elif closing and (best is None or closing[0] <= (target.min - now) / best[0] + 1e-9):
-            pick = (closing[3], closing[4])
-        elif best:
-            pick = (best[5], best[6])
-        else:
+        pick = _next_change(levers, steps, now, evaluate, unit_effort, target.min)
+        if pick is None:
             break
         steps[pick[0].key] = pick[1]
         if pick[0].key not in order:

@@ -18,6 +18,52 @@ def default_jobs() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
+def _units(con, names: list[str]) -> list[str]:
+    """The canonical names of the --department options (aliases allowed), each once."""
+    from pipelines.kpi import normalize_filters
+
+    units: list[str] = []
+    for name in names:
+        try:
+            units += [u for u in normalize_filters(con, {"department": name})["department"] if u not in units]
+        except ValueError as exc:
+            raise fail(f"--department: {exc}") from None
+    return units
+
+
+def _write_with_progress(con, p, units: list[str], with_city: bool, formats, paths, jobs: int | None,
+                         comparison: str, out: Path) -> list:
+    """Make and write the batch, with a progress bar per unit; returns the index rows."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipelines.scorecard import ScorecardError, generate, write_batch
+
+    total = (1 if with_city else 0) + len(units)
+    with Progress(
+        TextColumn("[bold]Rapor[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), transient=False,
+    ) as progress:
+        task = progress.add_task(p.label, total=total)
+        current: list[str] = []
+
+        def on_unit(name: str) -> None:
+            if current:
+                progress.advance(task)
+            current[:] = [name]
+            progress.update(task, description=f"{p.label}: {name}")
+
+        try:
+            rows = write_batch(out, generate(
+                con, p, departments=units, city=with_city, formats=formats, config_dir=paths.config_dir,
+                on_unit=on_unit, jobs=jobs or default_jobs(), warehouse=paths.warehouse,
+                comparison=comparison,
+            ))
+        except ScorecardError as exc:
+            raise fail(str(exc)) from None
+        progress.update(task, completed=total, description=p.label)
+    return rows
+
+
 def scorecard(
     period: Annotated[str, typer.Option(
         "--period", help="Periode: 2025 (tahun), 2025-S1, 2025-Q3 (triwulan), 2025-07 (bulan) atau "
@@ -37,18 +83,13 @@ def scorecard(
     config_dir: ConfigDirOpt = None,
 ) -> None:
     """Buat rapor kinerja pengelolaan pengaduan (PDF/Excel) per OPD dan untuk kota, dengan indeks CSV."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from pipelines import fmt
-    from pipelines.kpi import normalize_filters
     from pipelines.periods import PeriodError, parse_period
     from pipelines.scorecard import (
         INDEX_NAME,
         ScorecardError,
         all_departments,
-        generate,
         parse_formats,
-        write_batch,
     )
     from pipelines.warehouse import WarehouseMissing, open_readonly
 
@@ -68,39 +109,10 @@ def scorecard(
         raise fail(str(exc)) from None
     started = time.perf_counter()
     try:
-        if all_units:
-            units = all_departments(con)
-        else:
-            units = []
-            for name in department or []:
-                try:
-                    units += [u for u in normalize_filters(con, {"department": name})["department"] if u not in units]
-                except ValueError as exc:
-                    raise fail(f"--department: {exc}") from None
+        units = all_departments(con) if all_units else _units(con, department or [])
         with_city = all_units or city
         total = (1 if with_city else 0) + len(units)
-        with Progress(
-            TextColumn("[bold]Rapor[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), transient=False,
-        ) as progress:
-            task = progress.add_task(p.label, total=total)
-            current: list[str] = []
-
-            def on_unit(name: str) -> None:
-                if current:
-                    progress.advance(task)
-                current[:] = [name]
-                progress.update(task, description=f"{p.label}: {name}")
-
-            try:
-                rows = write_batch(out, generate(
-                    con, p, departments=units, city=with_city, formats=formats, config_dir=paths.config_dir,
-                    on_unit=on_unit, jobs=jobs or default_jobs(), warehouse=paths.warehouse,
-                    comparison=comparison,
-                ))
-            except ScorecardError as exc:
-                raise fail(str(exc)) from None
-            progress.update(task, completed=total, description=p.label)
+        rows = _write_with_progress(con, p, units, with_city, formats, paths, jobs, comparison, out)
     finally:
         con.close()
     secs = time.perf_counter() - started

@@ -99,14 +99,20 @@ def _bucket_words(label: str) -> str:
 
 
 def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
-    """Short findings (Bahasa Indonesia), each with its numbers."""
+    """Short findings (Bahasa Indonesia), each with its numbers: volume, the late step, durations,
+    categories, backlog, rating and league, satisfaction (in that order)."""
+    out: list[str] = []
+    for part in (_volume, _late_steps, _durations, _category_changes, _backlog, _rating_and_league, _satisfaction):
+        part(data, ctx, out)
+    return out
+
+
+def _volume(data: ScorecardData, ctx: CityContext, out: list[str]) -> None:
+    """Findings: volume."""
     k = data.kpi
     p, prev = data.period, data.comparison_label
-    out: list[str] = []
     prev_received = next((m.previous for m in data.metrics if m.key == "received"), None)
     received = int(k["received"])
-
-    # 1. volume
     if received == 0:
         who = "OPD ini" if data.scope == "opd" else data.unit
         tail = f" ({prev}: {_n(prev_received)} pengaduan)" if prev_received is not None else ""
@@ -122,7 +128,10 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
             text += f"; {prev} tidak ada pengaduan"
         out.append(text + ".")
 
-    # 2. which step is late
+
+def _late_steps(data: ScorecardData, ctx: CityContext, out: list[str]) -> None:
+    """Findings: which step is late."""
+    k = data.kpi
     steps = _steps(k, data.limits, data.scope)
     late_steps = [s for s in steps if s["late"] > 0]
     if late_steps:
@@ -141,7 +150,10 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
         out.append("Semua tahap yang sudah dapat dinilai tepat waktu: " + "; ".join(
             f"{s['name']} {_n(s['on_time'])} dari {_n(s['total'])}" for s in steps) + ".")
 
-    # 3. durations
+
+def _durations(data: ScorecardData, ctx: CityContext, out: list[str]) -> None:
+    """Findings: durations."""
+    k = data.kpi
     rm, rp = k.get("response_days_median"), k.get("response_days_p90")
     sm, sp = k.get("resolution_days_median"), k.get("resolution_days_p90")
     if rm is not None or sm is not None:
@@ -154,14 +166,21 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
                          f"{fmt.days(sp)})")
         out.append("Lama penanganan: " + "; ".join(parts) + ".")
 
-    # 4. categories
+
+def _category_changes(data: ScorecardData, ctx: CityContext, out: list[str]) -> None:
+    """Findings: categories."""
+    k = data.kpi
+    prev = data.comparison_label
     rising, falling = _rising(k), _falling(k)
     if rising:
         out.append(f"Kategori yang naik dibanding {prev}: {_cat_list(rising)}.")
     if falling:
         out.append(f"Kategori yang turun: {_cat_list(falling)}.")
 
-    # 5. backlog
+
+def _backlog(data: ScorecardData, ctx: CityContext, out: list[str]) -> None:
+    """Findings: backlog."""
+    k = data.kpi
     bo, bd = int(k["backlog_open"]), int(k["backlog_overdue"])
     if bo:
         text = (f"Per {fmt.date_long(data.as_of)} ada {_n(bo)} pengaduan belum selesai (dari semua periode), "
@@ -173,7 +192,10 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
     else:
         out.append(f"Per {fmt.date_long(data.as_of)} tidak ada tunggakan pengaduan.")
 
-    # 6. rating and league
+
+def _rating_and_league(data: ScorecardData, ctx: CityContext, out: list[str]) -> None:
+    """Findings: rating and league."""
+    k = data.kpi
     r = data.rating
     if data.scope == "opd":
         if r.score is None:
@@ -199,11 +221,13 @@ def findings_for(data: ScorecardData, ctx: CityContext) -> list[str]:
             out.append(f"Estimasi penilaian kota: {r.score_text}, namun predikat 'Tidak dinilai' karena belum ada "
                        "bukti dukung terverifikasi untuk tahun penilaian.")
 
-    # 7. satisfaction
+
+def _satisfaction(data: ScorecardData, ctx: CityContext, out: list[str]) -> None:
+    """Findings: satisfaction."""
+    k = data.kpi
     if k.get("satisfaction_count"):
         out.append(f"Rata-rata kepuasan pelapor {fmt.number(k['satisfaction_mean'], 2)} dari 5 "
                    f"({_n(k['satisfaction_count'])} penilaian).")
-    return out
 
 
 def _lowest_band(ctx: CityContext) -> str:
@@ -211,6 +235,23 @@ def _lowest_band(ctx: CityContext) -> str:
 
 
 # ----------------------------------------------------------------- recommendations
+
+
+def _backlog_recommendation(data: ScorecardData, ctx: CityContext, out: list[str]) -> None:
+    bd = int(data.kpi["backlog_overdue"])
+    if not bd:
+        return
+    ob = _oldest_bucket(data)
+    text = f"Tuntaskan {_n(bd)} pengaduan yang lewat batas waktu penyelesaian"
+    if ob:
+        text += f", dimulai dari yang tertua ({_n(ob[1])} tunggakan berumur {_bucket_words(ob[0])})"
+    text += "; daftarnya terlampir"
+    if data.scope == "kota" and data.departments is not None:
+        top = _most_overdue(ctx)
+        if top:
+            text += " (terbanyak di " + ", ".join(f"{r['department']}: {_n(r['backlog_overdue'])}"
+                                                  for r in top) + ")"
+    out.append(text + ".")
 
 
 def recommendations_for(data: ScorecardData, ctx: CityContext) -> list[str]:
@@ -221,19 +262,7 @@ def recommendations_for(data: ScorecardData, ctx: CityContext) -> list[str]:
                if ind.data is not None and not ind.data.compare}
 
     # backlog first: it is what an evaluator asks about
-    bd = int(k["backlog_overdue"])
-    if bd:
-        ob = _oldest_bucket(data)
-        text = f"Tuntaskan {_n(bd)} pengaduan yang lewat batas waktu penyelesaian"
-        if ob:
-            text += f", dimulai dari yang tertua ({_n(ob[1])} tunggakan berumur {_bucket_words(ob[0])})"
-        text += "; daftarnya terlampir"
-        if data.scope == "kota" and data.departments is not None:
-            top = _most_overdue(ctx)
-            if top:
-                text += " (terbanyak di " + ", ".join(f"{r['department']}: {_n(r['backlog_overdue'])}"
-                                                      for r in top) + ")"
-        out.append(text + ".")
+    _backlog_recommendation(data, ctx, out)
 
     limits = data.limits
     resp_late = int(k.get("response_late") or 0)

@@ -440,6 +440,47 @@ def _signoff(data: ScorecardData) -> list[Any]:
     return [Spacer(1, 12), outer]  # no KeepTogether here: nested ones always split (reportlab)
 
 
+def _rating_section(data: ScorecardData, st: dict[str, Any], h1: Any, small: Any, out: list[Any],
+                    appendices: list[tuple[str, list[Any]]]) -> int:
+    """The rating section (city: total, dimensions, what-if; OPD: score and rank) and its appendices.
+    Returns where the last section before the signature starts."""
+    r = data.rating
+    last_section = len(out)
+    if data.scope == "kota":
+        out += [CondPageBreak(7 * cm), h1("Penilaian gaya Kemendagri (estimasi model)")]
+        out.append(Paragraph(escape(f"Total {r.score_text} · predikat {r.predikat}. {r.disclaimer}; {r.model}."),
+                             st["base"]))
+        out += [small(note) for note in r.notes]
+        if r.dimensions is not None:
+            out += [Spacer(1, 4), data_table(r.dimensions, width=FRAME_W * 0.62)]
+        if r.plan:
+            last_section = len(out)
+            head = f"Jalan ke predikat {r.target}" if r.assessed else f"Agar dapat dinilai (predikat {r.target})"
+            out += [Paragraph(escape(head + " — perubahan terkecil menurut model:"), st["h2"]), _bullets(r.plan)]
+            if r.plan_note:
+                out.append(small(r.plan_note))
+        if r.indicators is not None:
+            appendices.append(("Nilai per indikator penilaian", [data_table(r.indicators), small(r.indicators.note)]))
+        if data.departments is not None:
+            d = data.departments
+            appendices.append(("Nilai dan peringkat OPD", [data_table(d, limit=d.pdf_limit), small(d.note)]))
+    else:
+        out += [h1("Nilai OPD (estimasi model)")]
+        if r.score is None:
+            out.append(Paragraph(escape(
+                f"Data tidak cukup: {fmt.number(data.kpi['in_scope'])} pengaduan dalam cakupan pada periode ini, "
+                "di bawah batas minimal model; OPD ini tidak diberi nilai dan peringkat."), st["base"]))
+        else:
+            out.append(Paragraph(escape(
+                f"Nilai {r.score_text} · predikat {r.predikat} · peringkat {r.rank} dari {r.ranked} OPD yang "
+                f"dinilai. {r.disclaimer}; {r.model}."), st["base"]))
+        if r.indicators is not None:
+            out.append(small("Rincian skor per indikator: Lampiran A."))
+            appendices.append(("Rincian nilai OPD per indikator", [data_table(r.indicators), small(r.indicators.note)]))
+
+    return last_section
+
+
 def story(data: ScorecardData) -> list[Any]:
     """The flowables of the scorecard, in reading order: the signed body, then the appendices."""
     st = _styles()
@@ -485,40 +526,8 @@ def story(data: ScorecardData) -> list[Any]:
         out.append(small(f"{fmt.number(cats.pdf_limit)} kategori terbanyak dari {fmt.number(len(cats.rows))}; "
                          "semuanya ada di berkas Excel."))
 
-    r = data.rating
     appendices: list[tuple[str, list[Any]]] = []
-    last_section = len(out)
-    if data.scope == "kota":
-        out += [CondPageBreak(7 * cm), h1("Penilaian gaya Kemendagri (estimasi model)")]
-        out.append(Paragraph(escape(f"Total {r.score_text} · predikat {r.predikat}. {r.disclaimer}; {r.model}."),
-                             st["base"]))
-        out += [small(note) for note in r.notes]
-        if r.dimensions is not None:
-            out += [Spacer(1, 4), data_table(r.dimensions, width=FRAME_W * 0.62)]
-        if r.plan:
-            last_section = len(out)
-            head = f"Jalan ke predikat {r.target}" if r.assessed else f"Agar dapat dinilai (predikat {r.target})"
-            out += [Paragraph(escape(head + " — perubahan terkecil menurut model:"), st["h2"]), _bullets(r.plan)]
-            if r.plan_note:
-                out.append(small(r.plan_note))
-        if r.indicators is not None:
-            appendices.append(("Nilai per indikator penilaian", [data_table(r.indicators), small(r.indicators.note)]))
-        if data.departments is not None:
-            d = data.departments
-            appendices.append(("Nilai dan peringkat OPD", [data_table(d, limit=d.pdf_limit), small(d.note)]))
-    else:
-        out += [h1("Nilai OPD (estimasi model)")]
-        if r.score is None:
-            out.append(Paragraph(escape(
-                f"Data tidak cukup: {fmt.number(data.kpi['in_scope'])} pengaduan dalam cakupan pada periode ini, "
-                "di bawah batas minimal model; OPD ini tidak diberi nilai dan peringkat."), st["base"]))
-        else:
-            out.append(Paragraph(escape(
-                f"Nilai {r.score_text} · predikat {r.predikat} · peringkat {r.rank} dari {r.ranked} OPD yang "
-                f"dinilai. {r.disclaimer}; {r.model}."), st["base"]))
-        if r.indicators is not None:
-            out.append(small("Rincian skor per indikator: Lampiran A."))
-            appendices.append(("Rincian nilai OPD per indikator", [data_table(r.indicators), small(r.indicators.note)]))
+    last_section = _rating_section(data, st, h1, small, out, appendices)
 
     # the last section travels with the signature, so the signature never stands alone on a page
     out[last_section:] = [KeepTogether(out[last_section:] + _signoff(data))]

@@ -140,6 +140,12 @@ def _summary(wb: Any, f: _Formats, data: ScorecardData) -> None:
         write_cell(ws, row, 0, f"Tidak ada pengaduan untuk {who} pada {data.period.label}.", f.subtitle)
         row += 1
 
+    row = _metrics_block(ws, f, data, row)
+    _text_block(ws, f, data, row)
+
+
+def _metrics_block(ws: Any, f: _Formats, data: ScorecardData, row: int) -> int:
+    """The headline KPI and the backlog's ages, from ``row``; returns the next free row."""
     row += 1
     write_cell(ws, row, 0, "Kinerja utama", f.section)
     row += 1
@@ -172,6 +178,11 @@ def _summary(wb: Any, f: _Formats, data: ScorecardData) -> None:
         write_cell(ws, row, 1, n, f.kinds["int"])
         row += 1
 
+    return row
+
+
+def _text_block(ws: Any, f: _Formats, data: ScorecardData, row: int) -> None:
+    """Findings, recommendations, notes and the signature, from ``row``."""
     for title, items, numbered in (("Temuan", data.findings, False), ("Rekomendasi", data.recommendations, True)):
         row += 1
         write_cell(ws, row, 0, title, f.section)

@@ -227,6 +227,33 @@ def render(template: str, values: dict[str, pl.Expr]) -> pl.Expr:
     return pl.concat_str(parts) if parts else pl.lit("")
 
 
+def _rule_problems(f: pl.DataFrame, rule_id: str, extra: pl.Expr) -> pl.DataFrame:
+    """The findings of one rule with its problem sentence, severity and fix."""
+    rule = RULES[rule_id]
+    sub = f.filter(pl.col("rule") == rule_id)
+    observed = pl.col("observed")
+    label = pl.col("__label")
+    if rule_id == "reported_at_invalid":
+        observed = pl.when(pl.col("observed").is_null()).then(pl.lit("kosong")).otherwise(
+            pl.concat_str([pl.lit('tidak dapat dibaca sebagai tanggal (tertulis "'), pl.col("observed"), pl.lit('")')])
+        )
+        label = pl.lit("tanggal laporan")
+    values = {
+        "label": label,
+        "observed": observed,
+        "other_label": pl.col("__other_label"),
+        "other_observed": pl.col("other_observed"),
+        "extra": extra,
+    }
+    return (
+        sub.with_columns(
+            render(rule.problem, values).alias("__problem"),
+            pl.lit(rule.severity).alias("severity"),
+            pl.lit(rule.fix).alias("__fix"),
+        )
+    )
+
+
 def issues_from(
     meta: pl.DataFrame,
     findings: pl.DataFrame,
@@ -265,31 +292,7 @@ def issues_from(
         .then(pl.col("channel").fill_null("-"))
         .otherwise(key.replace_strict(sugg, default="", return_dtype=pl.String))
     )
-    parts = []
-    for rule_id in f["rule"].unique().to_list():
-        rule = RULES[rule_id]
-        sub = f.filter(pl.col("rule") == rule_id)
-        observed = pl.col("observed")
-        label = pl.col("__label")
-        if rule_id == "reported_at_invalid":
-            observed = pl.when(pl.col("observed").is_null()).then(pl.lit("kosong")).otherwise(
-                pl.concat_str([pl.lit('tidak dapat dibaca sebagai tanggal (tertulis "'), pl.col("observed"), pl.lit('")')])
-            )
-            label = pl.lit("tanggal laporan")
-        values = {
-            "label": label,
-            "observed": observed,
-            "other_label": pl.col("__other_label"),
-            "other_observed": pl.col("other_observed"),
-            "extra": extra,
-        }
-        parts.append(
-            sub.with_columns(
-                render(rule.problem, values).alias("__problem"),
-                pl.lit(rule.severity).alias("severity"),
-                pl.lit(rule.fix).alias("__fix"),
-            )
-        )
+    parts = [_rule_problems(f, rule_id, extra) for rule_id in f["rule"].unique().to_list()]
     out = pl.concat(parts, how="vertical_relaxed").with_columns(pl.col("__label").alias("column_name"))
     if column_names is not None and column_names.height:
         out = out.join(

@@ -1,4 +1,4 @@
-"""Build small warehouses from hand-written complaints, for tests and examples.
+"""Build small warehouses from hand-written complaints (a test helper: tests import it as ``warehouse_factory``).
 
     con = make_warehouse([
         {"source_id": "a", "reported_at": "2024-07-08 09:00", "verified_at": "2024-07-08 10:00",
@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.calendar import build_calendar  # the KPI engine's calendar
 from pipelines.masterdata import MasterData, load_master_data
 from pipelines.warehouse import create_schema, load_master_tables
 
@@ -121,7 +122,7 @@ def make_warehouse(
 ) -> duckdb.DuckDBPyConnection:
     """A warehouse (in memory, or at ``path``) with master data, calendar, the rows,
     and a ``snapshot`` row whose as-of is ``as_of`` (default: latest timestamp in the rows)."""
-    from pipelines.calendar import build_calendar  # the KPI engine's calendar
+
 
     md = md or load_master_data()
     con = duckdb.connect(str(path) if path else ":memory:")
