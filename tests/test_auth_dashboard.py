@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.pages import DATA_PAGES
 from dashboard.scope import SESSION_KEY, Scope
 from pipelines import fmt
 from pipelines.auth import add_user, list_audit
@@ -24,8 +25,7 @@ PW = "kalimat-sandi-panjang-1"
 DISHUB = "Dinas Perhubungan"
 ACCOUNTS = {"walikota": ("pimpinan", None), "kominfo": ("koordinator", None), "dishub": ("opd", DISHUB),
             "evaluator1": ("evaluator", None), "analis1": ("analis", None)}
-ALL_PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan", "penilaian", "kualitas_data",
-             "unggah_data", "bukti_dukung", "unduh_rapor", "log_audit", "glosarium", "daftar_kerja", "pejabat_penghubung")
+ALL_PAGES = DATA_PAGES  # the page registry (dashboard/pages.py)
 HIDDEN = {
     "walikota": {"unggah_data", "log_audit", "pejabat_penghubung"},
     "kominfo": set(),

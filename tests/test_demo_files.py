@@ -135,9 +135,10 @@ def test_export_schedule_and_names(files):
     lapor = sorted(p for p in files if p.startswith("lapor/"))
     assert lapor == [
         "lapor/lapor_export_2025-10-01.csv", "lapor/lapor_export_2025-11-01.xlsx",
-        "lapor/lapor_export_2025-11-15_laporan_ringkas.xlsx",  # the real "Laporan Ringkas" layout
         "lapor/lapor_export_2025-12-01.csv", "lapor/lapor_export_2026-01-01.xlsx",
-        "lapor/lapor_export_2026-02-01.csv", "lapor/lapor_export_2026-03-01.xlsx",
+        "lapor/lapor_export_2026-02-01.csv",
+        "lapor/lapor_export_2026-02-15_laporan_ringkas.xlsx",  # the real "Laporan Ringkas" layout
+        "lapor/lapor_export_2026-03-01.xlsx",
     ]
     rekap = {p for p in files if p.startswith("rekap/")}
     assert "rekap/rekap_ulpim_2025.xlsx" in rekap and "rekap/rekap_whatsapp_2026.csv" in rekap

@@ -117,9 +117,8 @@ def test_only_undated_steps_give_null_durations_and_rates_not_zero():
         assert out[key] is None, key
     assert out["backlog_open"] == 0
     assert coverage_sentences(out["coverage"], ("resolution",)) == [
-        "Lama penyelesaian tidak tercatat untuk 3 pengaduan yang sudah selesai menurut statusnya: ekspor tanpa "
-        "tanggal.",
-        "Tidak ada satu pun tanggal penyelesaian yang tercatat, jadi lama penyelesaian tidak dapat dihitung.",
+        "Penyelesaian: lama tidak tercatat untuk 3 pengaduan yang sudah selesai menurut statusnya (ekspor tanpa "
+        "tanggal); belum ada satu pun tanggal yang tercatat, jadi lama dan ketepatan waktunya tidak dapat dihitung.",
     ]
 
 
@@ -128,12 +127,11 @@ def test_coverage_sentences_from_the_numbers():
            "response": {"dated": 22, "undated": 0, "not_done": 3, "unknown": 1234},
            "resolution": {"dated": 22, "undated": 775, "not_done": 0, "unknown": 0}}
     assert coverage_sentences(cov) == [
-        "Untuk 1.234 pengaduan tidak diketahui apakah sudah ditanggapi: ekspornya tanpa tanggal tanggapan dan "
-        "statusnya tidak menyatakannya; pengaduan itu tidak ikut dihitung dalam tingkat tanggapan.",
-        "Median dan ketepatan waktu tanggapan dihitung dari 22 pengaduan bertanggal.",
-        "Lama penyelesaian tidak tercatat untuk 775 pengaduan yang sudah selesai menurut statusnya: ekspor tanpa "
-        "tanggal.",
-        "Median dan ketepatan waktu penyelesaian dihitung dari 22 pengaduan bertanggal.",
+        "Tanggapan: untuk 1.234 pengaduan tidak diketahui apakah sudah ditanggapi (ekspor tanpa tanggal, status "
+        "tidak menyatakannya), jadi tidak ikut dihitung; lama dan ketepatan waktu dihitung dari 22 pengaduan "
+        "bertanggal.",
+        "Penyelesaian: lama tidak tercatat untuk 775 pengaduan yang sudah selesai menurut statusnya (ekspor tanpa "
+        "tanggal); lama dan ketepatan waktu dihitung dari 22 pengaduan bertanggal.",
     ]
     assert coverage_note(cov, ("verification",)) == ""  # every done verification is dated
     assert coverage_note(None) == ""
@@ -358,9 +356,9 @@ def test_end_to_end_ringkas_then_dated_export(built):
     # 07 is open since April, but the Ringkas export does not date responses or resolutions: never late
     assert (out["on_time_response_rate"], out["response_late"], out["on_time_resolution_rate"]) == (1.0, 0, 1.0)
     assert (out["backlog_open"], out["backlog_overdue"]) == (1, 1)
-    notes = coverage_sentences(out["coverage"], ("resolution",))
-    assert notes[0] == ("Lama penyelesaian tidak tercatat untuk 5 pengaduan yang sudah selesai menurut statusnya: "
-                        "ekspor tanpa tanggal.")
+    assert coverage_sentences(out["coverage"], ("resolution",)) == [
+        "Penyelesaian: lama tidak tercatat untuk 5 pengaduan yang sudah selesai menurut statusnya (ekspor tanpa "
+        "tanggal); lama dan ketepatan waktu dihitung dari 1 pengaduan bertanggal."]
 
 
 def test_end_to_end_before_the_exports(built):

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import context, data, insights
-from dashboard.components import complaints, league, rapor, sidebar, states, tables
+from dashboard.components import complaints, coverage, league, rapor, sidebar, states, tables
 from dashboard.components.cards import Card, definition, show_cards
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -52,7 +52,7 @@ league_rows = [
         "rank": r["rank"], "department": r["department"], "score": r["score"], "predikat": r["predikat"],
         **{k: rows.get(r["department"], {}).get(k) for k in (
             "received", "in_scope", "response_rate", "on_time_response_rate", "resolution_rate",
-            "resolution_days_median", "backlog_open", "backlog_overdue")},
+            "resolution_days_median", "reopen_rate", "backlog_open", "backlog_overdue")},
         "note": derived.small_sample_note(rows.get(r["department"], {}), RATE_KEYS, min_sample),
     }
     for r in ratings
@@ -60,7 +60,7 @@ league_rows = [
 schema = {"rank": pl.Int64, "department": pl.String, "score": pl.Float64, "predikat": pl.String,
           "received": pl.Int64, "in_scope": pl.Int64, "response_rate": pl.Float64,
           "on_time_response_rate": pl.Float64, "resolution_rate": pl.Float64,
-          "resolution_days_median": pl.Float64, "backlog_open": pl.Int64, "backlog_overdue": pl.Int64,
+          "resolution_days_median": pl.Float64, "reopen_rate": pl.Float64, "backlog_open": pl.Int64, "backlog_overdue": pl.Int64,
           "note": pl.String}
 df = pl.DataFrame(league_rows, schema=schema)
 ranked = df.filter(pl.col("rank").is_not_null())  # the league rule of sla.yaml, as `monev kpi`
@@ -77,6 +77,7 @@ LEAGUE_COLS = [
     Col("on_time_response_rate", "Tanggapan tepat waktu", "pct", definition("on_time_response_rate")),
     Col("resolution_rate", "Selesai", "pct", definition("resolution_rate")),
     Col("resolution_days_median", "Median lama selesai", "days", definition("resolution_days_median")),
+    Col("reopen_rate", "Dibuka kembali", "pct", definition("reopen_rate")),
     Col("backlog_overdue", "Tunggakan lewat batas", "int", definition("backlog_overdue")),
     Col("note", "Catatan", "text", rules_text.small_sample_text(cur)),
 ]
@@ -129,6 +130,7 @@ else:
         league.show(ranked.to_dicts(), rows, SHORT, _query(), selected=st.session_state.get(DRILL_KEY))
         st.caption("Angka kecil di bawah persentase: banyaknya pengaduan di balik persentase itu. Klik nama OPD "
                    "untuk membuka rinciannya di bawah.")
+        coverage.caption(cur, ("response", "resolution"))
         if scope.can("download_data"):
             tables.downloads(ranked, LEAGUE_COLS, file_stub=ctx.file_stub("peringkat-opd"), key="opd.dl",
                              sheet="Peringkat OPD",
@@ -170,14 +172,15 @@ if dept:
     for key, label, kind in (
         ("in_scope", "Dalam cakupan", "int"), ("response_rate", "Ditanggapi", "pct"),
         ("on_time_response_rate", "Tepat waktu", "pct"), ("resolution_rate", "Selesai", "pct"),
-        ("backlog_overdue", "Lewat batas", "int"),
+        ("reopen_rate", "Dibuka kembali", "pct"), ("backlog_overdue", "Lewat batas", "int"),
     ):
         b = insights.kpi_band(ctx.model, key if key != "backlog_overdue" else "backlog_overdue_share", row,
                               min_sample) \
-            if (ctx.model is not None and key != "in_scope" and row) else insights.Band(None, None)
+            if (ctx.model is not None and key not in ("in_scope", "reopen_rate") and row) else insights.Band(None, None)
         cards.append(Card(f"opd-{key}", label, tables.FORMATTERS[kind](row.get(key)), definition(key), b.band,
                           f"Predikat: {b.band}" if b.band else ""))
-    show_cards(cards, columns=5)
+    show_cards(cards, columns=6)
+    coverage.caption(row, ("response", "resolution"))
     if rating and rating.get("indicators"):
         with st.expander("Bagaimana nilai OPD ini dihitung"):
             ind = pl.DataFrame([

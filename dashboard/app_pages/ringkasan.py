@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from dashboard import context, data, insights
-from dashboard.components import rapor, sidebar, states, summary, takeaways
+from dashboard.components import coverage, rapor, sidebar, states, summary, takeaways
 from dashboard.components.sidebar import MEETING_KEY
 from pipelines import fmt
 from pipelines.kpi import rules_text
@@ -22,7 +22,7 @@ TOGGLE_HELP = ("Huruf besar, tanpa panel samping, satu gagasan per layar untuk p
                "?rapat=1 langsung membuka mode ini (dan &slide=3 layar ketiga).")
 
 if not ctx.meeting:
-    title_col, toggle_col = st.columns([4, 1], vertical_alignment="bottom")
+    title_col, toggle_col = st.columns([3, 1.2], vertical_alignment="bottom")
     with title_col:
         st.title("Ringkasan Eksekutif")
     with toggle_col:
@@ -111,6 +111,7 @@ def show_slide(i: int) -> None:
     with st.container(key=f"slide-body-{i}", height=480, border=False):
         if i == 0:
             summary.show_headline(ctx, cur, cmp, columns=3)
+            coverage.caption(cur, ("response", "resolution"))
         elif i == 1:
             summary.show_trend(ctx, trend_df, trend_title, key="ringkasan.trend")
         elif i == 2:
@@ -128,6 +129,7 @@ if ctx.meeting:
 else:
     with states.guarded():
         summary.show_headline(ctx, cur, cmp, trend=[float(v) for v in trend_df["received"].to_list()])
+        coverage.caption(cur, ("response", "resolution"))
     left, right = st.columns([3, 2], gap="large")
     with left, states.guarded():
         summary.show_trend(ctx, trend_df, trend_title, key="ringkasan.trend")

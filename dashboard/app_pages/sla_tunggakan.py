@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import context, data, insights
-from dashboard.components import charts, complaints, states, summary, tables
+from dashboard.components import charts, complaints, coverage, states, summary, tables
 from dashboard.components.cards import Card, definition, show_cards
 from dashboard.components.tables import Col
 from pipelines import fmt
@@ -50,6 +50,8 @@ for step, label, key, limit in STEPS:
                                + (" (LAPOR! saja)" if step == "verification" else ""), cur, key),
     ))
 show_cards(cards, columns=3)
+coverage.caption(cur)
+show_cards([coverage.reopen_card(cur, "sla"), coverage.due_soon_card(cur, "sla")], columns=3)
 steps_df = pl.DataFrame([
     {"step": label, "limit": limit, "on_time": cur[f"{step}_on_time"], "late": cur[f"{step}_late"],
      "rate": cur.get(key)}

@@ -83,30 +83,22 @@ with states.guarded():
                 "dapat dilihat dengan ukuran 'Tunggakan lewat batas'.", icon=":material/filter_alt_off:")
         st.stop()
     bounds = kelurahan_map.boundaries()
-    if bounds is not None:
-        # the map is the kelurahan view; the kecamatan bars beside it are its summary and legend
-        map_col, kec_col = st.columns([3, 2], gap="large")
-        with map_col:
-            kelurahan_map.show(ctx, bounds, kel, metric, label, kind, key="wilayah.map")
-        with kec_col:
-            _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
-        with st.expander("Per kelurahan sebagai batang"):
-            _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
-                 "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
-        st.stop()
+    min_sample = data.kpi(scope, snap, ctx.current, filters)["settings"]["min_sample"]
+    missing = kec.filter(pl.col("kecamatan").is_null())
+    no_area = (f"{fmt.number(missing['received'][0])} pengaduan tanpa kecamatan/kelurahan (sumber tidak mencatat "
+               "lokasinya) ditampilkan sebagai '(tanpa wilayah)'.") if missing.height else ""
+    pct_note = ("Tingkat (persentase) hanya untuk wilayah dengan pengaduan dalam cakupan yang cukup "
+                f"(minimal {min_sample}).") if kind == "pct" else ""
+    if bounds is not None:  # the kelurahan map first, the bars (and their data) under it
+        kelurahan_map.show(ctx, bounds, kel, metric, label, kind, key="wilayah.map")
     left, right = st.columns([2, 3], gap="large")
     with left:
         # coloured like the kelurahan bars, so this chart is also their legend
         _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
-        missing = kec.filter(pl.col("kecamatan").is_null())
-        if missing.height:
-            st.caption(
-                f"{fmt.number(missing['received'][0])} pengaduan tanpa kecamatan/kelurahan (sumber tidak "
-                "mencatat lokasinya) ditampilkan sebagai '(tanpa wilayah)'."
-            )
+        if no_area:
+            st.caption(no_area)
     with right:
         _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
              "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
-        if kind == "pct":
-            st.caption("Tingkat (persentase) hanya untuk wilayah dengan pengaduan dalam cakupan yang cukup "
-                       f"(minimal {data.kpi(scope, snap, ctx.current, filters)['settings']['min_sample']}).")
+        if pct_note:
+            st.caption(pct_note)

@@ -13,19 +13,21 @@ import streamlit as st
 
 from dashboard.components.style import band_background, band_colour
 from pipelines import fmt
+from pipelines.kpi.coverage import rate_denominator
 
 DETAIL_PARAM = "rincian"
 DETAIL_ANCHOR = "rincian-opd"
 
 CSS = """
 <style>
-table.league { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
+div.league-wrap { overflow-x: auto; }
+table.league { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 table.league th { text-align: right; font-weight: 600; color: #33414F; border-bottom: 2px solid #1F5A96;
   padding: 0.35rem 0.5rem; vertical-align: bottom; line-height: 1.2; }
 table.league th.l, table.league td.l { text-align: left; }
 table.league td { text-align: right; padding: 0.3rem 0.5rem; border-bottom: 1px solid #E3E8EE; vertical-align: top;
   font-variant-numeric: tabular-nums; }
-table.league td.opd { text-align: left; white-space: normal; min-width: 14rem; }
+table.league td.opd { text-align: left; white-space: normal; min-width: 11rem; }
 table.league td.opd a { color: #1B2733; text-decoration: none; font-weight: 600; }
 table.league td.opd a:hover { text-decoration: underline; color: #1F5A96; }
 table.league td .n { display: block; color: #6B7785; font-size: 0.78rem; white-space: nowrap; }
@@ -50,7 +52,11 @@ def _rate(value: float | None, num: int | None, den: int | None) -> str:
 def _cells(r: Mapping[str, Any], k: Mapping[str, Any], href: str) -> list[str]:
     band = r.get("predikat")
     answered = (k.get("response_on_time") or 0) + (k.get("response_late") or 0)
-    median_n = f"<span class='n'>{fmt.number(k.get('resolved'))} selesai</span>" if k.get("resolved") else ""
+    dated = ((k.get("coverage") or {}).get("resolution") or {}).get("dated", k.get("resolved"))
+    # the median is of dated resolutions only (an undated one is never 0 days)
+    median_n = (f"<span class='n'>{fmt.number(k.get('resolved'))} selesai</span>" if dated == k.get("resolved")
+                else f"<span class='n'>{fmt.number(dated)} bertanggal</span>")
+    median_n = median_n if k.get("resolved") else ""
     return [
         f"<td>{fmt.number(r.get('rank'))}</td>",
         f"<td class='opd'><a href='{html.escape(href)}' target='_self'>{html.escape(r['department'])}</a>"
@@ -59,10 +65,12 @@ def _cells(r: Mapping[str, Any], k: Mapping[str, Any], href: str) -> list[str]:
         f"<td class='band' style='color:{band_colour(band)};background:{band_background(band)}'>"
         f"{html.escape(band or '–')}</td>",
         f"<td>{fmt.number(k.get('in_scope'))}</td>",
-        f"<td>{_rate(k.get('response_rate'), k.get('responded'), k.get('in_scope'))}</td>",
+        f"<td>{_rate(k.get('response_rate'), k.get('responded'), rate_denominator(k, 'response'))}</td>",
         f"<td>{_rate(k.get('on_time_response_rate'), k.get('response_on_time'), answered)}</td>",
-        f"<td>{_rate(k.get('resolution_rate'), k.get('resolved'), k.get('in_scope'))}</td>",
+        f"<td>{_rate(k.get('resolution_rate'), k.get('resolved'), rate_denominator(k, 'resolution'))}"
+        "</td>",
         f"<td>{fmt.days(k.get('resolution_days_median'))}{median_n}</td>",
+        f"<td>{_rate(k.get('reopen_rate'), k.get('reopened'), k.get('resolved'))}</td>",
         f"<td>{fmt.number(k.get('backlog_overdue'))}</td>",
     ]
 
@@ -70,7 +78,7 @@ def _cells(r: Mapping[str, Any], k: Mapping[str, Any], href: str) -> list[str]:
 HEADERS = [
     ("", "Peringkat"), ("l", "OPD"), ("", "Nilai"), ("l", "Predikat"), ("", "Pengaduan dalam cakupan"),
     ("", "Ditanggapi"), ("", "Tanggapan tepat waktu"), ("", "Selesai"), ("", "Median lama selesai"),
-    ("", "Tunggakan lewat batas"),
+    ("", "Dibuka kembali"), ("", "Tunggakan lewat batas"),
 ]
 
 
@@ -84,5 +92,5 @@ def show(ratings: Sequence[Mapping[str, Any]], kpi_rows: Mapping[str, Mapping[st
         href = detail_href(query, short.get(dept) or dept)
         cls = " class='selected'" if dept == selected else ""
         body.append(f"<tr{cls}>" + "".join(_cells(r, kpi_rows.get(dept, {}), href)) + "</tr>")
-    st.markdown(CSS + f"<table class='league'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>",
-                unsafe_allow_html=True)
+    st.markdown(CSS + f"<div class='league-wrap'><table class='league'><thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table></div>", unsafe_allow_html=True)

@@ -20,6 +20,7 @@ from dashboard.components.tables import Col
 from dashboard.context import Context
 from pipelines import fmt
 from pipelines.kpi import derived, rules_text
+from pipelines.kpi.coverage import rate_denominator
 
 
 def _band_note(b: insights.Band) -> tuple[str, str]:
@@ -60,12 +61,12 @@ def headline_cards(ctx: Context, cur: Mapping[str, Any], cmp: Mapping[str, Any] 
     ))
     for key, label, _num, caption_fn in (
         ("response_rate", "Tingkat tanggapan", "responded",
-         lambda: f"{fmt.number(cur['responded'])} dari {fmt.number(cur['in_scope'])} sudah ditanggapi"),
+         lambda: f"{fmt.number(cur['responded'])} dari {fmt.number(rate_denominator(cur, 'response'))} sudah ditanggapi"),
         ("on_time_response_rate", "Tanggapan tepat waktu", None,
          lambda: f"{fmt.number(cur['response_on_time'])} tepat, {fmt.number(cur['response_late'])} terlambat "
                  f"(batas {limits['response']} HK)"),
         ("resolution_rate", "Tingkat penyelesaian", "resolved",
-         lambda: f"{fmt.number(cur['resolved'])} dari {fmt.number(cur['in_scope'])} sudah selesai"),
+         lambda: f"{fmt.number(cur['resolved'])} dari {fmt.number(rate_denominator(cur, 'resolution'))} sudah selesai"),
     ):
         b = band(key)
         band_text, band_help = _band_note(b)

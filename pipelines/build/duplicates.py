@@ -1,5 +1,8 @@
 """Likely duplicates: a complaint from a hand-kept rekap that was also typed
 into SP4N-LAPOR! (through "Form Manual"), so one complaint is in two sources.
+Each mapping profile declares its part (``duplicates: {role: local}`` for the
+hand-kept side, ``{role: central, channels: [...]}`` for the system it is
+re-typed into); a profile without the declaration takes no part.
 
 DuckDB finds candidate pairs (same department and category, reported within a
 few days, kelurahan not known to differ: see
@@ -14,6 +17,8 @@ earliest report of a cluster stands for it (``is_duplicate = false``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -21,6 +26,7 @@ from rapidfuzz import fuzz, process
 from pipelines.build.context import BuildContext
 from pipelines.build.settings import IngestSettings
 from pipelines.build.sqlfiles import run_sql
+from pipelines.ingest.profiles import Profile
 
 _CHUNK = 1_000_000
 
@@ -43,17 +49,19 @@ def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(short > 0, score, 0.0)
 
 
-def _run_sql(con: duckdb.DuckDBPyConnection, settings: IngestSettings) -> None:
-    run_sql(
-        con,
-        "build_duplicate_candidates.sql",
-        {"window": max(int(settings.dup_window_days), 1), "lapor_channels": list(settings.dup_lapor_channels)},
-    )
+def write_roles(con: duckdb.DuckDBPyConnection, profiles: Sequence[Profile]) -> None:
+    """``dup_roles``: the part each mapping profile declares in duplicate detection (``duplicates.role``)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE dup_roles (profile VARCHAR, role VARCHAR, channels VARCHAR[])")
+    rows = [(p.name, p.duplicate_role, list(p.duplicate_channels)) for p in profiles if p.duplicate_role]
+    if rows:
+        con.executemany("INSERT INTO dup_roles VALUES (?, ?, ?)", rows)
 
 
-def flag_duplicates(con: duckdb.DuckDBPyConnection, settings: IngestSettings) -> int:
-    """Set duplicate_cluster / is_duplicate in ``complaints``; returns the number of flagged duplicates."""
-    _run_sql(con, settings)
+def flag_duplicates(con: duckdb.DuckDBPyConnection, settings: IngestSettings, profiles: Sequence[Profile]) -> int:
+    """Set duplicate_cluster / is_duplicate in ``complaints``; returns the number of flagged duplicates.
+    Which complaints take part, and on which side, the profiles declare (``duplicates.role``)."""
+    write_roles(con, profiles)
+    run_sql(con, "build_duplicate_candidates.sql", {"window": max(int(settings.dup_window_days), 1)})
     n_pairs = con.execute("SELECT count(*) FROM dup_pairs").fetchone()[0]
     if n_pairs == 0:
         return 0
@@ -116,4 +124,4 @@ def flag_duplicates(con: duckdb.DuckDBPyConnection, settings: IngestSettings) ->
 
 def flag_duplicates_step(ctx: BuildContext) -> None:
     """The build step: flag likely duplicates across channels in ``complaints``."""
-    ctx.result.duplicates = flag_duplicates(ctx.con, ctx.settings)
+    ctx.result.duplicates = flag_duplicates(ctx.con, ctx.settings, ctx.profiles)

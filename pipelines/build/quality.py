@@ -17,12 +17,15 @@ from pipelines.build.sqlfiles import run_sql
 from pipelines.validate.rules import BLOCKING, WARNING
 
 
-def source_label(src: str) -> str:
+def source_label(src: str, labels: dict[str, str] | None = None) -> str:
+    """'SP4N-LAPOR!', 'Open311', 'Rekap WhatsApp'; another source: its profile's label (``labels``)."""
     if src == "lapor":
         return "SP4N-LAPOR!"
     if src == "open311":
         return "Open311"
-    return "Rekap " + src.split(":", 1)[1]
+    if src.startswith("rekap:"):
+        return "Rekap " + src.split(":", 1)[1]
+    return (labels or {}).get(src, src)
 
 
 def _warnings(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
@@ -88,7 +91,7 @@ def _unmatched_names(con: duckdb.DuckDBPyConnection, staged: list[Staged]) -> No
 
 
 def _freshness(con: duckdb.DuckDBPyConnection, staged: list[Staged], settings: IngestSettings,
-               now: dt.datetime) -> None:
+               now: dt.datetime, labels: dict[str, str]) -> None:
     """Per source: files, complaints, the latest snapshot and whether it is stale."""
     src: dict[str, dict[str, Any]] = {}
     for _rf, _entry, out in staged:
@@ -106,7 +109,7 @@ def _freshness(con: duckdb.DuckDBPyConnection, staged: list[Staged], settings: I
     con.executemany(
         "INSERT INTO quality_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (k, source_label(k), v["files"], int(n_by_src.get(k, 0)), v["latest"], ref, (ref - v["latest"]).days,
+            (k, source_label(k, labels), v["files"], int(n_by_src.get(k, 0)), v["latest"], ref, (ref - v["latest"]).days,
              (ref - v["latest"]).days > settings.stale_after_days)
             for k, v in sorted(src.items())
         ],
@@ -121,4 +124,5 @@ def write_quality(ctx: BuildContext) -> None:
     run_sql(con, "build_quality_counts.sql")
     _reconcile(con, ctx.staged, ctx.settings)
     _unmatched_names(con, ctx.staged)
-    _freshness(con, ctx.staged, ctx.settings, ctx.now)
+    labels = {p.source_system: p.label for p in ctx.profiles}
+    _freshness(con, ctx.staged, ctx.settings, ctx.now, labels)

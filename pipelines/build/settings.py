@@ -14,7 +14,6 @@ from pipelines.masterdata import ConfigError, read_yaml
 class IngestSettings:
     dup_window_days: int = 3
     dup_min_similarity: float = 95.0
-    dup_lapor_channels: tuple[str, ...] = ("Form Manual LAPOR!",)
     max_blocking_share: float = 0.05
     stale_after_days: int = 35
     earliest_plausible_date: dt.date = dt.date(2000, 1, 1)
@@ -48,7 +47,6 @@ def load_ingest_settings(config_dir: Path) -> IngestSettings:
         s = IngestSettings(
             dup_window_days=int(dup.get("window_days", 3)),
             dup_min_similarity=float(dup.get("min_similarity", 95)),
-            dup_lapor_channels=tuple(str(c) for c in (dup.get("lapor_channels", ["Form Manual LAPOR!"]) or [])),
             max_blocking_share=float(q.get("max_blocking_share", 0.05)),
             stale_after_days=int(q.get("stale_after_days", 35)),
             earliest_plausible_date=earliest,

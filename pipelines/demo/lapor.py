@@ -268,11 +268,15 @@ RINGKAS_REASON = {
 
 
 def ringkas_date(exports: list[Export]) -> dt.date | None:
-    """The Ringkas export's date: mid-month after the second monthly export, so every
-    complaint in it appears again, with its dates, in the next monthly export."""
+    """The Ringkas export's date: between the last two monthly exports (recent, so it shows
+    in the dashboard's latest data), so every complaint in it appears again, with its dates,
+    in the last export."""
     if len(exports) < 3:
         return None
-    return exports[1].date.replace(day=15)
+    a, b = exports[-2].date, exports[-1].date
+    if (b - a).days < 2:
+        return None
+    return a + dt.timedelta(days=min(14, (b - a).days // 2))
 
 
 def _national_category(md: MasterData, category: str | None, rng: np.random.Generator) -> str:

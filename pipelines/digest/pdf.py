@@ -102,13 +102,25 @@ def worklist_pdf(w: Worklist, period_label: str, *, flags: Sequence[RegisterFlag
     return _build(story, f"Daftar kerja pengaduan – {unit}")
 
 
+def _facts(s: ExecutiveSnapshot) -> Table:
+    """The Ringkasan numbers as a row of boxes (label over value)."""
+    n = s.numbers
+    facts = [("Pengaduan masuk", fmt.number(n["received"])), ("Ditanggapi", fmt.percent(n["response_rate"])),
+             ("Tanggapan tepat waktu", fmt.percent(n["on_time_response_rate"])),
+             ("Selesai", fmt.percent(n["resolution_rate"])),
+             ("Tunggakan lewat batas", fmt.number(n["backlog_overdue"]))]
+    t = Table([[_p(label, "fact_label") for label, _ in facts], [_p(v, "fact") for _, v in facts]],
+              colWidths=[FRAME_W / len(facts)] * len(facts))
+    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, LINE), ("INNERGRID", (0, 0), (-1, -1), 0.5, LINE),
+                           ("BACKGROUND", (0, 0), (-1, -1), ZEBRA), ("TOPPADDING", (0, 0), (-1, -1), 4)]))
+    return t
+
+
 def snapshot_pdf(s: ExecutiveSnapshot, period_label: str, city: str = "") -> bytes:
     """The one-page executive snapshot."""
     story: list[Any] = [_p("Ringkasan pengelolaan pengaduan" + (f" – {city}" if city else ""), "title"),
                         _p(f"Per {fmt.date_long(s.as_of)} · {period_label}", "period"), Spacer(1, 10)]
-    lines = snapshot_lines(s)
-    head_n = 4
-    story += [_p(x, "bullet") for x in lines[:head_n]]
+    story += [_facts(s), Spacer(1, 8), *[_p(x, "bullet") for x in snapshot_lines(s)[:4]]]
     if s.top_overdue:
         story += [_p("Lima OPD dengan tunggakan lewat batas terbanyak", "h1"), _table(
             ["No.", "OPD", "Lewat batas", "Tunggakan terbuka"],

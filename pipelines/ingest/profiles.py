@@ -69,7 +69,11 @@ KNOWN_FIELDS = (
     "long",
     "media_url",
 )
-SOURCE_SYSTEMS = ("lapor", "rekap", "open311")
+SOURCE_SYSTEMS = ("lapor", "rekap", "open311")  # the built-in ones; a profile may name its own
+SOURCE_SYSTEM_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+# A profile's part in likely-duplicate detection (`duplicates.role`): complaints kept by hand
+# (`local`, e.g. a rekap) are paired with the system they are re-typed into (`central`, SP4N-LAPOR!).
+DUPLICATE_ROLES = ("local", "central")
 MAPPINGS = ("standard", "open311")
 FORMATS = ("csv", "xlsx", "xls", "json")
 
@@ -190,6 +194,8 @@ class Profile:
     title_snapshot_labels: tuple[str, ...] = ()  # title-block labels holding the export date (`title_block.snapshot_date`)
     timed_steps: tuple[str, ...] = STEPS  # steps whose dates this source records
     status_implies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # norm_key(label) -> extra steps
+    duplicate_role: str | None = None  # local | central | None (no part in duplicate detection)
+    duplicate_channels: tuple[str, ...] = ()  # central: only complaints of these channels (empty: all)
     _alias_index: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -238,8 +244,12 @@ def parse_profile(data: dict, path: Path) -> Profile:
         raise ConfigError(f"{fname}: isi berkas harus berupa pemetaan YAML (kunci: nilai).")
     name = str(data.get("name") or path.stem)
     src = str(data.get("source_system") or "")
-    if src not in SOURCE_SYSTEMS:
-        raise ConfigError(f"{fname}: 'source_system' harus salah satu dari {', '.join(SOURCE_SYSTEMS)} (ditemukan {src!r}).")
+    if not SOURCE_SYSTEM_PATTERN.match(src):
+        raise ConfigError(
+            f"{fname}: 'source_system' harus berupa nama pendek huruf kecil (mis. {', '.join(SOURCE_SYSTEMS)}, "
+            f"atau nama sumber baru seperti aduan_wa); ditemukan {src!r}."
+        )
+    dup_role, dup_channels = _duplicates(data.get("duplicates"), fname)
     mapping = str(data.get("mapping") or "standard")
     if mapping not in MAPPINGS:
         raise ConfigError(f"{fname}: 'mapping' harus salah satu dari {', '.join(MAPPINGS)} (ditemukan {mapping!r}).")
@@ -294,7 +304,27 @@ def parse_profile(data: dict, path: Path) -> Profile:
         ),
         timed_steps=_steps(data.get("timed_steps", list(STEPS)), "timed_steps", fname),
         status_implies=parse_status_implies(st.get("implies"), fname),
+        duplicate_role=dup_role,
+        duplicate_channels=dup_channels,
     )
+
+
+def _duplicates(raw: Any, fname: str) -> tuple[str | None, tuple[str, ...]]:
+    """`duplicates: {role: local | central, channels: [...]}` (absent: the profile takes no part)."""
+    if raw is None:
+        return None, ()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{fname}: 'duplicates' harus berupa pemetaan, mis. duplicates: {{role: local}}.")
+    role = raw.get("role")
+    if role not in DUPLICATE_ROLES:
+        raise ConfigError(
+            f"{fname}: duplicates.role harus 'local' (pengaduan yang dicatat tangan, mis. rekap) atau 'central' "
+            f"(sistem tempat pengaduan itu diketik ulang, mis. SP4N-LAPOR!); ditemukan {role!r}."
+        )
+    channels = _as_tuple(raw.get("channels"), "duplicates.channels", fname)
+    if channels and role != "central":
+        raise ConfigError(f"{fname}: duplicates.channels hanya berlaku untuk role 'central'.")
+    return str(role), channels
 
 
 def _parse_fields(raw_fields: dict, fname: str) -> dict[str, FieldSpec]:

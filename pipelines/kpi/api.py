@@ -14,7 +14,7 @@ import duckdb
 
 from pipelines.kpi.derived import HEADLINE_KEYS, changes
 from pipelines.kpi.engine import (
-    Scope,
+    KpiQuery,
     build_query,
     fetch_dicts,
     model_sql,
@@ -132,7 +132,7 @@ def make_scope(
     filters: Mapping[str, Any] | None = None,
     previous: tuple[dt.date | str, dt.date | str] | None = None,
     comparison: str = DEFAULT_COMPARISON,
-) -> Scope:
+) -> KpiQuery:
     """Validated parameters of a KPI query (period, previous period, as-of, canonical filters).
 
     ``previous``: the (from, to) the category trend compares with; default the comparison window of
@@ -163,7 +163,7 @@ def make_scope(
         if p_from is None or p_to is None or p_to < p_from:
             raise KpiError(f"Periode pembanding tidak sah: {previous[0]} sampai {previous[1]}.")
         prev = Period.from_dates(p_from, p_to)
-    return Scope(
+    return KpiQuery(
         as_of=a,
         settings=settings,
         date_from=d_from,
@@ -323,7 +323,7 @@ def compute(
     return out
 
 
-def _previous_out(scope: Scope, mode: str, by_rule: bool) -> dict[str, Any]:
+def _previous_out(scope: KpiQuery, mode: str, by_rule: bool) -> dict[str, Any]:
     """The window the category trend compared with (and, by the rule, the comparison window)."""
     prev = Period.from_dates(scope.prev_from, scope.prev_to)
     out: dict[str, Any] = {"from": prev.start.isoformat(), "to": prev.end.isoformat(), "label": prev.label}
@@ -333,7 +333,7 @@ def _previous_out(scope: Scope, mode: str, by_rule: bool) -> dict[str, Any]:
     return out
 
 
-def _comparison_out(con: duckdb.DuckDBPyConnection, scope: Scope, mode: str, current: Mapping[str, Any]
+def _comparison_out(con: duckdb.DuckDBPyConnection, scope: KpiQuery, mode: str, current: Mapping[str, Any]
                     ) -> dict[str, Any] | None:
     """The comparison window's headline figures (same filters, seen at its own as-of date) and the
     change of each against the period: the numbers every surface shows as "vs ..."."""
@@ -357,7 +357,7 @@ def _frame_query(
     final_sql: str,
     models: tuple[str, ...],
     dimensions: tuple[str, ...],
-    scope: Scope,
+    scope: KpiQuery,
     extra: Mapping[str, Any] | None = None,
     materialized: tuple[str, ...] = ("complaint_facts", "breakdown"),
 ) -> pl.DataFrame:

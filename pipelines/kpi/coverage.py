@@ -6,8 +6,8 @@ many complaints it could not use and why. This module is the one place those sen
 the CLI table, the dashboard captions and the scorecards call it with the engine's ``coverage``.
 
     coverage_sentences(out["coverage"], ("resolution",))
-    -> ["Lama penyelesaian tidak tercatat untuk 775 pengaduan yang sudah selesai menurut statusnya: ekspor
-        tanpa tanggal.", "Median dan ketepatan waktu penyelesaian dihitung dari 22 pengaduan bertanggal."]
+    -> ["Penyelesaian: lama tidak tercatat untuk 775 pengaduan yang sudah selesai menurut statusnya (ekspor
+        tanpa tanggal); lama dan ketepatan waktu dihitung dari 22 pengaduan bertanggal."]
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ STEPS = ("verification", "response", "resolution")
 
 
 class StepWords(NamedTuple):
-    noun: str  # lama <noun>
+    title: str  # the step, as a sentence starts
     done: str  # sudah <done>
 
 
 WORDS: dict[str, StepWords] = {
-    "verification": StepWords("verifikasi", "diverifikasi"),
-    "response": StepWords("tanggapan", "ditanggapi"),
-    "resolution": StepWords("penyelesaian", "selesai"),
+    "verification": StepWords("Verifikasi", "diverifikasi"),
+    "response": StepWords("Tanggapan", "ditanggapi"),
+    "resolution": StepWords("Penyelesaian", "selesai"),
 }
 
 
@@ -37,40 +37,34 @@ def _counts(coverage: Mapping[str, Any] | None, step: str) -> dict[str, int]:
     return {k: int(c.get(k) or 0) for k in ("dated", "undated", "not_done", "unknown")}
 
 
-def step_sentences(coverage: Mapping[str, Any] | None, step: str) -> list[str]:
-    """The sentences for one step (empty when every done step of the cohort is dated and none unknown)."""
+def step_sentence(coverage: Mapping[str, Any] | None, step: str) -> str | None:
+    """One sentence for one step, or None when every done step of the cohort is dated and none unknown."""
     c = _counts(coverage, step)
     w = WORDS[step]
-    out: list[str] = []
+    parts = []
     if c["undated"]:
-        out.append(
-            f"Lama {w.noun} tidak tercatat untuk {fmt.number(c['undated'])} pengaduan yang sudah {w.done} "
-            "menurut statusnya: ekspor tanpa tanggal."
-        )
+        parts.append(f"lama tidak tercatat untuk {fmt.number(c['undated'])} pengaduan yang sudah {w.done} menurut "
+                     "statusnya (ekspor tanpa tanggal)")
     if c["unknown"]:
-        out.append(
-            f"Untuk {fmt.number(c['unknown'])} pengaduan tidak diketahui apakah sudah {w.done}: ekspornya tanpa "
-            f"tanggal {w.noun} dan statusnya tidak menyatakannya; pengaduan itu tidak ikut dihitung dalam "
-            f"tingkat {w.noun}."
-        )
-    if out:
-        if c["dated"]:
-            out.append(
-                f"Median dan ketepatan waktu {w.noun} dihitung dari {fmt.number(c['dated'])} pengaduan bertanggal."
-            )
-        else:
-            out.append(f"Tidak ada satu pun tanggal {w.noun} yang tercatat, jadi lama {w.noun} tidak dapat dihitung.")
-    return out
+        parts.append(f"untuk {fmt.number(c['unknown'])} pengaduan tidak diketahui apakah sudah {w.done} (ekspor "
+                     f"tanpa tanggal, status tidak menyatakannya), jadi tidak ikut dihitung")
+    if not parts:
+        return None
+    if c["dated"]:
+        parts.append(f"lama dan ketepatan waktu dihitung dari {fmt.number(c['dated'])} pengaduan bertanggal")
+    else:
+        parts.append("belum ada satu pun tanggal yang tercatat, jadi lama dan ketepatan waktunya tidak dapat dihitung")
+    return f"{w.title}: " + "; ".join(parts) + "."
 
 
 def coverage_sentences(coverage: Mapping[str, Any] | None, steps: Iterable[str] = STEPS) -> list[str]:
-    """Every sentence for ``steps`` (verification, response, resolution), in that order."""
-    return [s for step in steps for s in step_sentences(coverage, step)]
+    """One sentence per step of ``steps`` (verification, response, resolution) that has a gap, in that order."""
+    return [s for s in (step_sentence(coverage, step) for step in steps) if s]
 
 
 def coverage_note(coverage: Mapping[str, Any] | None, steps: Iterable[str] = STEPS) -> str:
-    """The sentences as one paragraph ('' when nothing is undated or unknown): a caption under a card."""
-    return " ".join(coverage_sentences(coverage, steps))
+    """The sentences one per line ('' when nothing is undated or unknown): a caption under a card (Markdown)."""
+    return "  \n".join(coverage_sentences(coverage, steps))
 
 
 def has_gaps(coverage: Mapping[str, Any] | None, steps: Iterable[str] = STEPS) -> bool:
@@ -81,3 +75,15 @@ def has_gaps(coverage: Mapping[str, Any] | None, steps: Iterable[str] = STEPS) -
 def coverage_from_row(row: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     """``coverage`` from a frame row with flat ``<step>_<state>`` columns (breakdown_frame, by_month_frame)."""
     return {s: {k: int(row.get(f"{s}_{k}") or 0) for k in ("dated", "undated", "not_done", "unknown")} for s in STEPS}
+
+
+def rate_denominator(row: Mapping[str, Any], step: str) -> int:
+    """The denominator of ``response_rate`` / ``resolution_rate``: in scope minus the unknown ones."""
+    return int(row.get("in_scope") or 0) - _counts(row.get("coverage"), step)["unknown"]
+
+
+def undated_or_unknown(coverage: Mapping[str, Any] | None, step: str) -> int:
+    """How many in-scope complaints a duration or on-time rate of ``step`` cannot use for want of a date
+    (done without a date, or unknown)."""
+    c = _counts(coverage, step)
+    return c["undated"] + c["unknown"]

@@ -172,8 +172,9 @@ def build_query(
 
 
 @dataclass(frozen=True)
-class Scope:
-    """Everything a KPI query is parameterised by (all bound as values).
+class KpiQuery:
+    """Everything a KPI query is parameterised by (all bound as values): the window, the as-of date
+    and the filter set. (Not the dashboard's access scope, ``dashboard.scope.Scope``: what a user may see.)
 
     ``settings`` is the kpi_settings row read from the warehouse: limits, min_sample,
     duplicates setting, aging buckets and the working-day index of the as-of date.
@@ -270,7 +271,7 @@ def materialize_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, snapshot_i
     out = 0
     for table, day in ((FACTS_TABLE, as_of), (FACTS_TABLE_PREVIOUS_YEAR, same_day_last_year(as_of))):
         settings = read_settings(con, day)
-        scope = Scope(as_of=day, settings=settings)  # date_from None: every complaint gets its repeat flag
+        scope = KpiQuery(as_of=day, settings=settings)  # date_from None: every complaint gets its repeat flag
         run(cur, f"CREATE TABLE {table} AS\n{sql}", scope.params())
         rows = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed name
         cur.execute(

@@ -19,6 +19,7 @@ import duckdb
 
 from pipelines import fmt
 from pipelines.kpi import rules_text
+from pipelines.kpi.coverage import coverage_sentences, rate_denominator, undated_or_unknown
 from pipelines.kpi.glossary import label as kpi_label
 from pipelines.periods import Period
 from pipelines.rating import what_if
@@ -54,19 +55,36 @@ METRIC_SPECS: tuple[tuple[str, str], ...] = (  # (compute key, kind)
     ("resolution_rate", "rate"),
     ("on_time_resolution_rate", "rate"),
     ("resolution_days_median", "days"),
+    ("reopen_rate", "rate"),
     ("backlog_open", "int"),
     ("satisfaction_mean", "mean"),
 )
 
 
+# the step whose dates a duration or on-time metric is made of (its coverage says how many are missing)
+METRIC_STEP = {"on_time_response_rate": "response", "response_days_median": "response",
+               "on_time_verification_rate": "verification", "on_time_resolution_rate": "resolution",
+               "resolution_days_median": "resolution"}
+
+
 def _metric_detail(key: str, k: Mapping[str, Any]) -> str:
+    detail = _metric_counts(key, k)
+    missing = undated_or_unknown(k.get("coverage"), METRIC_STEP[key]) if key in METRIC_STEP else 0
+    if missing:  # the full sentence is in the notes (coverage_sentences)
+        detail += f"; {fmt.number(missing)} tanpa tanggal, tidak dinilai"
+    return detail
+
+
+def _metric_counts(key: str, k: Mapping[str, Any]) -> str:
     n = fmt.number
     if key == "received":
         return f"{n(k['in_scope'])} dalam cakupan, {n(k['excluded'])} dikecualikan"
     if key == "response_rate":
-        return f"{n(k['responded'])} dari {n(k['in_scope'])} ditanggapi"
+        return f"{n(k['responded'])} dari {n(rate_denominator(k, 'response'))} ditanggapi"
     if key == "resolution_rate":
-        return f"{n(k['resolved'])} dari {n(k['in_scope'])} selesai"
+        return f"{n(k['resolved'])} dari {n(rate_denominator(k, 'resolution'))} selesai"
+    if key == "reopen_rate":
+        return f"{n(k.get('reopened') or 0)} dari {n(k['resolved'])} selesai dibuka kembali"
     for step in ("verification", "response", "resolution"):
         if key == f"on_time_{step}_rate":
             return f"{n(k[step + '_on_time'])} tepat, {n(k[step + '_late'])} terlambat"
@@ -502,7 +520,8 @@ def _assemble(ctx: CityContext, u: _Unit, t: dt.datetime) -> ScorecardData:
 
 
 def _notes(data: ScorecardData, ctx: CityContext) -> list[str]:
-    notes = []
+    # what part of the durations and on-time rates is unknown, in words (pipelines.kpi.coverage)
+    notes = [f"Tanggal tidak tercatat. {s}" for s in coverage_sentences(data.kpi.get("coverage"))]
     if data.period.end > data.as_of:
         notes.append(
             f"Periode belum selesai pada tanggal data ({fmt.date_long(data.as_of)}): angka periode ini "
