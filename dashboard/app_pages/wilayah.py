@@ -93,28 +93,16 @@ with states.guarded():
     pct_note = ("Tingkat (persentase) hanya untuk wilayah dengan pengaduan dalam cakupan yang cukup "
                 f"(minimal {min_sample}); {rules_text.small_sample_text({'min_sample': min_sample})}."
                 ) if kind == "pct" else ""
-    if bounds is not None:
-        # the map is the kelurahan view; the kecamatan bars beside it are its summary and legend
-        map_col, kec_col = st.columns([3, 2], gap="large")
-        with map_col:
-            kelurahan_map.show(ctx, bounds, kel, metric, label, kind, key="wilayah.map")
-        with kec_col:
-            _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
-            for note in (no_area, pct_note):
-                if note:
-                    st.caption(note)
-        with st.expander("Per kelurahan sebagai batang"):
-            _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
-                 "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
-    else:
-        left, right = st.columns([2, 3], gap="large")
-        with left:
-            # coloured like the kelurahan bars, so this chart is also their legend
-            _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
-            if no_area:
-                st.caption(no_area)
-        with right:
-            _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
-                 "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
-            if pct_note:
-                st.caption(pct_note)
+    if bounds is not None:  # the kelurahan map first, the bars (and their data) under it
+        kelurahan_map.show(ctx, bounds, kel, metric, label, kind, key="wilayah.map")
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        # coloured like the kelurahan bars, so this chart is also their legend
+        _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
+        if no_area:
+            st.caption(no_area)
+    with right:
+        _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
+             "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
+        if pct_note:
+            st.caption(pct_note)
