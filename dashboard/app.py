@@ -19,7 +19,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from dashboard import auth_ui, context, data  # noqa: E402
+from dashboard import auth_ui, context, data, pages  # noqa: E402
 from dashboard.components import header, sidebar, states, style  # noqa: E402
 from dashboard.filters import windows as make_windows  # noqa: E402
 from dashboard.scope import SESSION_KEY, Scope  # noqa: E402
@@ -46,51 +46,27 @@ def resolve_scope() -> Scope:
     return Scope.full(demo=demo)
 
 
-# pages that follow the sidebar filters (the others are city-wide or not about complaints)
-FILTER_PAGES = {"ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan"}
+def _page(name: str, *, default: bool = False):
+    spec = pages.BY_NAME[name]
+    return st.Page(f"app_pages/{name}.py", title=spec.title, icon=spec.icon, url_path=name, default=default)
 
 
-def _page(name: str, title: str, icon: str, *, default: bool = False):
-    return st.Page(f"app_pages/{name}.py", title=title, icon=icon, url_path=name, default=default)
+def _may_see(scope: Scope, spec: pages.PageSpec) -> bool:
+    return spec.capability is None or scope.can(spec.capability)
 
 
 def build_pages(scope: Scope, has_data: bool) -> tuple[dict[str, list], object | None]:
-    """The navigation for this viewer; returns (sections, the Ringkasan page or None)."""
-    glos = _page("glosarium", "Glosarium", ":material/menu_book:")
-    upload = _page("unggah_data", "Unggah Data", ":material/upload_file:")
+    """The navigation for this viewer (the registry in dashboard/pages.py, by capability);
+    returns (sections, the Ringkasan page or None)."""
     if not has_data:
-        start = _page("mulai", "Mulai", ":material/rocket_launch:", default=True)
-        data_pages = [upload] if scope.can("upload_data") else []
-        if scope.can("view_audit"):
-            data_pages.append(_page("log_audit", "Log Audit", ":material/policy:"))
-        return {"": [start, *data_pages, glos]}, None
-    ringkasan = _page("ringkasan", "Ringkasan Eksekutif", ":material/dashboard:", default=True)
-    sections: dict[str, list] = {
-        "Pimpinan": [ringkasan, _page("kinerja_opd", "Kinerja OPD", ":material/leaderboard:")],
-        "Analisis": [
-            _page("tren_kategori", "Tren & Kategori", ":material/trending_up:"),
-            _page("wilayah", "Wilayah", ":material/location_city:"),
-            _page("sla_tunggakan", "SLA & Tunggakan", ":material/timer:"),
-        ],
-        "Data": [],
-        "Bantuan": [glos],
-    }
-    if scope.can("view_complaints"):
-        sections["Pimpinan"].append(_page("daftar_kerja", "Daftar Kerja", ":material/checklist:"))
-    if scope.can("download_scorecard"):
-        sections["Pimpinan"].append(_page("unduh_rapor", "Unduh Rapor", ":material/picture_as_pdf:"))
-    if scope.can("view_rating"):
-        sections["Analisis"].append(_page("penilaian", "Penilaian Kemendagri", ":material/workspace_premium:"))
-    if scope.can("view_quality"):
-        sections["Data"].append(_page("kualitas_data", "Kualitas Data", ":material/fact_check:"))
-    if scope.can("upload_data"):
-        sections["Data"].append(upload)
-    if scope.can("view_evidence"):
-        sections["Data"].append(_page("bukti_dukung", "Bukti Dukung", ":material/folder_managed:"))
-    if scope.can("manage_officers"):
-        sections["Data"].append(_page("pejabat_penghubung", "Pejabat Penghubung", ":material/badge:"))
-    if scope.can("view_audit"):
-        sections["Data"].append(_page("log_audit", "Log Audit", ":material/policy:"))
+        start = _page("mulai", default=True)
+        shown = [_page(p.name) for p in pages.PAGES if p.section and not p.needs_data and _may_see(scope, p)]
+        return {"": [start, *shown]}, None
+    ringkasan = _page("ringkasan", default=True)
+    sections: dict[str, list] = {s: [] for s in pages.SECTIONS}
+    for spec in pages.PAGES:
+        if spec.section and _may_see(scope, spec):
+            sections[spec.section].append(ringkasan if spec.name == "ringkasan" else _page(spec.name))
     return {k: v for k, v in sections.items() if v}, ringkasan
 
 
@@ -108,11 +84,12 @@ def main() -> None:
 
     sections, ringkasan = build_pages(scope, snap is not None)
     wants_meeting = bool(st.session_state.get(sidebar.MEETING_KEY)) and snap is not None
-    page = st.navigation(sections, position="hidden" if wants_meeting else "sidebar")
+    # expanded: every page listed (a collapsed menu says "View N more", in English)
+    page = st.navigation(sections, position="hidden" if wants_meeting else "sidebar", expanded=True)
     meeting = wants_meeting and ringkasan is not None and page.title == ringkasan.title
     style.inject(meeting)
 
-    uses_filters = page.url_path in FILTER_PAGES or page.title == "Ringkasan Eksekutif"
+    uses_filters = page.url_path in pages.FILTER_PAGES or page.title == pages.TITLES["ringkasan"]
     filters = wins = model = None
     if snap is not None and master is not None:
         try:

@@ -21,9 +21,21 @@ def bench_cmd(
     repeat: Annotated[int | None, typer.Option("--repeat", help="Ulangan untuk angka hangat (median).")] = None,
     xlsx_max: Annotated[int | None, typer.Option("--xlsx-max", help="Ukur ingest XLSX hanya sampai jumlah ini.")] = None,
     keep: Annotated[bool, typer.Option("--keep", help="Simpan berkas dan gudang data tiap ukuran.")] = False,
+    dashboard: Annotated[Path | None, typer.Option(
+        "--dashboard", help="Ukur render tiap halaman dasbor pada gudang di folder data ini (bukan ukuran).")] = None,
+    browser: Annotated[bool, typer.Option(
+        "--browser", help="Dengan --dashboard: ukur di Chromium headless (perlu Playwright).")] = False,
 ) -> None:
     """Ukur kinerja pada 10 ribu s.d. 1 juta pengaduan: ingest, bangun, KPI, dasbor, rapor, dan acuan."""
     import json
+
+    if dashboard is not None:
+        from pipelines.bench import dashboard as dash
+
+        args = ["--data-dir", str(dashboard), "--repeat", str(repeat or 3)]
+        args += ["--browser"] if browser else []
+        args += ["--json", str(json_file)] if json_file is not None else []
+        raise typer.Exit(dash.main(args))
 
     from pipelines.bench.core import run_bench
     from pipelines.bench.report import table

@@ -1,6 +1,7 @@
 """Dashboard render benchmark: each page's first render and a filter change, timed end to end.
 
-    python -m pipelines.bench_dashboard --data-dir D [--repeat 3] [--browser] [--json out.json]
+    monev bench --dashboard D [--repeat 3] [--browser] [--json out.json]
+    python -m pipelines.bench.dashboard --data-dir D [--repeat 3] [--browser] [--json out.json]
 
 Two ways of timing, both against the published warehouse in D, as the demo viewer (full access):
 
@@ -27,18 +28,28 @@ import contextlib
 import json
 import logging
 import os
-import platform
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "dashboard" / "app.py"
-PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan", "penilaian",
-         "kualitas_data", "unggah_data", "bukti_dukung", "glosarium", "unduh_rapor", "log_audit")
-FILTER_PAGES = ("ringkasan", "kinerja_opd", "tren_kategori", "wilayah", "sla_tunggakan")
+import duckdb
+import streamlit
+from streamlit.testing.v1 import AppTest
+
+import dashboard
+from dashboard.pages import DATA_PAGES, FILTER_PAGES, TITLES
+from pipelines.bench.core import machine as core_machine
+from pipelines.serve import DASHBOARD_DIR, serve_env, streamlit_command
+from pipelines.settings import resolve_config_dir
+
+APP = Path(dashboard.__file__).resolve().parent / "app.py"
+PAGES = DATA_PAGES  # every page of a published warehouse, from the registry (dashboard/pages.py)
 FIRST_TARGET_S = 2.0
 FILTER_TARGET_S = 1.0
 
@@ -62,32 +73,11 @@ class PageTiming:
 
 
 def machine() -> dict:
-    cpu = platform.processor() or ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem_gb = None
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
-    try:
-        load = os.getloadavg()
-    except OSError:
-        load = None
-    import duckdb
-    import streamlit
-
-    return {"cpus": os.cpu_count(), "cpu": cpu, "mem_gb": mem_gb, "python": platform.python_version(),
-            "streamlit": streamlit.__version__, "duckdb": duckdb.__version__, "platform": platform.platform(),
-            "loadavg_at_start": [round(x, 2) for x in load] if load else None}
+    """The benchmark's machine record (``pipelines.bench.core.machine``) plus the Streamlit version."""
+    return {**core_machine(), "streamlit": streamlit.__version__}
 
 
 def warehouse_info(data_dir: Path) -> dict:
-    import duckdb
-
     con = duckdb.connect(str(data_dir / "curated" / "monev.duckdb"), read_only=True)
     try:
         sid, as_of, n = con.execute("SELECT snapshot_id, as_of, complaints FROM snapshot").fetchone()
@@ -120,9 +110,8 @@ def bench_apptest(data_dir: Path, repeat: int) -> tuple[list[PageTiming], dict]:
     for name in list(logging.root.manager.loggerDict):
         if name.startswith("streamlit"):
             logging.getLogger(name).setLevel(logging.ERROR)
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
+    st = streamlit
+    # after the loggers are quietened: dashboard.data's caches warn at import without a Streamlit runtime
     from dashboard import data
 
     def clear() -> None:
@@ -197,20 +186,13 @@ def _filter_changes(at):
 
 
 def bench_browser(data_dir: Path, repeat: int) -> tuple[list[PageTiming], dict]:
-    import subprocess
-    import urllib.parse
-    import urllib.request
-
+    # playwright is in the test extra (a browser benchmark is a developer's tool): loaded only here
     from playwright.sync_api import sync_playwright
 
-    from pipelines.serve import DASHBOARD_DIR, serve_env, streamlit_command
-    from pipelines.settings import resolve_config_dir
 
     chromium = os.environ.get("MONEV_CHROMIUM", "/usr/bin/chromium")
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -271,8 +253,6 @@ def bench_browser(data_dir: Path, repeat: int) -> tuple[list[PageTiming], dict]:
 
 
 def _channels(data_dir: Path) -> list[str]:
-    import duckdb
-
     con = duckdb.connect(str(data_dir / "curated" / "monev.duckdb"), read_only=True)
     try:
         return [r[0] for r in con.execute("SELECT channel FROM channels ORDER BY channel").fetchall()]
@@ -280,15 +260,7 @@ def _channels(data_dir: Path) -> list[str]:
         con.close()
 
 
-TITLES = {"ringkasan": "Ringkasan Eksekutif", "kinerja_opd": "Kinerja OPD", "tren_kategori": "Tren & Kategori",
-          "wilayah": "Wilayah", "sla_tunggakan": "SLA & Tunggakan", "penilaian": "Penilaian Kemendagri",
-          "kualitas_data": "Kualitas Data", "unggah_data": "Unggah Data", "bukti_dukung": "Bukti Dukung",
-          "glosarium": "Glosarium", "unduh_rapor": "Unduh Rapor", "log_audit": "Log Audit"}
-
-
 def _years(data_dir: Path) -> list[str]:
-    import duckdb
-
     con = duckdb.connect(str(data_dir / "curated" / "monev.duckdb"), read_only=True)
     try:
         first, last = con.execute("SELECT min(year(reported_at)), max(year(reported_at)) FROM complaints").fetchone()
@@ -382,8 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = [t.summary() for t in timings]
     info.update(extra)
     m, w = info["machine"], info["warehouse"]
-    print(f"Mesin: {m['cpus']} CPU ({m['cpu']}), {m['mem_gb']} GB; Python {m['python']}, Streamlit "
-          f"{m['streamlit']}, DuckDB {m['duckdb']}; beban awal {m['loadavg_at_start']}")
+    mem_gb = round(m["memory_bytes"] / 2**30, 1) if m["memory_bytes"] else None
+    print(f"Mesin: {m['cpu_count']} CPU ({m['cpu']}), {mem_gb} GB; Python {m['python']}, Streamlit "
+          f"{m['streamlit']}, DuckDB {m['duckdb']}; beban awal {m['loadavg_start']}")
     print(f"Gudang: {w['complaints']} pengaduan, snapshot {w['snapshot']}, per {w['as_of']}; mode {info['mode']}, "
           f"median dari {a.repeat} kali")
     print(f"Run pertama proses (impor, buka gudang, semua cache kosong): {info['process_first_run_s']:.2f} s")
