@@ -406,3 +406,12 @@ def test_end_to_end_resolved_reopened_and_resolved_again(tmp_path, monkeypatch):
     assert [(r["source_id"], r["reopened_on"], r["is_open"]) for r in lst.iter_rows(named=True)] == [
         ("5200001", D(2024, 7, 15), True)]
     con.close()
+
+
+def test_cli_table_says_what_is_unknown(built):
+    from pipelines.kpi.report import render
+
+    text = render(compute(built, D(2024, 1, 1), D(2024, 12, 31), as_of=D(2025, 12, 1)))
+    assert "Catatan data (tanggal yang tidak tercatat)" in text
+    assert "Penyelesaian: lama tidak tercatat untuk 5 pengaduan yang sudah selesai menurut statusnya" in text
+    assert "Segera jatuh tempo (2 HK)" in text and "Dibuka kembali" in text
