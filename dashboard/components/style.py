@@ -55,9 +55,7 @@ div[class*="st-key-card-"] { border-radius: 0.6rem; padding: 0.55rem 0.9rem 1.1r
   border: 1px solid #D5DDE6; min-height: 11.5rem; }
 div[class*="st-key-card-"] [data-testid="stMetricLabel"] p { font-size: 1.0rem; font-weight: 600; color: #33414F; }
 div[class*="st-key-card-"] [data-testid="stCaptionContainer"] p { margin-bottom: 0; }
-/* a card title (and the comparison under the number) wraps instead of being cut ("Tunggakan le…") */
-div[class*="st-key-card-"] [data-testid="stMetricDelta"] ~ div, div[class*="st-key-card-"] [data-testid="stMetric"] p {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+/* a card title wraps instead of being cut ("Tunggakan le…") */
 div[class*="st-key-card-"] [data-testid="stMetricLabel"], div[class*="st-key-card-"] [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 div.st-key-app-header { border-bottom: 2px solid #1F5A96; padding-bottom: 1.1rem; margin-bottom: 0.3rem; }
