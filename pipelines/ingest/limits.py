@@ -22,7 +22,9 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
+from pipelines import fmt
 from pipelines.ingest.errors import FileRefused, refuse
+from pipelines.masterdata import ConfigError, read_yaml
 from pipelines.safe_text import shown_name
 
 SETTING = "config/ingest.yaml, bagian limits"
@@ -61,8 +63,6 @@ class ReadLimits:
 
 @lru_cache(maxsize=8)
 def _limits_for(path: str, mtime: float) -> ReadLimits:
-    from pipelines.masterdata import ConfigError, read_yaml
-
     try:
         return ReadLimits.from_mapping((read_yaml(Path(path)) or {}).get("limits"))
     except (TypeError, ValueError) as exc:
@@ -80,8 +80,6 @@ def read_limits(config_dir: Path | str | None) -> ReadLimits:
 
 
 def _mb(n: float) -> str:
-    from pipelines import fmt
-
     return fmt.number(n / 2**20, 1) + " MB"
 
 
@@ -169,8 +167,6 @@ _BOMB_TODO = ("Berkas ini bukan ekspor yang wajar (kemungkinan bom ZIP). Ekspor 
 
 def _check_ratio(name: str, member: str, size: int, packed: int, lim: ReadLimits) -> None:
     if size > 1 << 20 and size > lim.max_xlsx_ratio * max(packed, 1):
-        from pipelines import fmt
-
         raise over_limit(
             name, f"bagian {shown_name(member)[:60]} dimampatkan {fmt.number(size / max(packed, 1))} kali "
             f"({_mb(packed)} menjadi {_mb(size)}), melebihi batas {fmt.number(lim.max_xlsx_ratio)} kali",
