@@ -170,3 +170,22 @@ def record(scope: Scope, action: str, detail: object = None) -> None:
     except Exception as exc:  # noqa: BLE001
         log.exception("audit failed", exc_info=exc)
         st.toast("Catatan log audit gagal ditulis; beri tahu admin koordinator.", icon=":material/warning:")
+
+
+def audited(scope: Scope | None, action: str, detail: str, make):
+    """``make`` (a download's deferred data) wrapped so that producing the file writes an audit entry. The file
+    is produced outside the script run (no session state there), so the user and data directory are taken now."""
+    from pipelines.auth import audit
+
+    paths = data.paths()
+    user = (getattr(scope, "user", None) or ("Demo" if getattr(scope, "demo", False) else "(tanpa nama)"))
+
+    def run():
+        out = make()
+        try:
+            audit(paths, user, action, detail)
+        except Exception as exc:  # noqa: BLE001 - an audit failure never blocks the download
+            log.exception("audit failed", exc_info=exc)
+        return out
+
+    return run

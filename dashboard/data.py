@@ -548,7 +548,9 @@ def department_ratings(scope: Scope, snap: Snapshot, window: Window, filters,
     f = scope.aggregate_filters(_canonical(snap, filters))
     prev = (previous.date_from.isoformat(), previous.date_to.isoformat()) if previous else None
     rows = _department_ratings(snap.path, snap.token, *window.key, _fkey(f), prev)
-    return scope.visible_rows(rows)
+    # "peringkat 3 dari 27": the number ranked city-wide, also for a user who sees only their own OPD
+    ranked_of = sum(1 for r in rows if r.get("rank"))
+    return [{**r, "ranked_of": ranked_of} for r in scope.visible_rows(rows)]
 
 
 @st.cache_resource(ttl=TTL, max_entries=8, show_spinner=False)

@@ -177,6 +177,9 @@ def test_analis_sees_redacted_rows_but_no_evidence_or_upload(auth_env):
 
 def test_opd_user_other_department_by_url(auth_env, captured_downloads):
     at = login_as("dishub", query={"opd": "Dinas Kesehatan"})
+    # the refused request is said, not dropped silently (docs/keamanan.md)
+    assert any("Akses Anda terbatas pada Dinas Perhubungan" in w.value and "Dinas Kesehatan" in w.value
+               for w in at.warning), [w.value for w in at.warning]
     at.switch_page("app_pages/kinerja_opd.py").run()
     assert not at.exception
     assert at.multiselect(key="flt.department").value == []
@@ -190,6 +193,9 @@ def test_opd_user_other_department_by_url(auth_env, captured_downloads):
     assert tables
     deps = {r["OPD"] for rows in tables for r in rows if "OPD" in r}
     assert deps == {DISHUB}
+    # every table download is audited (the capture produced each file once)
+    audited = [e.detail for e in list_audit(auth_env, user="dishub", action="data_download", limit=None)]
+    assert len(audited) >= len(captured_downloads) - 1 and any(d.endswith("baris)") for d in audited)
 
 
 def test_opd_user_complaint_lists_and_downloads_are_its_own(auth_env, captured_downloads):
@@ -231,7 +237,8 @@ def test_scorecard_download_is_audited(auth_env, captured_downloads):
     assert pdf
     name = next(n for n, _ in captured_downloads if n.endswith(".pdf"))
     pdf[0].click().run()
-    last = list_audit(auth_env, user="dishub", limit=1)[0]
+    # (the table downloads the capture produced are audited too, as data_download)
+    last = list_audit(auth_env, user="dishub", action="scorecard_download", limit=1)[0]
     assert (last.action, last.detail) == ("scorecard_download", name)
 
 

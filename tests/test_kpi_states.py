@@ -375,3 +375,34 @@ def test_end_to_end_before_the_exports(built):
     assert (out["response_rate"], out["resolution_rate"]) == (0.0, 0.0)  # 0 of the 2 that can be judged
     assert out["on_time_verification_rate"] == 1.0 and out["on_time_response_rate"] is None
     assert (out["backlog_open"], out["due_soon"]) == (2, 0)  # 07 and 08; 01-03 unknown are not counted open
+
+
+def test_end_to_end_resolved_reopened_and_resolved_again(tmp_path, monkeypatch):
+    """Three dated LAPOR! exports through the build: R is resolved (1 July), in progress again (15 July)
+    and resolved again (31 July); S is resolved in all three."""
+    monkeypatch.setenv("MONEV_PII_SALT", "test-salt")
+    p = Paths.from_args(tmp_path / "data", DEFAULT_CONFIG_DIR)
+    p.raw_dir.mkdir(parents=True, exist_ok=True)
+    head = "Tracking ID;Tanggal Laporan;Status;Isi Laporan;Tanggal Verifikasi;Tanggal Tindak Lanjut;Tanggal Selesai\n"
+    s_row = "5200002;24/06/2024 09:00;Selesai;Lampu mati;24/06/2024 10:00;25/06/2024 09:00;27/06/2024 09:00\n"
+    exports = {
+        "2024-07-01": "5200001;24/06/2024 09:00;Selesai;Jalan rusak;24/06/2024 10:00;25/06/2024 09:00;28/06/2024 09:00\n",
+        "2024-07-15": "5200001;24/06/2024 09:00;Proses;Jalan rusak;24/06/2024 10:00;25/06/2024 09:00;\n",
+        "2024-07-31": "5200001;24/06/2024 09:00;Selesai;Jalan rusak;24/06/2024 10:00;25/06/2024 09:00;26/07/2024 09:00\n",
+    }
+    for day, row in exports.items():
+        (p.raw_dir / f"lapor_{day}.csv").write_text(head + row + s_row, encoding="utf-8")
+    r = run_pipeline(p)
+    assert r.published, r.message
+    con = duckdb.connect(str(p.warehouse), read_only=True)
+    june = (D(2024, 6, 1), D(2024, 6, 30))
+    got = {a: compute(con, *june, as_of=a) for a in (D(2024, 7, 12), D(2024, 7, 20), D(2024, 7, 31))}
+    assert [(o["reopened"], o["resolved"], o["reopen_rate"]) for o in got.values()] == [
+        (0, 1, 0.0),  # R's resolution date is now 26 July: not resolved at 12 July, not yet reopened
+        (1, 1, 1.0),  # reopened by the 15 July export, open again
+        (1, 2, 0.5),
+    ]
+    lst = kpi.reopened_list(con, *june, as_of=D(2024, 7, 20))
+    assert [(r["source_id"], r["reopened_on"], r["is_open"]) for r in lst.iter_rows(named=True)] == [
+        ("5200001", D(2024, 7, 15), True)]
+    con.close()

@@ -109,7 +109,7 @@ def opd(con, ctx, busiest):
     return data, build_pdf(data), build_xlsx(data)
 
 
-def previous(con, filters=None, mode="sebelumnya") -> dict:
+def previous(con, filters=None, mode="tahun_lalu") -> dict:
     """compute() for the dashboard's comparison window (same maturity as the period)."""
     w = comparison_window(P, snapshot_as_of(con), mode)
     return compute(con, w.date_from, w.date_to, as_of=w.as_of, filters=filters)

@@ -42,7 +42,7 @@ def con():
 
 @pytest.mark.parametrize("department", [None, "Dishub"])
 def test_late_step_rising_category_and_backlog(con, department):
-    d = gather(con, "2025-07", department, generated_at=GEN)
+    d = gather(con, "2025-07", department, generated_at=GEN, comparison="sebelumnya")
     text = "\n".join(d.findings)
     assert "Pada Juli 2025 masuk 6 pengaduan, 6 di antaranya dalam cakupan; Juni 2025 tidak ada pengaduan." in text
     assert ("Tahap yang paling sering terlambat: tanggapan pertama — 3 dari 6 pengaduan (50,0%) melewati "

@@ -163,7 +163,9 @@ else:
             rec = by_label[pick]
             path = evidence_file_path(paths, rec)
             if path.exists():
-                st.download_button(f"Unduh {rec.file_name}", lambda p=path: p.read_bytes(), file_name=rec.file_name,
+                st.download_button(f"Unduh {rec.file_name}",
+                                   auth_ui.audited(scope, "data_download", f"bukti {rec.label}: {rec.file_name}",
+                                                   lambda p=path: p.read_bytes()), file_name=rec.file_name,
                                    key="bukti.file.dl", on_click="ignore", icon=":material/download:")
             else:
                 st.error(f"Berkas {rec.label} tidak ada lagi di folder bukti dukung.", icon=":material/error:")

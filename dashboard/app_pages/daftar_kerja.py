@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import context, data
+from dashboard import auth_ui, context, data
 from dashboard.components import states, tables
 from dashboard.components.cards import Card, show_cards
 from dashboard.components.tables import Col
@@ -76,8 +76,9 @@ def _executive() -> None:
     st.markdown("**Lima OPD dengan tunggakan lewat batas terbanyak**")
     tables.show(top, [Col("department", "OPD", width="large"), Col("backlog_overdue", "Lewat batas", "int"),
                       Col("backlog_open", "Tunggakan terbuka", "int")], key="dk.top", height="auto")
-    st.download_button("Ringkasan satu halaman (PDF)", lambda: wl_pdf.snapshot_pdf(s, f"Tanggal {fmt.date_long(as_of)}",
-                                                                                snap.city),
+    st.download_button("Ringkasan satu halaman (PDF)",
+                       auth_ui.audited(scope, "data_download", f"ringkasan-pengaduan-{as_of.isoformat()}.pdf",
+                                       lambda: wl_pdf.snapshot_pdf(s, f"Tanggal {fmt.date_long(as_of)}", snap.city)),
                        file_name=f"ringkasan-pengaduan-{as_of.isoformat()}.pdf", mime="application/pdf",
                        key="dk.exec.pdf", icon=":material/picture_as_pdf:", on_click="ignore")
 
@@ -120,7 +121,9 @@ def _lists(w, unit: str) -> None:
         tables.show(df, cols, key=f"dk.{s.key}", height=tables.fit_height(df.height, 380))
         if scope.can("download_data"):
             tables.downloads(df, cols, file_stub=f"{stub}_{s.key}", key=f"dk.{s.key}.dl", sheet=s.title[:31])
-    st.download_button(f"Daftar kerja {unit} (PDF)", lambda: wl_pdf.worklist_pdf(w, f"Tanggal {fmt.date_long(as_of)}"),
+    st.download_button(f"Daftar kerja {unit} (PDF)",
+                       auth_ui.audited(scope, "data_download", f"{stub}.pdf",
+                                       lambda: wl_pdf.worklist_pdf(w, f"Tanggal {fmt.date_long(as_of)}")),
                        file_name=f"{stub}.pdf", mime="application/pdf", key="dk.pdf",
                        icon=":material/picture_as_pdf:", on_click="ignore")
 

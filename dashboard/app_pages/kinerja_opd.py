@@ -161,7 +161,7 @@ if dept:
     rating = next((r for r in ratings if r["department"] == dept), None)
     band = rating["predikat"] if rating and rating.get("score") is not None else None
     head = f"**{dept}** · " + (
-        f"peringkat {rating['rank']} dari {ranked.height}, nilai {fmt.number(rating['score'], 1)} "
+        f"peringkat {rating['rank']} dari {rating.get('ranked_of') or sum(1 for r in ratings if r.get('rank'))}, nilai {fmt.number(rating['score'], 1)} "
         f"({rating['predikat']})" if band and rating.get("rank") else "data tidak cukup untuk dinilai"
     )
     note = derived.small_sample_note(row, RATE_KEYS, min_sample)

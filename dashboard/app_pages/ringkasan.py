@@ -22,7 +22,7 @@ TOGGLE_HELP = ("Huruf besar, tanpa panel samping, satu gagasan per layar untuk p
                "?rapat=1 langsung membuka mode ini (dan &slide=3 layar ketiga).")
 
 if not ctx.meeting:
-    title_col, toggle_col = st.columns([4, 1], vertical_alignment="bottom")
+    title_col, toggle_col = st.columns([3, 1.2], vertical_alignment="bottom")
     with title_col:
         st.title("Ringkasan Eksekutif")
     with toggle_col:

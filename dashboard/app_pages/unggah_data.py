@@ -14,6 +14,7 @@ from dashboard import auth_ui, context, data, jobs
 from dashboard.components import states, tables, upload_feedback
 from dashboard.components.tables import Col
 from pipelines import fmt
+from pipelines.safe_text import shown_name
 
 MAX_UPLOAD_MB = 50
 TYPES = ("csv", "xlsx", "xls", "json")
@@ -47,7 +48,8 @@ def _template(config_dir: str) -> bytes:
 
 with st.container(horizontal=True, vertical_alignment="center"):
     st.download_button(
-        "Unduh templat rekap (XLSX)", lambda: _template(str(paths.config_dir)),
+        "Unduh templat rekap (XLSX)",
+        auth_ui.audited(scope, "data_download", "templat_rekap_pengaduan.xlsx", lambda: _template(str(paths.config_dir))),
         file_name="templat_rekap_pengaduan.xlsx", icon=":material/table_view:", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help="Templat bersih untuk rekap kanal lokal: judul kolom yang dikenali, daftar pilihan dari data induk, "
@@ -265,7 +267,8 @@ st.button("Bangun ulang gudang data", icon=":material/refresh:", on_click=_start
 run = data.last_run()
 if run:
     st.subheader("Hasil proses terakhir")
-    status = {"published": "terbit", "refused": "ditolak", "blocked": "ditahan gerbang mutu", "error": "gagal"}
+    status = {"published": "terbit", "refused": "ditolak", "blocked": "ditahan gerbang mutu", "error": "gagal",
+              "interrupted": "terhenti di tengah jalan", "running": "sedang berjalan"}
     text = (f"Proses {run.get('run_id')}: **{status.get(run.get('status'), run.get('status'))}**"
             + (f", snapshot {run.get('snapshot_id')}, {fmt.number(run.get('complaints'))} pengaduan"
                if run.get("status") == "published" else ""))
@@ -274,7 +277,7 @@ if run:
     else:
         st.error(text + f". {run.get('message') or ''}", icon=":material/error:")
     files = pl.DataFrame([
-        {"file": f.get("rel_path"), "profile": f.get("profile"), "status": f.get("status"),
+        {"file": shown_name(f.get("rel_path")), "profile": f.get("profile"), "status": f.get("status"),
          "rows_read": f.get("rows_read"), "rows_loaded": f.get("rows_loaded"),
          "rows_quarantined": f.get("rows_quarantined"), "rows_skipped": f.get("rows_skipped"),
          "warnings": f.get("warnings"), "message": f.get("message")}
@@ -284,11 +287,14 @@ if run:
                "warnings": pl.Int64, "message": pl.String})
     if files.height:
         ok = files.filter(pl.col("status") == "ok")
+        pending = sum(int(f.get("rows_pending") or 0) for f in run.get("files", []) if f.get("status") == "ok")
         st.caption(
             f"Rekonsiliasi: dibaca {fmt.number(int(ok['rows_read'].sum() or 0))} = dimuat "
             f"{fmt.number(int(ok['rows_loaded'].sum() or 0))} + karantina "
             f"{fmt.number(int(ok['rows_quarantined'].sum() or 0))} + dilewati "
-            f"{fmt.number(int(ok['rows_skipped'].sum() or 0))} baris."
+            f"{fmt.number(int(ok['rows_skipped'].sum() or 0))}"
+            + (f" + tertunda {fmt.number(pending)} (proses ini tidak menerbitkan gudang baru)" if pending else "")
+            + " baris."
         )
         cols = [Col("file", "Berkas", width=280), Col("profile", "Profil"), Col("status", "Status"),
                 Col("rows_read", "Dibaca", "int"), Col("rows_loaded", "Dimuat", "int"),

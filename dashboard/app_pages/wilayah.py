@@ -12,6 +12,7 @@ from dashboard.components import charts, kelurahan_map, states
 from dashboard.components.cards import definition
 from dashboard.components.tables import Col
 from pipelines import fmt
+from pipelines.kpi import derived, rules_text
 
 ctx = context.get()
 scope, snap, filters = ctx.scope, ctx.snap, ctx.filters
@@ -55,7 +56,9 @@ def _bar(df: pl.DataFrame, name_col: str, colour_by: str | None, title: str, key
         st.info(f"{label} pada periode dan filter ini: 0 di setiap wilayah.", icon=":material/info:")
         return
     values = shown[metric].to_list()
-    text = [fmt.percent(v) if kind == "pct" else fmt.number(v) for v in values]
+    ms = rules_text.min_sample(data.kpi(scope, snap, ctx.current, filters))
+    text = [fmt.percent(r[metric]) + (f" ({derived.SMALL_SAMPLE_MARK})" if derived.is_small_sample(r, metric, ms) else "")
+            if kind == "pct" else fmt.number(r[metric]) for r in shown.iter_rows(named=True)]
     colours = [KEC_COLOURS.get(k, "#9E9E9E") for k in shown[colour_by].to_list()] if colour_by else "#1F5A96"
     fig = go.Figure(go.Bar(
         x=values, y=shown[name_col].to_list(), orientation="h", marker_color=colours, text=text,
@@ -88,29 +91,18 @@ with states.guarded():
     no_area = (f"{fmt.number(missing['received'][0])} pengaduan tanpa kecamatan/kelurahan (sumber tidak mencatat "
                "lokasinya) ditampilkan sebagai '(tanpa wilayah)'.") if missing.height else ""
     pct_note = ("Tingkat (persentase) hanya untuk wilayah dengan pengaduan dalam cakupan yang cukup "
-                f"(minimal {min_sample}).") if kind == "pct" else ""
-    if bounds is not None:
-        # the map is the kelurahan view; the kecamatan bars beside it are its summary and legend
-        map_col, kec_col = st.columns([3, 2], gap="large")
-        with map_col:
-            kelurahan_map.show(ctx, bounds, kel, metric, label, kind, key="wilayah.map")
-        with kec_col:
-            _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
-            for note in (no_area, pct_note):
-                if note:
-                    st.caption(note)
-        with st.expander("Per kelurahan sebagai batang"):
-            _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
-                 "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
-    else:
-        left, right = st.columns([2, 3], gap="large")
-        with left:
-            # coloured like the kelurahan bars, so this chart is also their legend
-            _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
-            if no_area:
-                st.caption(no_area)
-        with right:
-            _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
-                 "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
-            if pct_note:
-                st.caption(pct_note)
+                f"(minimal {min_sample}); {rules_text.small_sample_text({'min_sample': min_sample})}."
+                ) if kind == "pct" else ""
+    if bounds is not None:  # the kelurahan map first, the bars (and their data) under it
+        kelurahan_map.show(ctx, bounds, kel, metric, label, kind, key="wilayah.map")
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        # coloured like the kelurahan bars, so this chart is also their legend
+        _bar(kec, "kecamatan", "kecamatan", f"{label} per kecamatan", "wilayah.kec", "per-kecamatan", COLS)
+        if no_area:
+            st.caption(no_area)
+    with right:
+        _bar(kel, "kelurahan", "kecamatan", f"{label} per kelurahan (warna = kecamatan)", "wilayah.kel",
+             "per-kelurahan", [Col("kelurahan", "Kelurahan"), *COLS])
+        if pct_note:
+            st.caption(pct_note)

@@ -104,7 +104,7 @@ def figure(ctx: Context, b: Boundaries, values: dict[str, float | None], metric:
     ))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / b.aspect)
-    charts.style(fig, ctx, f"{label} per kelurahan (garis tebal: batas kecamatan)", height=560, legend=False)
+    charts.style(fig, ctx, f"{label} per kelurahan (garis tebal: batas kecamatan)", height=620, legend=False)
     fig.update_layout(plot_bgcolor="#FFFFFF")
     return fig
 

@@ -20,13 +20,14 @@ DETAIL_ANCHOR = "rincian-opd"
 
 CSS = """
 <style>
-table.league { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
+div.league-wrap { overflow-x: auto; }
+table.league { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 table.league th { text-align: right; font-weight: 600; color: #33414F; border-bottom: 2px solid #1F5A96;
   padding: 0.35rem 0.5rem; vertical-align: bottom; line-height: 1.2; }
 table.league th.l, table.league td.l { text-align: left; }
 table.league td { text-align: right; padding: 0.3rem 0.5rem; border-bottom: 1px solid #E3E8EE; vertical-align: top;
   font-variant-numeric: tabular-nums; }
-table.league td.opd { text-align: left; white-space: normal; min-width: 14rem; }
+table.league td.opd { text-align: left; white-space: normal; min-width: 11rem; }
 table.league td.opd a { color: #1B2733; text-decoration: none; font-weight: 600; }
 table.league td.opd a:hover { text-decoration: underline; color: #1F5A96; }
 table.league td .n { display: block; color: #6B7785; font-size: 0.78rem; white-space: nowrap; }
@@ -91,5 +92,5 @@ def show(ratings: Sequence[Mapping[str, Any]], kpi_rows: Mapping[str, Mapping[st
         href = detail_href(query, short.get(dept) or dept)
         cls = " class='selected'" if dept == selected else ""
         body.append(f"<tr{cls}>" + "".join(_cells(r, kpi_rows.get(dept, {}), href)) + "</tr>")
-    st.markdown(CSS + f"<table class='league'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>",
-                unsafe_allow_html=True)
+    st.markdown(CSS + f"<div class='league-wrap'><table class='league'><thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table></div>", unsafe_allow_html=True)

@@ -157,6 +157,8 @@ def render(snap, master, scope: Scope) -> Filters:
         if dim == "kelurahan" and chosen_dims.get("kecamatan"):
             options = [k for kec in chosen_dims["kecamatan"] for k in master.kecamatan.get(kec, ())]
         current_values = [v for v in st.session_state.get(_wkey(dim), []) if v in options]
+        if dim == "department" and scope.restricted:
+            _refused_departments(scope, st.session_state.get(_wkey(dim), []), options)
         st.session_state[_wkey(dim)] = current_values
         chosen_dims[dim] = sb.multiselect(
             label, options, key=_wkey(dim), placeholder=DIM_PLACEHOLDERS[dim],
@@ -181,6 +183,15 @@ def _period_label(as_of: dt.date):
         return p.label
 
     return label
+
+
+def _refused_departments(scope, asked, allowed) -> None:
+    """An opd viewer asked (by link or filter) for another OPD: say so, never drop it silently."""
+    foreign = [v for v in asked if v not in allowed]
+    if foreign:
+        st.session_state.setdefault(NOTICES, []).append(
+            f"Akses Anda terbatas pada {scope.department}; data {', '.join(foreign)} tidak dapat dibuka, "
+            f"jadi halaman ini menampilkan {scope.department} (dan angka tingkat kota).")
 
 
 def show_notices() -> None:

@@ -19,6 +19,10 @@ import streamlit as st
 from dashboard.components.style import band_background, band_colour
 from dashboard.scope import SESSION_KEY
 from pipelines import fmt
+from pipelines.safe_text import shown_name
+
+# File names come from outside: control characters and bidi overrides are shown escaped (\u202e).
+FILE_NAME_FIELDS = frozenset({"file_name", "file", "rel_path", "source_file", "released_by", "files"})
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,10 @@ def show(
     present = [c for c in cols if c.field in df.columns]
     # an empty text cell shows '–' (st.dataframe draws a missing value as a grey 'None')
     texts = [c.field for c in present if df.schema[c.field] == pl.String]
-    pdf = df.select([c.field for c in present]).with_columns(pl.col(texts).fill_null(fmt.EMPTY)).to_pandas()
+    names = [c for c in texts if c in FILE_NAME_FIELDS]
+    pdf = df.select([c.field for c in present]).with_columns(
+        *[pl.col(c).map_elements(shown_name, return_dtype=pl.String) for c in names],
+    ).with_columns(pl.col(texts).fill_null(fmt.EMPTY)).to_pandas()
     pdf.columns = [c.label for c in present]
     styler = pdf.style.format({c.label: FORMATTERS[c.kind] for c in present}, na_rep=fmt.EMPTY)
     pred = [c.label for c in present if c.kind == "predikat"]
@@ -142,12 +149,13 @@ def downloads(df: pl.DataFrame, cols: Sequence[Col], *, file_stub: str, key: str
 
     data = export_frame(df, cols)
     viewer = st.session_state.get(SESSION_KEY)  # the writer checks download_data itself
+    from dashboard.auth_ui import audited
 
-    def csv_bytes() -> bytes:
-        return frame_to_csv_bytes(data, actor=viewer)
-
-    def xlsx_bytes() -> bytes:
-        return frames_to_xlsx_bytes({sheet: data, **(extra or {})}, actor=viewer)
+    rows = f"({fmt.number(data.height)} baris)"
+    csv_bytes = audited(viewer, "data_download", f"{file_stub}.csv {rows}",
+                        lambda: frame_to_csv_bytes(data, actor=viewer))
+    xlsx_bytes = audited(viewer, "data_download", f"{file_stub}.xlsx {rows}",
+                         lambda: frames_to_xlsx_bytes({sheet: data, **(extra or {})}, actor=viewer))
 
     with st.container(horizontal=True, gap="small", key=f"dl-{key}"):
         st.download_button(

@@ -29,11 +29,13 @@ NIK_PATTERN = (rf"(?P<l>^|[^0-9０-９a-fA-F])[1-9１-９]{_SEP}{D}(?:{_SEP}{D})
                r"(?P<t>$|[^0-9０-９a-zA-Z]|[g-zG-Z]|[a-fA-F](?:$|[^0-9a-zA-Z]))")
 # Indonesian mobile numbers (08.., +62 8.., 62 8..) and landlines with an area code
 # ((0342) 801234, 0342-801234).
+# As for the NIK, a number followed by a hex letter that runs on (0948595690f5...: a hash) is not a phone.
+_PHONE_TAIL = r"$|[^0-9０-９a-zA-Z]|[g-zG-Z]|[a-fA-F](?:$|[^0-9a-zA-Z])"
 PHONE_PATTERN = (
     rf"(?P<l>^|[^0-9０-９A-Za-z])(?:[+＋]?[6６][2２]{_SEP}|[0０]{_SEP})[8８]{_SEP}{D}(?:{_SEP}{D}){{6,11}}"
-    r"(?P<t>$|[^0-9０-９])"
+    rf"(?P<t>{_PHONE_TAIL})"
     rf"|(?P<l2>^|[^0-9０-９A-Za-z])(?:\([0０]{D}{{2,3}}\)|[0０]{D}{{2,3}}){_SEP}{D}{{3,4}}{_SEP}{D}{{3,4}}"
-    r"(?P<t2>$|[^0-9０-９])"
+    rf"(?P<t2>{_PHONE_TAIL})"
 )
 
 # Order matters: emails first (they may contain digits), then NIK (16 digits), then phone numbers.

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 # Bump when a KPI rule changes, so saved numbers can be told apart.
-DEFINITIONS_VERSION = "1.0"
+DEFINITIONS_VERSION = "1.1"  # 1.1: step states (status says whether, dates say when), reopened, due_soon
 
 PERIOD_KEYS = (
     "received", "excluded", "in_scope", "verified", "responded", "resolved",

@@ -13,6 +13,8 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.kpi.coverage import rate_denominator
+
 # rate key -> the compute() counts summed into its denominator (the rate's sample)
 RATE_DENOMINATORS: dict[str, tuple[str, ...]] = {
     "response_rate": ("in_scope",),
@@ -76,6 +78,8 @@ def late_share(row: Mapping[str, Any], step: str) -> float | None:
 
 def sample(row: Mapping[str, Any], key: str) -> int | None:
     """The number of complaints a rate or a duration of ``row`` rests on (None: a count, no sample)."""
+    if key in ("response_rate", "resolution_rate"):  # done / (in scope minus unknown), kpi-spec.md
+        return rate_denominator(row, "response" if key == "response_rate" else "resolution")
     if key in RATE_DENOMINATORS:
         parts = [_n(row.get(k)) for k in RATE_DENOMINATORS[key]]
         return None if any(p is None for p in parts) else int(sum(parts))

@@ -76,7 +76,8 @@ def scorecard(
     format: Annotated[str, typer.Option(  # noqa: A002 - the option is called --format everywhere
         "--format", help="pdf, xlsx atau pdf,xlsx.")] = "pdf,xlsx",
     comparison: Annotated[str, typer.Option(
-        "--banding", help="Kolom pembanding: sebelumnya (periode sebelumnya) atau tahun_lalu.")] = "sebelumnya",
+        "--banding", help="Kolom pembanding: tahun_lalu (periode yang sama tahun lalu, bawaan, seperti dasbor "
+        "dan monev kpi) atau sebelumnya (periode sebelumnya).")] = "tahun_lalu",
     jobs: Annotated[int | None, typer.Option(
         "--jobs", min=1, help="Jumlah proses paralel (default: jumlah inti CPU, paling banyak 4).")] = None,
     data_dir: DataDirOpt = None,

@@ -18,10 +18,10 @@ from typing import Any
 import duckdb
 
 from pipelines import fmt
-from pipelines.kpi import rules_text
+from pipelines.kpi import derived, rules_text
 from pipelines.kpi.coverage import coverage_sentences, rate_denominator, undated_or_unknown
 from pipelines.kpi.glossary import label as kpi_label
-from pipelines.periods import Period
+from pipelines.periods import DEFAULT_COMPARISON, Period
 from pipelines.rating import what_if
 from pipelines.scorecard import marks
 from pipelines.scorecard.data import CityContext, as_count, city_context, resolve_department, unit_kpi
@@ -65,6 +65,12 @@ METRIC_SPECS: tuple[tuple[str, str], ...] = (  # (compute key, kind)
 METRIC_STEP = {"on_time_response_rate": "response", "response_days_median": "response",
                "on_time_verification_rate": "verification", "on_time_resolution_rate": "resolution",
                "resolution_days_median": "resolution"}
+
+
+def _marked(detail: str, k: Mapping[str, Any], key: str) -> str:
+    """The detail with the one "sampel kecil" mark (pipelines.kpi.derived) when the value rests on too few."""
+    note = derived.small_sample_note(k, (key,), rules_text.min_sample(k))
+    return f"{detail} · {note}" if note and detail else (note or detail)
 
 
 def _metric_detail(key: str, k: Mapping[str, Any]) -> str:
@@ -140,7 +146,7 @@ def _metrics(
         score = scores.get(key)
         out.append(Metric(
             key=key, label=kpi_label(key), kind=kind, value=k.get(key), previous=pv,
-            standard=_metric_standard(key, limits, targets), detail=_metric_detail(key, k),
+            standard=_metric_standard(key, limits, targets), detail=_marked(_metric_detail(key, k), k, key),
             score=score, band=model.band_for(score) if score is not None else None,
         ))
     return out
@@ -248,6 +254,9 @@ def _overdue(rows: Sequence[Mapping[str, Any]], with_department: bool, short: Ma
     )
 
 
+OPD_RATE_KEYS = ("response_rate", "on_time_response_rate", "resolution_rate")
+
+
 def _league(ctx: CityContext) -> list[DepartmentRow]:
     """Every rated OPD, ranked ones first (by rank), then the ones with too little data (by name)."""
     by_dept = {r["department"]: r for r in ctx.kpi.get("by_department") or []}
@@ -260,6 +269,7 @@ def _league(ctx: CityContext) -> list[DepartmentRow]:
             response_rate=r.get("response_rate"), on_time_response_rate=r.get("on_time_response_rate"),
             resolution_rate=r.get("resolution_rate"), backlog_overdue=as_count(r.get("backlog_overdue")),
             score=d.score, predikat=d.predikat,
+            note=derived.small_sample_note(r, OPD_RATE_KEYS, rules_text.min_sample(ctx.kpi)) or None,
         ))
     return out
 
@@ -274,10 +284,10 @@ def _league_table(ctx: CityContext, league: Sequence[DepartmentRow]) -> Table:
                              for d in rest))
     note += (".\nDitanggapi = tingkat tanggapan, Tepat waktu = tanggapan tepat waktu, Selesai = tingkat "
              "penyelesaian, Lewat batas = tunggakan lewat batas (per tanggal data). Nilai OPD: indikator Output "
-             f"model penilaian ({ESTIMATE_NOTE_INLINE}).")
+             f"model penilaian ({ESTIMATE_NOTE_INLINE}). Catatan: {rules_text.small_sample_text(ctx.kpi)}.")
     return Table(
         name="OPD",
-        title="Nilai dan peringkat OPD",
+        title="Peringkat OPD dan nilai model",
         columns=[
             Column("Peringkat", "int", 0.0, short="#"),
             Column("OPD", "text", 4.0),
@@ -288,6 +298,7 @@ def _league_table(ctx: CityContext, league: Sequence[DepartmentRow]) -> Table:
             Column(kpi_label("backlog_overdue"), "int", 0.0, short="Lewat batas"),
             Column("Nilai", "score", 0.0),
             Column("Predikat", "text", 0.3),
+            Column("Catatan", "text", 0.6),
         ],
         rows=[d.cells() for d in league],
         note=note,
@@ -455,7 +466,7 @@ def gather(
     context: CityContext | None = None,
     as_of: dt.date | None = None,
     config_dir: str | Path | None = None,
-    comparison: str = "sebelumnya",
+    comparison: str = DEFAULT_COMPARISON,
 ) -> ScorecardData:
     """Every number and sentence of one scorecard: the city's (``department=None``) or one OPD's.
 

@@ -25,7 +25,7 @@ from pipelines.kpi import (
     overdue_list,
     resolve_as_of,
 )
-from pipelines.periods import Period, parse_period
+from pipelines.periods import DEFAULT_COMPARISON, Period, parse_period
 from pipelines.rating import load_model, rate_city, score_departments
 from pipelines.scorecard.model import Comparison, ScorecardError, comparison_for
 from pipelines.settings import resolve_config_dir
@@ -123,7 +123,7 @@ def city_context(
     *,
     as_of: dt.date | None = None,
     config_dir: str | Path | None = None,
-    comparison: str = "sebelumnya",
+    comparison: str = DEFAULT_COMPARISON,
 ) -> CityContext:
     """Run the city-level queries for ``period`` once (the KPI, the comparison window, OPD ratings,
     the overdue list, the trend) for every scorecard of that period. ``comparison``: 'sebelumnya'

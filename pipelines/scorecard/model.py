@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pipelines import fmt
 from pipelines.geo import Boundaries
-from pipelines.periods import COMPARISONS, Period, Window, comparison_window
+from pipelines.periods import COMPARISONS, DEFAULT_COMPARISON, Period, Window, comparison_window
 
 TITLE = "Rapor Kinerja Pengelolaan Pengaduan"
 PDF_OVERDUE_LIMIT = 200  # rows of the overdue list printed in the PDF (the XLSX has them all)
@@ -159,6 +159,7 @@ class DepartmentRow:
     backlog_overdue: int
     score: float | None
     predikat: str
+    note: str | None = None  # the one "sampel kecil" mark (pipelines.kpi.derived.small_sample_note)
 
     def cells(self) -> list[Any]:
         """The row as the league table lists it (columns of ``content.league_table``)."""
@@ -254,10 +255,10 @@ class Comparison(Window):
     """The window the 'previous' column compares with, by the dashboard's rule
     (``pipelines.periods.comparison_window``), and which rule it was."""
 
-    mode: str = "sebelumnya"  # sebelumnya | tahun_lalu
+    mode: str = DEFAULT_COMPARISON  # sebelumnya | tahun_lalu
 
 
-def comparison_for(period: Period, as_of: dt.date, mode: str = "sebelumnya") -> Comparison | None:
+def comparison_for(period: Period, as_of: dt.date, mode: str = DEFAULT_COMPARISON) -> Comparison | None:
     """The comparison window of ``period`` at ``as_of`` (None when the period starts after as-of)."""
     if mode not in COMPARISONS:
         raise ScorecardError(f"Pembanding '{mode}' tidak dikenal; pakai 'sebelumnya' atau 'tahun_lalu'.")

@@ -36,6 +36,7 @@ from reportlab.platypus import (
 )
 
 from pipelines import fmt
+from pipelines.kpi import rules_text
 from pipelines.scorecard import charts
 from pipelines.scorecard.model import DEMO_TEXT, ESTIMATE_NOTE_INLINE, TITLE, ScorecardData, cell_text
 from pipelines.scorecard.model import Table as DataTable
@@ -463,17 +464,18 @@ def _rating_section(data: ScorecardData, st: dict[str, Any], h1: Any, small: Any
             appendices.append(("Nilai per indikator penilaian", [data_table(r.indicators), small(r.indicators.note)]))
         if data.departments is not None:
             d = data.departments
-            appendices.append(("Nilai dan peringkat OPD", [data_table(d, limit=d.pdf_limit), small(d.note)]))
+            appendices.append(("Peringkat OPD dan nilai model", [data_table(d, limit=d.pdf_limit), small(d.note)]))
     else:
         out += [h1("Nilai OPD (estimasi model)")]
         if r.score is None:
             out.append(Paragraph(escape(
                 f"Data tidak cukup: {fmt.number(data.kpi['in_scope'])} pengaduan dalam cakupan pada periode ini, "
-                "di bawah batas minimal model; OPD ini tidak diberi nilai dan peringkat."), st["base"]))
+                f"di bawah batas minimal {rules_text.min_sample(data.kpi)}; OPD ini tidak diberi nilai dan "
+                "peringkat."), st["base"]))
         else:
             out.append(Paragraph(escape(
-                f"Nilai {r.score_text} · predikat {r.predikat} · peringkat {r.rank} dari {r.ranked} OPD yang "
-                f"dinilai. {r.disclaimer}; {r.model}."), st["base"]))
+                f"Peringkat {r.rank} dari {r.ranked} OPD ({rules_text.league_text(data.kpi)}) · nilai "
+                f"{r.score_text} · predikat {r.predikat}. {r.disclaimer}; {r.model}."), st["base"]))
         if r.indicators is not None:
             out.append(small("Rincian skor per indikator: Lampiran A."))
             appendices.append(("Rincian nilai OPD per indikator", [data_table(r.indicators), small(r.indicators.note)]))

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.periods import Period
+from pipelines.periods import DEFAULT_COMPARISON, Period
 from pipelines.safe_export import rows_to_csv_bytes
 from pipelines.scorecard.content import gather
 from pipelines.scorecard.data import CityContext, city_context
@@ -40,7 +40,7 @@ def render_pdf(
     generated_at: dt.datetime | None = None,
     context: CityContext | None = None,
     config_dir: str | Path | None = None,
-    comparison: str = "sebelumnya",
+    comparison: str = DEFAULT_COMPARISON,
 ) -> bytes:
     """The PDF scorecard of the city (``department=None``) or one OPD for ``period`` (e.g. '2025-Q3').
     ``comparison``: 'sebelumnya' or 'tahun_lalu' (the comparison column, as on the dashboard)."""
@@ -60,7 +60,7 @@ def render_xlsx(
     generated_at: dt.datetime | None = None,
     context: CityContext | None = None,
     config_dir: str | Path | None = None,
-    comparison: str = "sebelumnya",
+    comparison: str = DEFAULT_COMPARISON,
 ) -> bytes:
     """The Excel scorecard of the city (``department=None``) or one OPD for ``period``."""
     return build_xlsx(gather(con, period, department, generated_at=generated_at, context=context,
@@ -159,7 +159,7 @@ def generate(
     on_unit: Callable[[str], None] | None = None,
     jobs: int = 1,
     warehouse: str | Path | None = None,
-    comparison: str = "sebelumnya",
+    comparison: str = DEFAULT_COMPARISON,
 ) -> Iterator[tuple[Produced, bytes]]:
     """Yield (index row, bytes) for the city (``city=True``) and each OPD in ``departments``, in each format,
     in that order.
