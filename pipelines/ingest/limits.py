@@ -27,6 +27,7 @@ import polars as pl
 
 from pipelines import fmt
 from pipelines.ingest.errors import FileRefused, refuse
+from pipelines.masterdata import ConfigError, read_yaml
 from pipelines.safe_text import shown_name
 
 SETTING = "config/ingest.yaml, bagian limits"
@@ -65,8 +66,6 @@ class ReadLimits:
 
 @lru_cache(maxsize=8)
 def _limits_for(path: str, mtime: float) -> ReadLimits:
-    from pipelines.masterdata import ConfigError, read_yaml
-
     try:
         return ReadLimits.from_mapping((read_yaml(Path(path)) or {}).get("limits"))
     except (TypeError, ValueError) as exc:
