@@ -12,10 +12,10 @@ from pathlib import Path
 import polars as pl
 
 from pipelines import fmt
-from pipelines.build.settings import load_ingest_settings
 from pipelines.ingest.canonical import stage_file
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.profiles import FIELD_LABELS, load_profiles
+from pipelines.ingest.settings import load_ingest_settings
 from pipelines.ingest.unknown_labels import RULE_KINDS, UnknownLabel, from_staged, render, snippets, suggest
 from pipelines.masterdata import MasterData
 from pipelines.pemda.mismatch import staged_warnings
