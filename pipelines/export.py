@@ -31,7 +31,9 @@ from typing import Annotated
 import duckdb
 import typer
 
+from pipelines import fmt
 from pipelines.cli_common import DataDirOpt, fail, paths_from
+from pipelines.warehouse import WarehouseMissing, open_readonly
 
 # table -> timestamp/date column whose year and month partition it
 PARTITIONED: dict[str, str] = {"complaints": "reported_at", "complaint_status_history": "snapshot_date"}
@@ -169,8 +171,6 @@ def export_cmd(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Ekspor lapisan curated ke Parquet (dipartisi tahun/bulan) untuk Spark, Trino atau MotherDuck."""
-    from pipelines import fmt
-    from pipelines.warehouse import WarehouseMissing, open_readonly
 
     if output_format != "parquet":
         raise fail(f"Format '{output_format}' tidak dikenal; saat ini hanya parquet.", 2)

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pipelines import fmt
 from pipelines.kpi import compute, derived, rules_text
 from pipelines.kpi.glossary import label
 from pipelines.periods import DEFAULT_COMPARISON
@@ -200,8 +201,6 @@ class FigureCheck:
         return all(r["cocok"] for r in self.rows)
 
     def _fmt(self, v: Any) -> str:
-        from pipelines import fmt
-
         v = _plain(v)
         if v is None:
             return fmt.EMPTY
@@ -271,7 +270,6 @@ def format_frame(df: Any, *, percent: Iterable[str] = (), days: Iterable[str] = 
     ``percent`` columns (fractions) 87,5%, the ``days`` columns 3,5 HK, other fractions 0,4."""
     import polars as pl
 
-    from pipelines import fmt
 
     percent, days = set(percent), set(days)
     exprs = []

@@ -7,7 +7,7 @@ import os
 import duckdb
 import pytest
 
-from pipelines.build.settings import IngestSettings, load_ingest_settings
+from pipelines.ingest.settings import IngestSettings, load_ingest_settings
 from pipelines.masterdata import ConfigError, load_master_data
 
 

@@ -157,3 +157,10 @@ def test_no_pipelines_module_is_imported_only_by_tests():
         if m.startswith("pipelines.") and m not in imported and m not in entry and m in test_imports
     )
     assert only_tests == []
+
+
+def test_every_dashboard_page_is_in_the_one_registry():
+    from dashboard.pages import PAGES
+
+    files = {p.stem for p in (ROOT / "dashboard" / "app_pages").glob("*.py") if p.stem != "__init__"}
+    assert files == {p.name for p in PAGES}

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from pipelines.auth import store
+from pipelines.ingest.pii import redact_text
 from pipelines.settings import Paths
 from pipelines.state import open_state, transaction
 
@@ -62,7 +63,6 @@ class AuditEntry:
 
 def clean_text(value: object, max_len: int = MAX_DETAIL) -> str:
     """One line of printable text, personal data redacted, at most ``max_len`` characters."""
-    from pipelines.ingest.pii import redact_text
 
     s = "".join(ch if ch.isprintable() else " " for ch in str(value if value is not None else ""))
     s = " ".join(s.split())

@@ -19,14 +19,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from dashboard.filters import default_filters, windows
 from dashboard.pages import DATA_PAGES
+from dashboard.scope import Scope
+from pipelines.rating import load_model
 
 
 class _Ctx:
     def __init__(self, d: Any):
-        from dashboard.filters import default_filters, windows
-        from dashboard.scope import Scope
-
         self.d = d
         self.scope = Scope.full()
         self.snap = d.snapshot()
@@ -88,8 +88,6 @@ def _wilayah(c: _Ctx) -> None:
 
 
 def _penilaian(c: _Ctx) -> None:
-    from pipelines.rating import load_model
-
     d = c.d
     year = c.filters.period.end.year
     result = d.city_rating(c.scope, c.snap, year)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipelines import fmt
+from pipelines.bench.pages import PAGES
 
 MIB = 2**20
 
@@ -26,8 +27,6 @@ def _x(x: float | None) -> str:
 
 
 def rows_of(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    from pipelines.bench.pages import PAGES
-
     R = result["sizes"]
 
     def col(fn) -> list[str]:

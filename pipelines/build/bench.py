@@ -25,6 +25,9 @@ import sys
 import time
 from pathlib import Path
 
+from pipelines.build.core import run_pipeline
+from pipelines.settings import Paths
+
 
 def _timed(cmd: list[str], env: dict[str, str]) -> float:
     t = time.perf_counter()
@@ -37,8 +40,6 @@ def _timed(cmd: list[str], env: dict[str, str]) -> float:
 
 def _one(data_dir: str, validate: bool, from_staging: bool) -> None:
     """One build in this process (called in a fresh interpreter by the benchmark)."""
-    from pipelines.build.core import run_pipeline
-    from pipelines.settings import Paths
 
     r = run_pipeline(Paths.from_args(data_dir), validate=validate, from_staging=from_staging)
     if not r.published:

@@ -15,8 +15,8 @@ import polars as pl
 
 from pipelines.build.cache import StagedEntry, StagingCache
 from pipelines.build.discover import RawFile
-from pipelines.build.settings import IngestSettings
 from pipelines.ingest.profiles import Profile
+from pipelines.ingest.settings import IngestSettings
 from pipelines.masterdata import MasterData
 from pipelines.settings import Paths
 

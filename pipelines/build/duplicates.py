@@ -24,9 +24,9 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from pipelines.build.context import BuildContext
-from pipelines.build.settings import IngestSettings
 from pipelines.build.sqlfiles import run_sql
 from pipelines.ingest.profiles import Profile
+from pipelines.ingest.settings import IngestSettings
 
 _CHUNK = 1_000_000
 

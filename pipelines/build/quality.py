@@ -12,8 +12,8 @@ import polars as pl
 
 from pipelines.build.context import BuildContext, BuildError, Staged
 from pipelines.build.quarantine import ROW_KEY
-from pipelines.build.settings import IngestSettings
 from pipelines.build.sqlfiles import run_sql
+from pipelines.ingest.settings import IngestSettings
 from pipelines.validate.rules import BLOCKING, WARNING
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from pipelines.build.cache import StagedEntry, StagingCache
 from pipelines.build.context import BuildContext, BuildError, FileOutcome
 from pipelines.build.discover import RawFile, discover
-from pipelines.build.settings import load_ingest_settings
 from pipelines.ingest import load_profiles
 from pipelines.ingest.profiles import validate_channels
+from pipelines.ingest.settings import load_ingest_settings
 from pipelines.masterdata import load_master_data
 from pipelines.settings import pii_salt
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.masterdata import ConfigError, read_yaml
+from pipelines.officers.register import OfficerError, normalize_email
 
 CONFIG_FILE = "digest.yaml"
 SECURITY = ("starttls", "tls", "none")
@@ -53,8 +54,6 @@ class DigestSettings:
 
 
 def _addresses(raw: Any, where: str) -> tuple[str, ...]:
-    from pipelines.officers.register import OfficerError, normalize_email
-
     out = []
     for a in raw or []:
         try:

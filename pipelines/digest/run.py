@@ -21,7 +21,9 @@ from pipelines import fmt
 from pipelines.auth.audit import audit
 from pipelines.digest import mail, pdf, render
 from pipelines.digest.worklist import Worklist, build_worklist, executive_snapshot
+from pipelines.kpi import resolve_as_of as data_as_of
 from pipelines.officers import RegisterFlag, list_officers, register_flags
+from pipelines.scorecard.render import slug
 from pipelines.settings import Paths
 from pipelines.state import now_local, open_state, register_migration, transaction
 
@@ -109,7 +111,6 @@ class Plan:
 
 def resolve_as_of(con: duckdb.DuckDBPyConnection, period: DigestPeriod, exact: bool) -> tuple[dt.date, str]:
     """The as-of date of the lists: the period's end, but never after the data's own as-of date."""
-    from pipelines.kpi import resolve_as_of as data_as_of
 
     data = data_as_of(con, None)
     if period.end <= data:
@@ -122,8 +123,6 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, period: DigestPeriod, exact: b
 
 
 def _slug(text: str) -> str:
-    from pipelines.scorecard.render import slug
-
     return slug(text)
 
 

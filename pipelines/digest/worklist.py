@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from pipelines import kpi
+from pipelines.kpi.engine import read_settings
 
 ALL_ROWS = 1_000_000
 UNASSIGNED = "(belum ada OPD)"  # the engine's lists are paged; a worklist takes every row
@@ -105,7 +106,6 @@ def _fetch(con: duckdb.DuckDBPyConnection, key: str, as_of: dt.date, filters: di
 
 def due_soon_days(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
     """The ``due_soon`` horizon in working days (the KPI settings; kpi-spec.md default 2)."""
-    from pipelines.kpi.engine import read_settings
 
     return int(read_settings(con, as_of).get("due_soon_days") or 2)
 

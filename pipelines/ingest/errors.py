@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipelines.safe_text import shown_name
+
 
 class FileRefused(Exception):
     """A whole file is refused. ``message`` is one paragraph in Bahasa Indonesia
@@ -20,7 +22,6 @@ class FileRefused(Exception):
 def refuse(file_name: str, reason: str, problem: str, todo: str) -> FileRefused:
     """Build a FileRefused whose message reads: Berkas X ditolak: <problem>. <todo>.
     Control characters and bidi overrides in the name are shown escaped."""
-    from pipelines.safe_text import shown_name
 
     problem = problem.rstrip(". ")
     todo = todo.rstrip(". ")

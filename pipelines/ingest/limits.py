@@ -15,6 +15,7 @@ import csv
 import io
 import os
 import re
+import stat
 import zipfile
 import zlib
 from array import array
@@ -22,7 +23,11 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
+import polars as pl
+
+from pipelines import fmt
 from pipelines.ingest.errors import FileRefused, refuse
+from pipelines.masterdata import ConfigError, read_yaml
 from pipelines.safe_text import shown_name
 
 SETTING = "config/ingest.yaml, bagian limits"
@@ -61,8 +66,6 @@ class ReadLimits:
 
 @lru_cache(maxsize=8)
 def _limits_for(path: str, mtime: float) -> ReadLimits:
-    from pipelines.masterdata import ConfigError, read_yaml
-
     try:
         return ReadLimits.from_mapping((read_yaml(Path(path)) or {}).get("limits"))
     except (TypeError, ValueError) as exc:
@@ -80,8 +83,6 @@ def read_limits(config_dir: Path | str | None) -> ReadLimits:
 
 
 def _mb(n: float) -> str:
-    from pipelines import fmt
-
     return fmt.number(n / 2**20, 1) + " MB"
 
 
@@ -114,8 +115,6 @@ def read_bounded(path: Path, lim: ReadLimits) -> bytes:
                      "Periksa bahwa berkasnya ada dan dapat dibaca, lalu ulangi") from exc
     try:
         st = os.fstat(fd)
-        import stat
-
         if not stat.S_ISREG(st.st_mode):
             raise refuse(name, "not_regular", "ini bukan berkas biasa (mis. pipa, perangkat atau folder)",
                          "Letakkan berkas ekspor yang sebenarnya di folder raw")
@@ -169,8 +168,6 @@ _BOMB_TODO = ("Berkas ini bukan ekspor yang wajar (kemungkinan bom ZIP). Ekspor 
 
 def _check_ratio(name: str, member: str, size: int, packed: int, lim: ReadLimits) -> None:
     if size > 1 << 20 and size > lim.max_xlsx_ratio * max(packed, 1):
-        from pipelines import fmt
-
         raise over_limit(
             name, f"bagian {shown_name(member)[:60]} dimampatkan {fmt.number(size / max(packed, 1))} kali "
             f"({_mb(packed)} menjadi {_mb(size)}), melebihi batas {fmt.number(lim.max_xlsx_ratio)} kali",
@@ -311,8 +308,6 @@ def checked_bytes(name: str, data: bytes, lim: ReadLimits) -> bytes:
 
 def check_frame(name: str, sheet: str | None, df, lim: ReadLimits) -> None:
     """A parsed sheet (string columns): rows, columns, longest cell."""
-    import polars as pl
-
     longest = 0
     if df.width and df.height:
         longest = df.select(pl.max_horizontal(pl.all().cast(pl.String).str.len_chars().max())).item() or 0
@@ -329,8 +324,6 @@ SURPLUS = "__surplus"
 def mark_surplus(df, info, header_index: int, row_col: str):
     """Add ``__surplus`` (what the surplus fields said, else null) to a CSV body read from ``header_index``:
     values beyond the header's width are a finding, never dropped silently."""
-    import polars as pl
-
     shape: CsvShape | None = getattr(info, "_shape", None)
     extra = shape.surplus(header_index) if shape is not None else {}
     if not extra:

@@ -15,9 +15,12 @@ from pipelines import fmt
 from pipelines.ingest.canonical import stage_file
 from pipelines.ingest.errors import FileRefused
 from pipelines.ingest.profiles import FIELD_LABELS, load_profiles
+from pipelines.ingest.settings import load_ingest_settings
 from pipelines.ingest.unknown_labels import RULE_KINDS, UnknownLabel, from_staged, render, snippets, suggest
 from pipelines.masterdata import MasterData
 from pipelines.pemda.mismatch import staged_warnings
+from pipelines.validate.engine import Validator, issues_from
+from pipelines.validate.suites import staging_checks, staging_frames
 
 PREVIEW_COLUMNS = (
     "source_row", "source_id", "reported_at", "status", "status_label", "classification", "category", "channel",
@@ -70,9 +73,6 @@ def preview_file(
     validate: bool = True,
 ) -> Preview:
     """Read ``path`` as the pipeline would and report what would load, without writing anything."""
-    from pipelines.build.settings import load_ingest_settings
-    from pipelines.validate.engine import Validator, issues_from
-    from pipelines.validate.suites import staging_checks, staging_frames
 
     path = Path(path)
     profiles = load_profiles(md.config_dir)

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.calendar import build_calendar
+from pipelines.kpi import compute
 from pipelines.masterdata import MasterData, load_master_data
 from pipelines.warehouse import create_schema, load_master_tables
 
@@ -170,7 +171,6 @@ def time_compute(
     path: Path, date_from: dt.date, date_to: dt.date, repeat: int = 5, filters: dict | None = None
 ) -> dict:
     """Cold (first) and warm (median of ``repeat``) seconds of the full compute JSON, read-only."""
-    from pipelines.kpi import compute
 
     con = duckdb.connect(str(path), read_only=True)
     try:

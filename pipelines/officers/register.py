@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from pipelines import fmt
+from pipelines.auth.accounts import AuthError, resolve_department
 from pipelines.auth.audit import audit
 from pipelines.capabilities import require
 from pipelines.settings import Paths
@@ -127,8 +128,6 @@ def parse_sk_date(raw: object, today: dt.date | None = None) -> dt.date:
 
 
 def _department(raw: object, config_dir) -> str:
-    from pipelines.auth.accounts import AuthError, resolve_department
-
     try:
         return resolve_department(raw, config_dir)
     except AuthError as exc:

@@ -14,10 +14,11 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from pipelines import fmt
 from pipelines.rating.evidence import EvidenceRecord, add_evidence, reject_evidence, verify_evidence
 from pipelines.rating.model import RatingModel, load_model
 from pipelines.settings import Paths
-from pipelines.state import open_state, transaction
+from pipelines.state import open_state, state_path, transaction
 
 DEMO_RECORDER = "Admin Diskominfotik (demo)"
 DEMO_VERIFIER = "Evaluator internal (demo)"
@@ -39,7 +40,6 @@ def demo_pdf(title: str, doc_type: str, date: dt.date, city: str = "Kota Blitar"
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from pipelines import fmt
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
@@ -145,7 +145,6 @@ def seed_demo_evidence(
     model = model or load_model(config_dir=paths.config_dir)
     known = {i.id for i in model.evidence_indicators}
     rng = random.Random(seed)
-    from pipelines.state import state_path
 
     if state_path(paths).exists():
         with open_state(paths) as con, transaction(con):

@@ -26,9 +26,10 @@ from typing import Any
 
 from pipelines import fmt
 from pipelines.capabilities import require
+from pipelines.ingest.pii import redact_text
 from pipelines.rating.model import EVIDENCE_TYPES, Indicator, RatingModel, evidence_type_of, load_model
 from pipelines.settings import Paths
-from pipelines.state import now_local, open_state, transaction
+from pipelines.state import now_local, open_state, state_path, transaction
 
 STATUSES = ("diajukan", "diverifikasi", "ditolak")
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -232,7 +233,6 @@ def _parse_date(raw: object, what: str) -> dt.date:
 def _redact(text: str) -> str:
     """Phone numbers, e-mail addresses and NIK in free text become [telepon]/[email]/[NIK]
     (the same patterns as complaint texts), so they never reach the warehouse or a screen."""
-    from pipelines.ingest.pii import redact_text
 
     return redact_text(text) or ""
 
@@ -363,7 +363,6 @@ def list_evidence(
     paths: Paths, *, year: int | None = None, indicator_id: str | None = None, status: str | None = None
 ) -> list[EvidenceRecord]:
     """Evidence records from the state store, oldest first (empty if the store does not exist yet)."""
-    from pipelines.state import state_path
 
     if not state_path(paths).exists():
         return []

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines import fmt
+from pipelines.kpi import compute
 from pipelines.officers.facts import load_register_facts
 from pipelines.periods import comparison_for, parse_period
 from pipelines.rating.evidence import (
@@ -557,7 +558,6 @@ def rate_city(
     evidence comes from the warehouse's ``evidence`` table unless ``evidence`` is
     given (e.g. live records from the state store, with ``evidence_source`` saying so).
     """
-    from pipelines.kpi import compute
 
     model = model or load_model()
     date_from, date_to = resolve_period(year, period)
@@ -595,7 +595,5 @@ def rate_departments(
     """Per-OPD scores for a period (pass ``kpi`` if ``compute`` already ran for it)."""
     model = model or load_model()
     if kpi is None:
-        from pipelines.kpi import compute
-
         kpi = compute(con, date_from, date_to, as_of=as_of)
     return score_departments(model, kpi)

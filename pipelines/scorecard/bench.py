@@ -14,13 +14,12 @@ import os
 import tempfile
 import time
 
+from pipelines.scorecard import all_departments, generate, write_batch
 from pipelines.settings import Paths
+from pipelines.warehouse import open_readonly
 
 
 def run(data_dir: str, period: str, jobs: int, formats: tuple[str, ...] = ("pdf", "xlsx")) -> dict:
-    from pipelines.scorecard import all_departments, generate, write_batch
-    from pipelines.warehouse import open_readonly
-
     paths = Paths.from_args(data_dir)
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()

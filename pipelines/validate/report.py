@@ -15,6 +15,7 @@ from pipelines import fmt
 from pipelines.ingest import unknown_labels as ul
 from pipelines.ingest.profiles import load_profiles
 from pipelines.masterdata import ConfigError, MasterData, load_master_data
+from pipelines.safe_text import shown_name
 from pipelines.settings import Paths
 from pipelines.validate.rules import RULES
 from pipelines.warehouse import open_readonly
@@ -162,7 +163,8 @@ def render_table(rep: dict[str, Any]) -> str:
     out.append("")
     known = ", ".join(sorted(RULES))
     out.append(f"Aturan yang diperiksa: {known}.")
-    return "\n".join(out)
+    # names from outside (file names, written values): control characters and bidi overrides escaped
+    return "\n".join(shown_name(line) for s in out for line in str(s).split("\n"))
 
 
 def _head_lines(rep: dict[str, Any]) -> list[str]:
