@@ -22,7 +22,7 @@ if str(_ROOT) not in sys.path:
 from dashboard import auth_ui, context, data, pages  # noqa: E402
 from dashboard.components import header, sidebar, states, style  # noqa: E402
 from dashboard.filters import windows as make_windows  # noqa: E402
-from dashboard.scope import SESSION_KEY, Scope  # noqa: E402
+from pipelines.auth.scope import SESSION_KEY, Scope  # noqa: E402
 
 st.set_page_config(
     page_title="Monev Pengaduan",

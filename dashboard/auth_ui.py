@@ -20,7 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import data
-from dashboard.scope import ROLES, SESSION_KEY, Scope
+from pipelines.auth.scope import ROLES, SESSION_KEY, Scope
 
 TOKEN_KEY = "auth.token"
 NOTICE_KEY = "auth.notice"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from dashboard.filters import Filters, Window, Windows
-from dashboard.scope import Scope
+from pipelines.auth.scope import Scope
 
 if TYPE_CHECKING:
     from dashboard.data import Master, Snapshot

@@ -34,7 +34,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.filters import Filters, Window
-from dashboard.scope import Scope, ScopeError
+from pipelines.auth.scope import Scope, ScopeError
 from pipelines.settings import Paths
 
 ENV_DEMO = "MONEV_DASHBOARD_DEMO"

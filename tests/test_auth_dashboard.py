@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.pages import DATA_PAGES
-from dashboard.scope import SESSION_KEY, Scope
 from pipelines import fmt
 from pipelines.auth import add_user, list_audit
+from pipelines.auth.scope import SESSION_KEY, Scope
 from pipelines.settings import Paths
 from pipelines.state import state_path
 
@@ -210,7 +210,7 @@ def test_opd_user_complaint_lists_and_downloads_are_its_own(auth_env, captured_d
 
 def test_opd_user_scorecards_are_its_own_and_the_city(auth_env, accounts_dir):
     from dashboard import data
-    from dashboard.scope import ScopeError
+    from pipelines.auth.scope import ScopeError
 
     scope = Scope("opd", department=DISHUB, user="dishub")
     snap = data.snapshot()

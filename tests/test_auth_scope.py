@@ -13,7 +13,7 @@ import pytest
 
 from dashboard import data
 from dashboard.filters import Filters, windows
-from dashboard.scope import Scope, ScopeError
+from pipelines.auth.scope import Scope, ScopeError
 
 DISHUB = "Dinas Perhubungan"
 OTHER = {"department": ["Dinas Kesehatan"]}

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard import jobs
-from dashboard.scope import Scope, ScopeError
 from pipelines.auth import add_user, get_user, set_active, set_password
+from pipelines.auth.scope import Scope, ScopeError
 from pipelines.auth.uploads import save_upload
 from pipelines.capabilities import CAPABILITIES, CAPABILITY_LABELS, ROLES, CapabilityError, allowed, require
 from pipelines.rating import evidence as ev

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.scope import SESSION_KEY, Scope
 from pipelines import kpi
+from pipelines.auth.scope import SESSION_KEY, Scope
 from pipelines.officers import add_officer, list_officers, register_flags, sk_is_current
 from pipelines.settings import Paths
 

@@ -15,8 +15,8 @@ import pytest
 
 from dashboard.filters import Filters, windows
 from dashboard.pages import DATA_PAGES, TITLES
-from dashboard.scope import SESSION_KEY, Scope
 from pipelines import fmt
+from pipelines.auth.scope import SESSION_KEY, Scope
 from pipelines.kpi import compute, early_warning, overdue_list
 from pipelines.kpi.glossary import GLOSSARY
 
@@ -726,7 +726,7 @@ def test_batch_page_after_a_custom_range_starts_on_the_year(app_env):
 
 def test_scorecard_scope_is_enforced_in_the_data_layer(app_env):
     from dashboard import data
-    from dashboard.scope import ScopeError
+    from pipelines.auth.scope import ScopeError
 
     snap = data.snapshot()
     opd = Scope("opd", department="Dinas Perhubungan")

@@ -251,7 +251,7 @@ def test_ringkasan_ratings_reuse_the_pages_kpi_result(demo_data_dir, monkeypatch
     from the compute its kpi() call already made (one compute for both, not two)."""
     from dashboard import data
     from dashboard.filters import Filters, windows
-    from dashboard.scope import Scope
+    from pipelines.auth.scope import Scope
 
     monkeypatch.setenv("MONEV_DATA_DIR", str(demo_data_dir))
     snap = data.snapshot()

@@ -135,7 +135,7 @@ def test_the_build_copies_only_the_facts_and_the_rating_reads_them(paths, monkey
 
 @pytest.mark.parametrize("role", ["pimpinan", "koordinator", "opd", "evaluator", "analis"])
 def test_register_writes_check_the_role(paths, role):
-    from dashboard.scope import Scope
+    from pipelines.auth.scope import Scope
     from pipelines.capabilities import CapabilityError, allowed
 
     actor = Scope(role, department="Dinas Perhubungan" if role == "opd" else None, user=f"u-{role}")

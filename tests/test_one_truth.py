@@ -23,8 +23,8 @@ from dashboard import data as dash
 from dashboard.components.summary import headline_cards
 from dashboard.context import Context
 from dashboard.filters import Filters, period_options, windows
-from dashboard.scope import SESSION_KEY, Scope
 from pipelines import fmt
+from pipelines.auth.scope import SESSION_KEY, Scope
 from pipelines.cli import app as cli_app
 from pipelines.kpi import derived
 from pipelines.nbtools import HEADLINE_CARDS, headline

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.scope import Scope
+from pipelines.auth.scope import Scope
 
 
 def is_admin(scope: Scope) -> bool:

@@ -24,8 +24,8 @@ from dashboard.filters import (
     parse_query_params,
     period_options,
 )
-from dashboard.scope import Scope
 from pipelines import fmt
+from pipelines.auth.scope import Scope
 from pipelines.periods import Period, PeriodError, parse_period
 
 STORE = "flt.state"

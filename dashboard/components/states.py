@@ -13,7 +13,7 @@ log = logging.getLogger("monev.dashboard")
 
 def known_errors() -> tuple[type[BaseException], ...]:
     """Errors whose message is written for users (Bahasa Indonesia, says what to do)."""
-    from dashboard.scope import ScopeError
+    from pipelines.auth.scope import ScopeError
     from pipelines.kpi import FilterError, KpiError
     from pipelines.masterdata import ConfigError
     from pipelines.periods import PeriodError
@@ -26,7 +26,7 @@ def known_errors() -> tuple[type[BaseException], ...]:
 def show_error(exc: BaseException) -> None:
     """Show an exception to the user: its own message when it is a known one, else a generic note
     (the details go to the server log)."""
-    from dashboard.scope import ScopeError
+    from pipelines.auth.scope import ScopeError
 
     if isinstance(exc, ScopeError):
         st.warning(str(exc), icon=":material/lock:")

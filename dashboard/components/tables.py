@@ -17,8 +17,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.components.style import band_background, band_colour
-from dashboard.scope import SESSION_KEY
 from pipelines import fmt
+from pipelines.auth.scope import SESSION_KEY
 from pipelines.safe_text import shown_name
 
 # File names come from outside: control characters and bidi overrides are shown escaped (\u202e).

@@ -26,8 +26,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from pipelines.auth import store, throttle
 from pipelines.auth.audit import audit
+from pipelines.auth.scope import Scope
 from pipelines.auth.store import AuthSettings
-from pipelines.capabilities import require
+from pipelines.capabilities import ROLES, require
 from pipelines.settings import Paths
 from pipelines.state import open_state, transaction
 
@@ -55,9 +56,7 @@ class Account:
     last_login_at: str | None
 
     def scope(self, *, demo: bool = False):
-        """The dashboard scope of this account."""
-        from dashboard.scope import Scope
-
+        """The access scope of this account (what it may see and do)."""
         return Scope(self.role, department=self.department, user=self.username, demo=demo)
 
 
@@ -83,8 +82,6 @@ class SessionCheck:
 
 
 def roles() -> dict[str, str]:
-    from dashboard.scope import ROLES
-
     return ROLES
 
 

@@ -17,7 +17,7 @@ MIGRATION_ID = "0002_auth"
 MIGRATION_SQL = """
 CREATE TABLE accounts (
     username            TEXT PRIMARY KEY,       -- lower case, [a-z0-9._-]
-    role                TEXT NOT NULL,          -- dashboard.scope.ROLES
+    role                TEXT NOT NULL,          -- pipelines.auth.scope.ROLES
     department          TEXT,                   -- canonical OPD name (role opd only)
     password_hash       TEXT NOT NULL,          -- argon2id, salted (PHC string)
     active              INTEGER NOT NULL DEFAULT 1,

@@ -21,7 +21,7 @@ from typing import Any
 
 from dashboard.filters import default_filters, windows
 from dashboard.pages import DATA_PAGES
-from dashboard.scope import Scope
+from pipelines.auth.scope import Scope
 from pipelines.rating import load_model
 
 

@@ -174,7 +174,7 @@ def build_query(
 @dataclass(frozen=True)
 class KpiQuery:
     """Everything a KPI query is parameterised by (all bound as values): the window, the as-of date
-    and the filter set. (Not the dashboard's access scope, ``dashboard.scope.Scope``: what a user may see.)
+    and the filter set. (Not the access scope, ``pipelines.auth.scope.Scope``: what a user may see.)
 
     ``settings`` is the kpi_settings row read from the warehouse: limits, min_sample,
     duplicates setting, aging buckets and the working-day index of the as-of date.
