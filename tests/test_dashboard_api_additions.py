@@ -18,8 +18,11 @@ def test_category_trend_against_explicit_previous_window(demo_con):
     prev = compute(demo_con, *prev_window)
     assert with_prev["previous_period"]["from"] == "2025-01-01"
     assert with_prev["previous_period"]["to"] == "2025-10-31"
-    # the default compares the custom 10-month range with the 10 months just before it
-    assert cur["previous_period"]["from"] != "2025-01-01"
+    # the default is the one comparison rule: the same span a year earlier, cut at the same day
+    # (docs/kpi.md), so a running range ends a year before the data date, not on 31 October
+    as_of = dt.date.fromisoformat(cur["period"]["as_of"])
+    assert cur["previous_period"]["from"] == "2025-01-01"
+    assert cur["previous_period"]["to"] == as_of.replace(year=as_of.year - 1).isoformat()
     prev_received = {r["category"]: r["received"] for r in prev["by_category"]}
     trend = {r["category"]: r for r in with_prev["category_trend"]}
     assert trend, "the demo has categories"

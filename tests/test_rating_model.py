@@ -213,3 +213,39 @@ def test_what_if_effort_is_validated():
     e = refused(bad)
     assert [ln for ln, _ in e.problems] == [line_of(bad, "complaint: 0"), line_of(bad, "keluhan: 1")]
     assert "harus lebih dari 0" in str(e) and "kunci 'keluhan' tidak dikenal" in str(e)
+
+
+def test_schema_errors_are_indonesian_sentences_with_key_path_and_line():
+    bad = (GOOD.replace("    weight: 60\n", "    weight: enam puluh\n")
+           .replace("    label: A\n", "")
+           .replace("direction: lower", "direction: turun")
+           .replace("source: evidence", "source: bukti")
+           .replace("        floor: 0.6\n", "        floor: 0.6\n        on_null: 150\n"))
+    e = refused(bad)
+    by_line = dict(e.problems)
+    assert by_line[line_of(bad, "weight: enam puluh")] == "dimensi 'b' › weight: harus berupa angka (tertulis 'enam puluh')."
+    assert by_line[line_of(bad, "- id: a")] == "dimensi 'a' wajib punya 'label'."
+    assert by_line[line_of(bad, "direction: turun")] == (
+        "dimensi 'b' › indikator 'med' › direction: harus 'higher' (makin tinggi makin baik) atau 'lower' "
+        "(makin rendah makin baik), tertulis 'turun'.")
+    assert by_line[line_of(bad, "source: bukti")] == (
+        "dimensi 'a' › indikator 'sk': 'source' harus 'data' (dari KPI) atau 'evidence' (bukti dukung), tertulis 'bukti'.")
+    assert by_line[line_of(bad, "on_null: 150")] == (
+        "dimensi 'b' › indikator 'ontime' › on_null: harus paling besar 100 (tertulis 150).")
+    assert len(e.problems) == 5
+    for english in ("Input should", "Field required", "Extra inputs", "valid number", "literal"):
+        assert english not in str(e)
+
+
+def test_min_sample_in_the_model_file_is_refused_with_its_line():
+    bad = GOOD + "min_sample: 30\n"
+    e = refused(bad)
+    assert e.problems == [(line_of(bad, "min_sample: 30"), e.problems[0][1])]
+    assert "kpi.min_sample di sla.yaml" in str(e)
+
+
+def test_on_null_skip_means_not_counted():
+    m = parse_model(GOOD.replace("        target: 4\n", "        target: 4\n        on_null: skip\n"))
+    assert m.indicator("med").data.on_null is None
+    m = parse_model(GOOD.replace("        target: 4\n", "        target: 4\n        on_null: 100\n"))
+    assert m.indicator("med").data.on_null == 100.0

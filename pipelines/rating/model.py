@@ -12,9 +12,21 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from pipelines import fmt
 from pipelines.masterdata import ConfigError
@@ -67,56 +79,6 @@ class RatingModelError(ConfigError):
         )
 
 
-# ----------------------------------------------------------------- line-aware YAML
-
-
-class _LDict(dict):
-    """A mapping that remembers the line (1-based) of itself and of each key."""
-
-    line: int = 0
-    key_lines: dict
-
-
-class _LList(list):
-    line: int = 0
-    item_lines: list
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LDict:
-    loader.flatten_mapping(node)
-    out = _LDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in out:
-            raise _DuplicateKey(line, f"kunci '{key}' muncul dua kali (pertama di baris {out.key_lines[key]}).")
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = line
-    return out
-
-
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _LList:
-    out = _LList(loader.construct_object(c, deep=True) for c in node.value)
-    out.line = node.start_mark.line + 1
-    out.item_lines = [c.start_mark.line + 1 for c in node.value]
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, line: int, msg: str):
-        self.line, self.msg = line, msg
-
-
 # ----------------------------------------------------------------- the model
 
 
@@ -157,7 +119,7 @@ class Indicator:
     source: str  # data | evidence
     data: DataSpec | None
     evidence: EvidenceSpec | None
-    description: str = ""
+    description: str | None = None
     line: int = 0
 
 
@@ -257,345 +219,465 @@ def load_model(path: str | Path | None = None, *, config_dir: str | Path | None 
 
 
 def parse_model(text: str, source: str = MODEL_FILE) -> RatingModel:
-    """Parse and validate model YAML text; raise RatingModelError naming the lines at fault."""
+    """Parse and validate model YAML text; raise RatingModelError naming the lines at fault.
+
+    The schema is the pydantic models below (``_ModelFile``); every problem pydantic finds
+    is translated into one Indonesian sentence with the YAML key path and its line."""
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader subclass
+        lines = _key_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+        doc = yaml.safe_load(text)
     except _DuplicateKey as exc:
         raise RatingModelError(source, [(exc.line, exc.msg)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise RatingModelError(source, [(line, f"bukan YAML yang sah ({getattr(exc, 'problem', exc)}).")]) from None
-    v = _Validator(source)
-    model = v.model(doc)
-    if v.problems:
-        raise RatingModelError(source, v.problems)
-    assert model is not None
+    try:
+        spec = _ModelFile.model_validate(doc)
+    except ValidationError as exc:
+        raise RatingModelError(source, [_problem(e, doc, lines) for e in exc.errors()]) from None
+    model = _to_model(spec, lines)
     return dataclasses.replace(model, source=source, sha256=hashlib.sha256(text.encode()).hexdigest())
 
 
-def _line(container: Any, key: Any = None) -> int | None:
-    if key is not None and isinstance(container, _LDict):
-        return container.key_lines.get(key, container.line)
-    return getattr(container, "line", None)
+# ----------------------------------------------------------------- YAML lines
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
+class _DuplicateKey(Exception):
+    def __init__(self, line: int, msg: str):
+        self.line, self.msg = line, msg
 
 
-class _Validator:
-    def __init__(self, source: str):
-        self.source = source
-        self.problems: list[tuple[int | None, str]] = []
+Loc = tuple[str | int, ...]
 
-    def err(self, line: int | None, msg: str) -> None:
-        self.problems.append((line, msg))
 
-    def mapping(self, x: Any, where: str, line: int | None) -> bool:
-        if not isinstance(x, dict):
-            self.err(line, f"{where} harus berupa pemetaan (kunci: nilai).")
-            return False
-        return True
+def _key_lines(root: yaml.Node | None) -> dict[Loc, int]:
+    """1-based line of every key path: a mapping key's own line, a list item's first line."""
+    lines: dict[Loc, int] = {}
 
-    def keys(self, m: _LDict, allowed: set[str], required: set[str], where: str) -> None:
-        for k in m:
-            if k not in allowed:
-                self.err(_line(m, k), f"kunci '{k}' tidak dikenal di {where}; yang boleh: {', '.join(sorted(allowed))}.")
-        for k in sorted(required - set(m)):
-            self.err(_line(m), f"{where} wajib punya '{k}'.")
+    def walk(node: yaml.Node, path: Loc) -> None:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if path + (key,) in lines:
+                    raise _DuplicateKey(line, f"kunci '{key}' muncul dua kali (pertama di baris {lines[path + (key,)]}).")
+                lines[path + (key,)] = line
+                walk(value_node, path + (key,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, child in enumerate(node.value):
+                walk(child, path + (i,))
 
-    def number(self, m: _LDict, key: str, where: str, *, positive: bool = False, lo=None, hi=None) -> float | None:
-        if key not in m:
-            return None
-        x = m[key]
-        if not _is_number(x):
-            self.err(_line(m, key), f"'{key}' di {where} harus berupa angka (tertulis {x!r}).")
-            return None
-        if positive and x <= 0:
-            self.err(_line(m, key), f"'{key}' di {where} harus lebih dari 0 (tertulis {x}).")
-        if lo is not None and x < lo or hi is not None and x > hi:
-            self.err(_line(m, key), f"'{key}' di {where} harus antara {lo} dan {hi} (tertulis {x}).")
-        return float(x)
+    if root is not None:
+        walk(root, ())
+    return lines
 
-    # -------------------------------------------------------------- top level
-    def model(self, doc: Any) -> RatingModel | None:
-        if not self.mapping(doc, "berkas model", 1):
-            return None
-        if "min_sample" in doc:  # one minimum sample for every figure: sla.yaml's (kpi.min_sample)
-            self.err(_line(doc, "min_sample"), "'min_sample' tidak lagi diatur di berkas model: satu ambang "
-                     "berlaku untuk semua angka (peringkat, data tidak cukup, nilai OPD, indikator), yaitu "
-                     "kpi.min_sample di sla.yaml. Hapus baris ini.")
-        self.keys(doc, {"name", "version", "disclaimer", "min_sample", "predikat", "dimensions", "opd_model",
-                        "what_if_effort"},
-                  {"name", "predikat", "dimensions"}, "tingkat teratas")
-        bands = self.bands(doc.get("predikat"), _line(doc, "predikat"))
-        dims = self.dimensions(doc.get("dimensions"), _line(doc, "dimensions"))
-        opd = self.opd_model(doc.get("opd_model"), _line(doc, "opd_model"), dims)
-        effort = dict(DEFAULT_EFFORT)
-        raw_eff = doc.get("what_if_effort")
-        if raw_eff is not None and self.mapping(raw_eff, "'what_if_effort'", _line(doc, "what_if_effort")):
-            self.keys(raw_eff, set(DEFAULT_EFFORT), set(), "what_if_effort")
-            for k in DEFAULT_EFFORT:
-                v = self.number(raw_eff, k, "what_if_effort", positive=True)
-                if v is not None and v > 0:
-                    effort[k] = v
-        return RatingModel(
-            name=str(doc.get("name") or "Model penilaian"),
-            version=str(doc.get("version") or ""),
-            disclaimer=str(doc.get("disclaimer") or DEFAULT_DISCLAIMER),
-            bands=bands,
-            dimensions=dims,
-            opd_indicators=opd,
-            effort=tuple(effort.items()),
-        )
 
-    # -------------------------------------------------------------- bands
-    def bands(self, raw: Any, line: int | None) -> tuple[Band, ...]:
-        if not isinstance(raw, list) or not raw:
-            self.err(line, "'predikat' harus berupa daftar rentang nilai, mis. - {name: Baik, min: 70, max: 85}.")
-            return ()
-        out: list[tuple[Band, int | None]] = []
-        for i, b in enumerate(raw):
-            bl = raw.item_lines[i] if isinstance(raw, _LList) else line
-            if not self.mapping(b, "setiap predikat", bl):
-                continue
-            self.keys(b, {"name", "min", "max"}, {"name", "min", "max"}, f"predikat ke-{i + 1}")
-            lo = self.number(b, "min", "predikat", lo=0, hi=100)
-            hi = self.number(b, "max", "predikat", lo=0, hi=100)
-            name = str(b.get("name") or "").strip()
-            if lo is None or hi is None or not name:
-                continue
-            if hi <= lo:
-                self.err(bl, f"predikat '{name}': 'max' ({hi:g}) harus lebih besar dari 'min' ({lo:g}).")
-                continue
-            if name.lower() == NOT_ASSESSED.lower():
-                self.err(bl, f"'{NOT_ASSESSED}' bukan rentang nilai; ia dipakai otomatis bila tidak ada bukti dukung.")
-            out.append((Band(name, lo, hi), bl))
-        names = [b.name.lower() for b, _ in out]
-        for (b, bl) in out:
-            if names.count(b.name.lower()) > 1:
-                self.err(bl, f"nama predikat '{b.name}' dipakai lebih dari sekali.")
-        out.sort(key=lambda t: t[0].min)
-        if out:
-            if out[0][0].min != 0:
-                self.err(out[0][1], f"predikat terendah '{out[0][0].name}' harus mulai dari 0 (tertulis {out[0][0].min:g}).")
-            if out[-1][0].max != 100:
-                self.err(out[-1][1], f"predikat tertinggi '{out[-1][0].name}' harus sampai 100 (tertulis {out[-1][0].max:g}).")
-        for (a, _al), (b, bl) in zip(out, out[1:], strict=False):
+def _line_at(lines: dict[Loc, int], loc: Loc) -> int | None:
+    """The line of ``loc`` or of its nearest ancestor that is written in the file."""
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+# ----------------------------------------------------------------- the schema (pydantic)
+
+
+def _rule(problems: list[tuple[Loc, str]]) -> ValidationError:
+    """Cross-field problems as one ValidationError (pydantic prefixes each loc with the model's own)."""
+    return ValidationError.from_exception_data("rating_model", [
+        {"type": PydanticCustomError("rating_rule", "{message}", {"message": msg}), "loc": loc, "input": None}
+        for loc, msg in problems])
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise PydanticCustomError("rating_value", "{message}", {
+            "message": f"hanya boleh huruf kecil, angka dan garis bawah, diawali huruf (tertulis '{value}')."})
+    return value
+
+
+def _check_evidence_type(value: str) -> str:
+    canon = evidence_type_of(value)
+    if canon is None:
+        raise PydanticCustomError("rating_value", "{message}", {
+            "message": f"jenis dokumen '{value}' tidak dikenal; pilih dari: {', '.join(EVIDENCE_TYPES)}."})
+    return canon
+
+
+def _check_kpi(value: str) -> str:
+    if value not in MEASURES:
+        raise PydanticCustomError("rating_value", "{message}", {
+            "message": f"KPI '{value}' tidak dikenal; pilih salah satu: {', '.join(MEASURES)}."})
+    return value
+
+
+Number = Annotated[float, Strict()]
+Positive = Annotated[float, Strict(), Field(gt=0)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_id)]
+EvidenceType = Annotated[str, AfterValidator(_check_evidence_type)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+class _BandSpec(_Spec):
+    name: Text
+    min: Annotated[float, Strict(), Field(ge=0, le=100)]
+    max: Annotated[float, Strict(), Field(ge=0, le=100)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _BandSpec:
+        if self.max <= self.min:
+            raise _rule([((), f"predikat '{self.name}': 'max' ({self.max:g}) harus lebih besar dari 'min' "
+                                f"({self.min:g}).")])
+        if self.name.lower() == NOT_ASSESSED.lower():
+            raise _rule([((), f"'{NOT_ASSESSED}' bukan rentang nilai; ia dipakai otomatis bila tidak ada "
+                                "bukti dukung.")])
+        return self
+
+
+class _DataIndicatorSpec(_Spec):
+    id: Id
+    label: Text
+    weight: Positive
+    source: Literal["data"]
+    description: str | None = None
+    kpi: Annotated[str, AfterValidator(_check_kpi)]
+    direction: Literal["higher", "lower"]
+    floor: Number
+    target: Number
+    compare: Literal["previous_year"] | None = None
+    keep_level: Number | None = None
+    on_null: Annotated[float, Strict(), Field(ge=0, le=100)] | None = None  # 'skip' = None: not counted
+
+    @field_validator("on_null", mode="before")
+    @classmethod
+    def _skip_is_none(cls, value: Any) -> Any:
+        return None if value == "skip" else value
+
+    @model_validator(mode="after")
+    def _range(self) -> _DataIndicatorSpec:
+        where = f"indikator '{self.id}'"
+        if MEASURES[self.kpi].unit == "rate" and self.compare is None:
+            bad = [((k,), f"{where}: '{k}' untuk KPI berbentuk rasio ditulis sebagai pecahan 0–1 (mis. 0.95 "
+                          f"untuk 95%), tertulis {x:g}.")
+                   for k, x in (("floor", self.floor), ("target", self.target)) if not 0 <= x <= 1]
+            if bad:
+                raise _rule(bad[:1])
+        problems: list[tuple[Loc, str]] = []
+        if self.floor == self.target:
+            problems.append((("target",), f"{where}: 'floor' dan 'target' sama ({self.floor:g}); tidak ada "
+                                          "rentang untuk menilai. Buat 'target' berbeda dari 'floor'."))
+        elif self.direction == "higher" and self.target < self.floor:
+            problems.append((("target",), f"{where}: dengan direction 'higher', 'target' ({self.target:g}) harus "
+                                          f"lebih besar dari 'floor' ({self.floor:g})."))
+        elif self.direction == "lower" and self.target > self.floor:
+            problems.append((("target",), f"{where}: dengan direction 'lower', 'target' ({self.target:g}) harus "
+                                          f"lebih kecil dari 'floor' ({self.floor:g})."))
+        if self.keep_level is not None and self.compare is None:
+            problems.append((("keep_level",), f"{where}: 'keep_level' hanya berlaku bersama "
+                                              "'compare: previous_year'."))
+        if problems:
+            raise _rule(problems)
+        return self
+
+
+class _EvidenceIndicatorSpec(_Spec):
+    id: Id
+    label: Text
+    weight: Positive
+    source: Literal["evidence"]
+    description: str | None = None
+    document: Text
+    types: Annotated[list[EvidenceType], Field(min_length=1)]
+    required_count: Annotated[int, Strict(), Field(ge=1)] = 1
+    count: Literal["documents", "events"] = "documents"
+    required_types: list[EvidenceType] | None = None
+    renew_each_year: Annotated[bool, Strict()] = False
+
+    @model_validator(mode="after")
+    def _required_in_types(self) -> _EvidenceIndicatorSpec:
+        missing = [t for t in self.required_types or () if t not in self.types]
+        if missing:
+            raise _rule([(("required_types",), f"indikator '{self.id}': jenis wajib '{t}' harus juga ada di "
+                                               "'types'.") for t in missing])
+        return self
+
+
+_IndicatorSpec = Annotated[_DataIndicatorSpec | _EvidenceIndicatorSpec, Field(discriminator="source")]
+
+
+class _DimensionSpec(_Spec):
+    id: Id
+    label: Text
+    weight: Positive
+    description: str | None = None
+    indicators: Annotated[list[_IndicatorSpec], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _weights_sum_to_100(self) -> _DimensionSpec:
+        total = sum(i.weight for i in self.indicators)
+        if abs(total - 100) > 1e-9:
+            raise _rule([(("indicators",), f"bobot indikator di dimensi '{self.id}' berjumlah {total:g}, harus "
+                                           f"100 ({', '.join(f'{i.id} {i.weight:g}' for i in self.indicators)}).")])
+        return self
+
+
+class _OpdItemSpec(_Spec):
+    id: Text
+    weight: Positive
+
+
+class _OpdModelSpec(_Spec):
+    description: str | None = None
+    indicators: Annotated[list[_OpdItemSpec], Field(min_length=1)]
+
+
+class _EffortSpec(_Spec):
+    verify_document: Positive = DEFAULT_EFFORT["verify_document"]
+    upload_document: Positive = DEFAULT_EFFORT["upload_document"]
+    complaint: Positive = DEFAULT_EFFORT["complaint"]
+    department: Positive = DEFAULT_EFFORT["department"]
+    channel: Positive = DEFAULT_EFFORT["channel"]
+    rating: Positive = DEFAULT_EFFORT["rating"]
+    half_day: Positive = DEFAULT_EFFORT["half_day"]
+
+
+class _ModelFile(_Spec):
+    name: Text
+    version: str | None = None
+    disclaimer: str | None = None
+    min_sample: Any = None  # refused when written: one minimum sample for every figure, sla.yaml's
+    predikat: Annotated[list[_BandSpec], Field(min_length=1)]
+    dimensions: Annotated[list[_DimensionSpec], Field(min_length=1)]
+    opd_model: _OpdModelSpec | None = None
+    what_if_effort: _EffortSpec = _EffortSpec()
+
+    @field_validator("min_sample")
+    @classmethod
+    def _no_min_sample(cls, value: Any) -> Any:
+        raise _rule([((), "'min_sample' tidak lagi diatur di berkas model: satu ambang berlaku untuk semua angka "
+                          "(peringkat, data tidak cukup, nilai OPD, indikator), yaitu kpi.min_sample di sla.yaml. "
+                          "Hapus baris ini.")])
+
+    @field_validator("predikat")
+    @classmethod
+    def _bands_cover_0_to_100(cls, bands: list[_BandSpec]) -> list[_BandSpec]:
+        problems: list[tuple[Loc, str]] = []
+        names = [b.name.lower() for b in bands]
+        problems += [((i,), f"nama predikat '{b.name}' dipakai lebih dari sekali.")
+                     for i, b in enumerate(bands) if names.count(b.name.lower()) > 1]
+        order = sorted(range(len(bands)), key=lambda i: bands[i].min)
+        low, high = bands[order[0]], bands[order[-1]]
+        if low.min != 0:
+            problems.append(((order[0],), f"predikat terendah '{low.name}' harus mulai dari 0 (tertulis {low.min:g})."))
+        if high.max != 100:
+            problems.append(((order[-1],), f"predikat tertinggi '{high.name}' harus sampai 100 (tertulis {high.max:g})."))
+        for ia, ib in zip(order, order[1:], strict=False):
+            a, b = bands[ia], bands[ib]
             if a.max > b.min:
-                self.err(bl, f"rentang predikat '{b.name}' ({b.min:g}–{b.max:g}) tumpang tindih dengan '{a.name}' "
-                             f"({a.min:g}–{a.max:g}); 'max' '{a.name}' harus sama dengan 'min' '{b.name}'.")
+                problems.append(((ib,), f"rentang predikat '{b.name}' ({b.min:g}–{b.max:g}) tumpang tindih dengan "
+                                        f"'{a.name}' ({a.min:g}–{a.max:g}); 'max' '{a.name}' harus sama dengan 'min' "
+                                        f"'{b.name}'."))
             elif a.max < b.min:
-                self.err(bl, f"ada celah antara predikat '{a.name}' (sampai {a.max:g}) dan '{b.name}' (mulai {b.min:g}); "
-                             f"nilai {a.max:g}–{b.min:g} tidak punya predikat. Samakan 'max' '{a.name}' dengan 'min' '{b.name}'.")
-        return tuple(b for b, _ in reversed(out))
+                problems.append(((ib,), f"ada celah antara predikat '{a.name}' (sampai {a.max:g}) dan '{b.name}' "
+                                        f"(mulai {b.min:g}); nilai {a.max:g}–{b.min:g} tidak punya predikat. Samakan "
+                                        f"'max' '{a.name}' dengan 'min' '{b.name}'."))
+        if problems:
+            raise _rule(problems)
+        return bands
 
-    # -------------------------------------------------------------- dimensions
-    def dimensions(self, raw: Any, line: int | None) -> tuple[Dimension, ...]:
-        if not isinstance(raw, list) or not raw:
-            self.err(line, "'dimensions' harus berupa daftar dimensi.")
-            return ()
-        dims: list[Dimension] = []
-        seen_ids: dict[str, int | None] = {}
-        total = 0.0
-        for i, d in enumerate(raw):
-            dl = raw.item_lines[i] if isinstance(raw, _LList) else line
-            if not self.mapping(d, "setiap dimensi", dl):
-                continue
-            self.keys(d, {"id", "label", "weight", "description", "indicators"}, {"id", "label", "weight", "indicators"},
-                      f"dimensi ke-{i + 1}")
-            did = str(d.get("id") or "")
-            if did and not _ID_RE.match(did):
-                self.err(_line(d, "id"), f"id dimensi '{did}' hanya boleh huruf kecil, angka dan garis bawah.")
-            w = self.number(d, "weight", f"dimensi '{did}'", positive=True)
-            total += w or 0
-            inds = self.indicators(d.get("indicators"), _line(d, "indicators"), did, seen_ids)
-            dims.append(Dimension(did, str(d.get("label") or did), w or 0, str(d.get("description") or ""),
-                                  tuple(inds), dl or 0))
+    @field_validator("dimensions")
+    @classmethod
+    def _dimensions_sum_to_100(cls, dims: list[_DimensionSpec]) -> list[_DimensionSpec]:
+        problems: list[tuple[Loc, str]] = []
+        seen: dict[str, tuple[int, int]] = {}
+        for di, d in enumerate(dims):
+            for ii, ind in enumerate(d.indicators):
+                if ind.id in seen:
+                    first = seen[ind.id]
+                    problems.append(((di, "indicators", ii, "id"), f"id indikator '{ind.id}' sudah dipakai (dimensi "
+                                     f"'{dims[first[0]].id}', indikator ke-{first[1] + 1})."))
+                seen.setdefault(ind.id, (di, ii))
+        total = sum(d.weight for d in dims)
         if abs(total - 100) > 1e-9:
-            self.err(line, f"bobot dimensi berjumlah {total:g}, harus 100 "
-                           f"({', '.join(f'{d.label} {d.weight:g}' for d in dims)}).")
-        return tuple(dims)
+            problems.append(((), f"bobot dimensi berjumlah {total:g}, harus 100 "
+                                 f"({', '.join(f'{d.label} {d.weight:g}' for d in dims)})."))
+        if problems:
+            raise _rule(problems)
+        return dims
 
-    def indicators(self, raw: Any, line: int | None, dim: str, seen: dict[str, int | None]) -> list[Indicator]:
-        if not isinstance(raw, list) or not raw:
-            self.err(line, f"dimensi '{dim}': 'indicators' harus berupa daftar indikator.")
-            return []
-        out: list[Indicator] = []
-        total = 0.0
-        for i, e in enumerate(raw):
-            il = raw.item_lines[i] if isinstance(raw, _LList) else line
-            if not self.mapping(e, "setiap indikator", il):
-                continue
-            iid = str(e.get("id") or "")
-            where = f"indikator '{iid or i + 1}'"
-            src = e.get("source")
-            common = {"id", "label", "weight", "source", "description"}
-            data_keys = {"kpi", "direction", "floor", "target", "compare", "keep_level", "on_null"}
-            ev_keys = {"document", "types", "required_count", "count", "required_types", "renew_each_year"}
-            if src == "data":
-                self.keys(e, common | data_keys, {"id", "label", "weight", "source", "kpi", "direction", "floor", "target"}, where)
-            elif src == "evidence":
-                self.keys(e, common | ev_keys, {"id", "label", "weight", "source", "document", "types"}, where)
-            else:
-                self.err(_line(e, "source") if "source" in e else il,
-                         f"{where}: 'source' harus 'data' (dari KPI) atau 'evidence' (bukti dukung), tertulis {src!r}.")
-                continue
-            if iid and not _ID_RE.match(iid):
-                self.err(_line(e, "id"), f"id indikator '{iid}' hanya boleh huruf kecil, angka dan garis bawah.")
-            if iid in seen:
-                self.err(_line(e, "id"), f"id indikator '{iid}' sudah dipakai di baris {seen[iid]}.")
-            seen[iid] = _line(e, "id")
-            w = self.number(e, "weight", where, positive=True)
-            total += w or 0
-            data = self.data_spec(e, where) if src == "data" else None
-            ev = self.evidence_spec(e, where) if src == "evidence" else None
-            out.append(Indicator(iid, str(e.get("label") or iid), dim, w or 0, src, data, ev,
-                                 str(e.get("description") or ""), il or 0))
-        if abs(total - 100) > 1e-9:
-            self.err(line, f"bobot indikator di dimensi '{dim}' berjumlah {total:g}, harus 100 "
-                           f"({', '.join(f'{i.id} {i.weight:g}' for i in out)}).")
-        return out
-
-    def data_spec(self, e: _LDict, where: str) -> DataSpec | None:
-        kpi = e.get("kpi")
-        ok = True
-        if kpi not in MEASURES:
-            self.err(_line(e, "kpi"), f"{where}: KPI '{kpi}' tidak dikenal; pilih salah satu: {', '.join(MEASURES)}.")
-            ok = False
-        direction = e.get("direction")
-        if direction not in ("higher", "lower"):
-            self.err(_line(e, "direction"), f"{where}: 'direction' harus 'higher' (makin tinggi makin baik) atau "
-                                            f"'lower' (makin rendah makin baik), tertulis {direction!r}.")
-            ok = False
-        floor = self.number(e, "floor", where)
-        target = self.number(e, "target", where)
-        if floor is None or target is None:
-            return None
-        compare = e.get("compare")
-        if kpi in MEASURES and MEASURES[kpi].unit == "rate" and compare is None:
-            for k, x in (("floor", floor), ("target", target)):
-                if not 0 <= x <= 1:
-                    self.err(_line(e, k), f"{where}: '{k}' untuk KPI berbentuk rasio ditulis sebagai pecahan 0–1 "
-                                          f"(mis. 0.95 untuk 95%), tertulis {x:g}.")
-                    return None
-        if floor == target:
-            self.err(_line(e, "target"), f"{where}: 'floor' dan 'target' sama ({floor:g}); tidak ada rentang untuk "
-                                         "menilai. Buat 'target' berbeda dari 'floor'.")
-            ok = False
-        elif direction == "higher" and target < floor:
-            self.err(_line(e, "target"), f"{where}: dengan direction 'higher', 'target' ({target:g}) harus lebih besar "
-                                         f"dari 'floor' ({floor:g}).")
-            ok = False
-        elif direction == "lower" and target > floor:
-            self.err(_line(e, "target"), f"{where}: dengan direction 'lower', 'target' ({target:g}) harus lebih kecil "
-                                         f"dari 'floor' ({floor:g}).")
-            ok = False
-        if compare is not None and compare != "previous_year":
-            self.err(_line(e, "compare"), f"{where}: 'compare' hanya boleh 'previous_year', tertulis {compare!r}.")
-            ok = False
-        keep = self.number(e, "keep_level", where)
-        if keep is not None and compare is None:
-            self.err(_line(e, "keep_level"), f"{where}: 'keep_level' hanya berlaku bersama 'compare: previous_year'.")
-            ok = False
-        on_null = e.get("on_null")
-        if on_null is not None and on_null != "skip":
-            on_null = self.number(e, "on_null", where, lo=0, hi=100)
-        if not ok:
-            return None
-        return DataSpec(str(kpi), str(direction), floor, target, compare, keep,
-                        None if on_null in (None, "skip") else float(on_null))
-
-    def evidence_spec(self, e: _LDict, where: str) -> EvidenceSpec | None:
-        ok = True
-        types_raw = e.get("types")
-        types: list[str] = []
-        if not isinstance(types_raw, list) or not types_raw:
-            self.err(_line(e, "types"), f"{where}: 'types' harus daftar jenis dokumen, mis. [SK].")
-            ok = False
-        else:
-            for t in types_raw:
-                canon = evidence_type_of(t)
-                if canon is None:
-                    self.err(_line(e, "types"), f"{where}: jenis dokumen '{t}' tidak dikenal; pilih dari: "
-                                                f"{', '.join(EVIDENCE_TYPES)}.")
-                    ok = False
-                else:
-                    types.append(canon)
-        req_types: list[str] = []
-        rt = e.get("required_types") or []
-        if not isinstance(rt, list):
-            self.err(_line(e, "required_types"), f"{where}: 'required_types' harus berupa daftar.")
-            ok = False
-        else:
-            for t in rt:
-                canon = evidence_type_of(t)
-                if canon is None:
-                    self.err(_line(e, "required_types"), f"{where}: jenis dokumen '{t}' tidak dikenal; pilih dari: "
-                                                         f"{', '.join(EVIDENCE_TYPES)}.")
-                    ok = False
-                elif canon not in types:
-                    self.err(_line(e, "required_types"), f"{where}: jenis wajib '{canon}' harus juga ada di 'types'.")
-                    ok = False
-                else:
-                    req_types.append(canon)
-        n = e.get("required_count", 1)
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            self.err(_line(e, "required_count"), f"{where}: 'required_count' harus bilangan bulat ≥ 1 (tertulis {n!r}).")
-            ok = False
-        count = e.get("count", "documents")
-        if count not in ("documents", "events"):
-            self.err(_line(e, "count"), f"{where}: 'count' harus 'documents' (per dokumen) atau 'events' (per kegiatan, "
-                                        f"yaitu tanggal dokumen yang berbeda), tertulis {count!r}.")
-            ok = False
-        renew = e.get("renew_each_year", False)
-        if not isinstance(renew, bool):
-            self.err(_line(e, "renew_each_year"), f"{where}: 'renew_each_year' harus true atau false.")
-            ok = False
-        if not ok:
-            return None
-        return EvidenceSpec(str(e.get("document")), tuple(types), int(n), str(count), tuple(req_types), bool(renew))
-
-    # -------------------------------------------------------------- OPD model
-    def opd_model(self, raw: Any, line: int | None, dims: tuple[Dimension, ...]) -> tuple[tuple[str, float], ...]:
-        by_id = {i.id: i for d in dims for i in d.indicators}
-        if raw is None:
-            # Default: the data indicators of the dimension named 'output', with their weights.
-            out = [d for d in dims if d.id == "output"]
-            return tuple((i.id, i.weight) for i in (out[0].indicators if out else ())
-                         if i.data and MEASURES[i.data.kpi].per_department and not i.data.compare)
-        if not self.mapping(raw, "'opd_model'", line):
-            return ()
-        self.keys(raw, {"indicators", "description"}, {"indicators"}, "opd_model")
-        items = raw.get("indicators")
-        if not isinstance(items, list) or not items:
-            self.err(_line(raw, "indicators"), "opd_model: 'indicators' harus daftar {id, weight}.")
-            return ()
-        out_list: list[tuple[str, float]] = []
-        total = 0.0
-        n_before = len(self.problems)
-        for i, it in enumerate(items):
-            il = items.item_lines[i] if isinstance(items, _LList) else line
-            if not self.mapping(it, "setiap indikator opd_model", il):
-                continue
-            self.keys(it, {"id", "weight"}, {"id", "weight"}, f"opd_model indikator ke-{i + 1}")
-            iid = str(it.get("id") or "")
-            ind = by_id.get(iid)
+    @model_validator(mode="after")
+    def _opd_model_is_per_department(self) -> _ModelFile:
+        if self.opd_model is None:
+            return self
+        by_id = {i.id: i for d in self.dimensions for i in d.indicators}
+        problems: list[tuple[Loc, str]] = []
+        for n, item in enumerate(self.opd_model.indicators):
+            ind = by_id.get(item.id)
+            loc = ("opd_model", "indicators", n, "id")
             if ind is None:
-                self.err(_line(it, "id"), f"opd_model: indikator '{iid}' tidak ada di dimensi mana pun.")
-                continue
-            if ind.source == "data" and ind.data is None:
-                out_list.append((iid, float(it.get("weight") or 0)))  # its own spec is already reported
-                total += float(it.get("weight") or 0) if _is_number(it.get("weight")) else 0
-                continue
-            if ind.data is None or ind.data.compare or not MEASURES[ind.data.kpi].per_department:
-                self.err(_line(it, "id"), f"opd_model: indikator '{iid}' tidak dapat dihitung per OPD (harus indikator "
-                                          "data tanpa perbandingan tahun, dari KPI yang ada per OPD).")
-                continue
-            w = self.number(it, "weight", f"opd_model '{iid}'", positive=True)
-            total += w or 0
-            out_list.append((iid, w or 0))
-        if abs(total - 100) > 1e-9 and len(self.problems) == n_before:
-            self.err(_line(raw, "indicators"), f"bobot indikator opd_model berjumlah {total:g}, harus 100.")
-        return tuple(out_list)
+                problems.append((loc, f"opd_model: indikator '{item.id}' tidak ada di dimensi mana pun."))
+            elif not isinstance(ind, _DataIndicatorSpec) or ind.compare or not MEASURES[ind.kpi].per_department:
+                problems.append((loc, f"opd_model: indikator '{item.id}' tidak dapat dihitung per OPD (harus "
+                                      "indikator data tanpa perbandingan tahun, dari KPI yang ada per OPD)."))
+        total = sum(i.weight for i in self.opd_model.indicators)
+        if not problems and abs(total - 100) > 1e-9:
+            problems.append((("opd_model", "indicators"), f"bobot indikator opd_model berjumlah {total:g}, harus 100."))
+        if problems:
+            raise _rule(problems)
+        return self
+
+
+# ----------------------------------------------------------------- pydantic errors in Bahasa Indonesia
+
+_TAGGED: dict[str, type[BaseModel]] = {"data": _DataIndicatorSpec, "evidence": _EvidenceIndicatorSpec}
+_HINTS = {
+    "source": "'data' (dari KPI) atau 'evidence' (bukti dukung)",
+    "direction": "'higher' (makin tinggi makin baik) atau 'lower' (makin rendah makin baik)",
+    "count": "'documents' (per dokumen) atau 'events' (per kegiatan, yaitu tanggal dokumen yang berbeda)",
+    "compare": "'previous_year' (dibanding tahun sebelumnya)",
+    "on_null": "angka 0–100 atau 'skip'",
+    "predikat": "daftar rentang nilai, mis. - {name: Baik, min: 70, max: 85}",
+    "dimensions": "daftar dimensi",
+    "indicators": "daftar indikator",
+    "types": "daftar jenis dokumen, mis. [SK]",
+    "required_types": "daftar jenis dokumen",
+}
+_NUMBER_ERRORS = {"float_type", "float_parsing", "int_type", "int_parsing", "int_from_float", "finite_number"}
+_BOUNDS = {"greater_than": ("gt", "lebih dari"), "greater_than_equal": ("ge", "paling kecil"),
+           "less_than": ("lt", "kurang dari"), "less_than_equal": ("le", "paling besar")}
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for a in get_args(annotation) for m in _models_in(a)]
+
+
+def _spec_at(loc: Loc) -> type[BaseModel] | None:
+    """The schema class of the mapping at ``loc`` (a pydantic loc, union tags included)."""
+    cls: type[BaseModel] | None = _ModelFile
+    for el in loc:
+        if isinstance(el, int):
+            continue
+        if cls is None and el in _TAGGED:
+            cls = _TAGGED[el]
+            continue
+        field = cls.model_fields.get(el) if cls else None
+        found = _models_in(field.annotation) if field else []
+        cls = found[0] if len(found) == 1 else None
+    return cls
+
+
+def _yaml_loc(loc: Loc) -> Loc:
+    """Pydantic's loc without the union tag it inserts after an indicator's list index."""
+    return tuple(el for i, el in enumerate(loc)
+                 if not (el in _TAGGED and i >= 2 and isinstance(loc[i - 1], int) and loc[i - 2] == "indicators"))
+
+
+def _where(loc: Loc, doc: Any) -> str:
+    """The YAML key path in words: "dimensi 'b' › indikator 'med' › weight"."""
+    if not loc:
+        return "tingkat teratas"
+    parts: list[str] = []
+    node = doc
+    for i, el in enumerate(loc):
+        parent = loc[i - 1] if i else None
+        item = node[el] if isinstance(node, list) and isinstance(el, int) and el < len(node) else None
+        if isinstance(el, int):
+            named = item.get("id") or item.get("name") if isinstance(item, dict) else None
+            kind = {"dimensions": "dimensi", "indicators": "indikator", "predikat": "predikat"}.get(parent)
+            label = f"{kind} '{named}'" if kind and named else f"{kind or parent} ke-{el + 1}"
+            parts[-1:] = [f"opd_model {label}"] if parts[-1:] == ["opd_model › indicators"] else [label]
+        else:
+            parts.append(f"{parts.pop()} › {el}" if parts == ["opd_model"] else str(el))
+            item = node.get(el) if isinstance(node, dict) else None
+        node = item
+    return " › ".join(parts)
+
+
+def _problem(err: Any, doc: Any, lines: dict[Loc, int]) -> tuple[int | None, str]:
+    """(line, Indonesian sentence) for one pydantic error."""
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    loc = _yaml_loc(tuple(err["loc"]))
+    key = next((el for el in reversed(loc) if isinstance(el, str)), "")
+    if kind in ("missing", "extra_forbidden"):
+        where = _where(loc[:-1], doc)
+        if kind == "missing":
+            return _line_at(lines, loc[:-1]), f"{where} wajib punya '{key}'."
+        allowed = ", ".join(sorted((_spec_at(tuple(err["loc"])[:-1]) or _ModelFile).model_fields))
+        return _line_at(lines, loc), f"kunci '{key}' tidak dikenal di {where}; yang boleh: {allowed}."
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        at = loc + ("source",) if isinstance(value, dict) and "source" in value else loc
+        if kind == "union_tag_not_found":
+            return _line_at(lines, at), f"{_where(loc, doc)} wajib punya 'source': {_HINTS['source']}."
+        return (_line_at(lines, at),
+                f"{_where(loc, doc)}: 'source' harus {_HINTS['source']}, tertulis {value.get('source')!r}.")
+    if kind == "rating_rule":
+        return _line_at(lines, loc), ctx["message"]
+    return _line_at(lines, loc), f"{_where(loc, doc)}: {_sentence(kind, ctx, value, key)}"
+
+
+def _sentence(kind: str, ctx: dict, value: Any, key: str) -> str:
+    shown = f"(tertulis {value!r})"
+    if kind in _NUMBER_ERRORS:
+        whole = kind.startswith("int")
+        return f"harus berupa {'bilangan bulat' if whole else _HINTS.get(key, 'angka')} {shown}."
+    if kind in _BOUNDS:
+        bound, words = _BOUNDS[kind]
+        return f"harus {words} {fmt.number(ctx[bound])} {shown}."
+    if kind in ("bool_type", "bool_parsing"):
+        return f"harus true atau false {shown}."
+    if kind == "literal_error":
+        return f"harus {_HINTS.get(key, str(ctx.get('expected', '')).replace(' or ', ' atau '))}, tertulis {value!r}."
+    if kind in ("list_type", "too_short"):
+        return f"harus berupa {_HINTS.get(key, 'daftar')} yang tidak kosong {shown}."
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"harus berupa pemetaan (kunci: nilai) {shown}."
+    if kind in ("string_type", "string_too_short"):
+        return f"harus berupa teks yang tidak kosong {shown}."
+    if kind == "value_error" or kind == "rating_value":
+        return ctx.get("message") or f"nilai tidak sah {shown}."
+    return f"nilai tidak sah {shown}."
+
+
+# ----------------------------------------------------------------- schema → RatingModel
+
+
+def _to_model(spec: _ModelFile, lines: dict[Loc, int]) -> RatingModel:
+    bands = tuple(Band(b.name, float(b.min), float(b.max)) for b in sorted(spec.predikat, key=lambda b: -b.min))
+    dims = tuple(
+        Dimension(d.id, d.label, float(d.weight), d.description or "",
+                  tuple(_to_indicator(i, d.id, lines.get(("dimensions", di, "indicators", ii), 0))
+                        for ii, i in enumerate(d.indicators)),
+                  lines.get(("dimensions", di), 0))
+        for di, d in enumerate(spec.dimensions))
+    if spec.opd_model is None:  # default: the data indicators of the dimension named 'output', with their weights
+        out = [d for d in dims if d.id == "output"]
+        opd = tuple((i.id, i.weight) for i in (out[0].indicators if out else ())
+                    if i.data and MEASURES[i.data.kpi].per_department and not i.data.compare)
+    else:
+        opd = tuple((i.id, float(i.weight)) for i in spec.opd_model.indicators)
+    return RatingModel(
+        name=spec.name, version=spec.version or "", disclaimer=spec.disclaimer or DEFAULT_DISCLAIMER,
+        bands=bands, dimensions=dims, opd_indicators=opd,
+        effort=tuple((k, float(getattr(spec.what_if_effort, k))) for k in DEFAULT_EFFORT),
+    )
+
+
+def _to_indicator(i: _DataIndicatorSpec | _EvidenceIndicatorSpec, dim: str, line: int) -> Indicator:
+    data = ev = None
+    if isinstance(i, _DataIndicatorSpec):
+        on_null = None if i.on_null in (None, "skip") else float(i.on_null)
+        data = DataSpec(i.kpi, i.direction, float(i.floor), float(i.target), i.compare,
+                        None if i.keep_level is None else float(i.keep_level), on_null)
+    else:
+        ev = EvidenceSpec(i.document, tuple(i.types), i.required_count, i.count, tuple(i.required_types or ()),
+                          i.renew_each_year)
+    return Indicator(i.id, i.label, dim, float(i.weight), i.source, data, ev, i.description or "", line)
