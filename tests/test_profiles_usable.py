@@ -243,7 +243,7 @@ CASES = {
     ),
     "missing_required": (
         lambda s: s.replace("source_system: lapor ", "# source_system: lapor "), None,
-        "kunci wajib 'source_system' belum ada (isi: lapor, rekap atau open311). " + FIX,
+        "kunci wajib 'source_system' belum ada (isi: lapor, rekap, open311 atau nama sumber baru seperti aduan_wa). " + FIX,
     ),
 }
 

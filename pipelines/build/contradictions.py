@@ -8,7 +8,8 @@ Runs on ``stg_rows`` (the rows that passed the row rules) before ``build_merge.s
    win, so both rows are held (with the complaint's other rows), the reason naming both files, rows and
    columns.
 2. **Reversed after merging** (``merged_date_conflict``): merging the snapshots as the merge does (each
-   step's latest non-empty date) gives a step before the one it follows, e.g. verification 3 days before
+   step's latest non-empty date; a closing date from before an export that reopened the complaint no
+   longer holds) gives a step before the one it follows, e.g. verification 3 days before
    the report, or a first response before the dispatch, with the two dates from different exports.
    Every row of that complaint is held with a reason naming both exports, rows and columns, so the
    complaint counts in no figure until a corrected export arrives.
@@ -42,10 +43,25 @@ _LONG = """
 CREATE OR REPLACE TEMP TABLE x_long AS
 SELECT complaint_key, source_id, file_hash, file_name, file_order, snapshot_date, sheet, source_row,
        field, strftime(value::DATE, '%d/%m/%Y') AS shown, value::DATE AS day,
+       row_seq,
        row_number() OVER (PARTITION BY complaint_key ORDER BY file_order, sheet NULLS FIRST, source_row) AS seq
 FROM (UNPIVOT (SELECT complaint_key, source_id, file_hash, file_name, file_order, snapshot_date, sheet, source_row,
+                      row_number() OVER (PARTITION BY complaint_key ORDER BY file_order, sheet NULLS FIRST, source_row)
+                        AS row_seq,
                       {ts} FROM stg_rows)
       ON {ts_cols} INTO NAME field VALUE value)
+"""
+
+
+# The last export that reopened each complaint (an open status in an export whose profile dates
+# resolution): closing dates before it no longer hold, as in build_merge.sql.
+_REOPENED = """
+SELECT complaint_key, max(row_seq) AS reopened_seq
+FROM (SELECT complaint_key, status, times_resolution,
+             row_number() OVER (PARTITION BY complaint_key ORDER BY file_order, sheet NULLS FIRST, source_row) AS row_seq
+      FROM stg_rows)
+WHERE times_resolution AND status <> 'resolved' AND status IN (SELECT status FROM statuses WHERE NOT is_excluded)
+GROUP BY complaint_key
 """
 
 
@@ -73,7 +89,10 @@ def _pairs_sql() -> str:
              AND a.file_hash < b.file_hash AND a.canon IS DISTINCT FROM b.canon
     ),
     merged AS (
-        SELECT complaint_key, field, arg_max(x_long, seq) AS m FROM x_long GROUP BY ALL
+        SELECT complaint_key, field, arg_max(x_long, seq) AS m
+        FROM x_long LEFT JOIN ({_REOPENED}) AS ro USING (complaint_key)
+        WHERE field <> 'resolved_at' OR row_seq >= coalesce(ro.reopened_seq, 0)
+        GROUP BY ALL
     ),
     rev AS (
         SELECT a.complaint_key, a.m.source_id AS source_id, 'merged_date_conflict' AS rule, o.k,

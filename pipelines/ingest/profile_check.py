@@ -375,8 +375,9 @@ def _reworded(exc: ConfigError, path: Path, lines: LineIndex) -> ConfigError:
     msg = str(exc)
     prefix = f"profil {path.name}: "
     body = msg[len(prefix):] if msg.startswith(prefix) else msg
-    if "source_system" in body and "(ditemukan '')" in body:
-        return profile_error(path, "kunci wajib 'source_system' belum ada (isi: lapor, rekap atau open311)")
+    if "source_system" in body and "ditemukan ''" in body:
+        return profile_error(path, "kunci wajib 'source_system' belum ada (isi: lapor, rekap, open311 "
+                                   "atau nama sumber baru seperti aduan_wa)")
     body = body.rstrip(". ")
     choices = re.search(r"salah satu dari ([^.()]+)", body)
     found = re.findall(r"'([^']+)'", body)

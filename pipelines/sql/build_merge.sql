@@ -9,6 +9,12 @@
 -- latest snapshot where it is not null (a later null never erases it, a later
 -- different value corrects it); descriptive fields take the latest non-null.
 -- times_<step> and status_implies come with the status, from the latest snapshot.
+-- Reopened: an open status (not resolved, not archived/not_authority) in an
+-- export whose profile dates resolution (times_resolution) means the closing
+-- date no longer holds, so resolved_at takes only values from that export on
+-- (a closing date written in that same export still counts and is flagged by
+-- the curated rule resolved_date_open_status). pipelines/build/contradictions.py
+-- applies the same cut before checking the merged dates.
 
 INSERT INTO complaint_status_history BY NAME
 SELECT
@@ -39,6 +45,16 @@ WITH ordered AS (
     FROM stg_rows
 ),
 
+reopened AS (
+    -- the last export that reopened the complaint: open status, resolution dated by the profile
+    SELECT complaint_key, max(seq) AS reopened_seq
+    FROM ordered
+    WHERE times_resolution
+      AND status <> 'resolved'
+      AND status IN (SELECT status FROM statuses WHERE NOT is_excluded)
+    GROUP BY complaint_key
+),
+
 latest AS (
     SELECT *
     FROM ordered
@@ -53,7 +69,8 @@ merged AS (
         arg_max(verified_at, seq) FILTER (WHERE verified_at IS NOT NULL) AS verified_at,
         arg_max(dispatched_at, seq) FILTER (WHERE dispatched_at IS NOT NULL) AS dispatched_at,
         arg_max(first_response_at, seq) FILTER (WHERE first_response_at IS NOT NULL) AS first_response_at,
-        arg_max(resolved_at, seq) FILTER (WHERE resolved_at IS NOT NULL) AS resolved_at,
+        arg_max(resolved_at, seq) FILTER (WHERE resolved_at IS NOT NULL AND seq >= coalesce(r.reopened_seq, 0))
+            AS resolved_at,
         arg_max(archived_at, seq) FILTER (WHERE archived_at IS NOT NULL) AS archived_at,
         -- ---- descriptive fields: latest non-null
         arg_max(classification, seq) FILTER (WHERE classification IS NOT NULL) AS classification,
@@ -74,6 +91,7 @@ merged AS (
         -- ---- lineage
         arg_min(file_hash, seq) AS first_snapshot_id
     FROM ordered
+    LEFT JOIN reopened AS r USING (complaint_key)
     GROUP BY complaint_key
 )
 
