@@ -398,6 +398,11 @@ def held_by_spec(exports: list[dict]) -> bool:
                 return True
     ordered = sorted(exports, key=lambda e: (e["snapshot_date"], e["file_name"]))
     merged = {f: next((e[f] for e in reversed(ordered) if e[f] is not None), None) for f in TSF}
+    # an open status in a later export (which times resolution) means an earlier closing date no longer holds
+    last_open = max((i for i, e in enumerate(ordered) if e["status"] not in ("resolved", "archived", "not_authority")),
+                    default=-1)
+    merged["resolved_at"] = next((e["resolved_at"] for e in reversed(ordered[last_open:] if last_open >= 0 else ordered)
+                                  if e["resolved_at"] is not None), None)
     return any(merged[a] and merged[b] and merged[a].date() < merged[b].date() for a, b in LIFECYCLE_PAIRS)
 
 
@@ -410,11 +415,12 @@ def held_by_pipeline(rows: list[dict]) -> set[str]:
 
     recs = [{"complaint_key": r["key"], "source_id": r["source_id"], "file_hash": e["file_name"],
              "file_name": e["file_name"], "snapshot_date": e["snapshot_date"], "sheet": None, "source_row": i + 2,
-             "status": e["status"], "status_label": e["status"], **{f: e[f] for f in TSF}}
+             "status": e["status"], "status_label": e["status"], "times_resolution": True,
+             **{f: e[f] for f in TSF}}
             for i, r in enumerate(rows) for e in r["exports"]]
     schema = {"complaint_key": pl.String, "source_id": pl.String, "file_hash": pl.String, "file_name": pl.String,
               "snapshot_date": pl.Date, "sheet": pl.String, "source_row": pl.Int64, "status": pl.String,
-              "status_label": pl.String, **{f: pl.Datetime("us") for f in TSF}}
+              "status_label": pl.String, "times_resolution": pl.Boolean, **{f: pl.Datetime("us") for f in TSF}}
     df = pl.DataFrame(recs, schema=schema)
     order = {k: i for i, k in enumerate(sorted({(e["snapshot_date"], e["file_name"]) for r in rows for e in r["exports"]}))}
     df = df.with_columns(pl.Series("file_order", [order[(d, f)] for d, f in zip(df["snapshot_date"], df["file_name"], strict=True)],
@@ -422,6 +428,9 @@ def held_by_pipeline(rows: list[dict]) -> set[str]:
     con = duckdb.connect()
     con.register("src", df)
     con.execute("CREATE TEMP TABLE stg_rows AS SELECT * FROM src")
+    con.execute("CREATE TEMP TABLE statuses AS SELECT * FROM (VALUES ('unverified', false), ('awaiting_response', false),"
+                " ('in_progress', false), ('resolved', false), ('postponed', false), ('archived', true),"
+                " ('not_authority', true)) t(status, is_excluded)")
     con.execute("CREATE TEMP TABLE q_issues (file_hash VARCHAR, file_name VARCHAR, sheet VARCHAR, source_row BIGINT,"
                 " complaint_key VARCHAR, source_id VARCHAR, field VARCHAR, column_name VARCHAR, rule VARCHAR,"
                 " severity VARCHAR, observed VARCHAR, message VARCHAR, file_order INTEGER)")
