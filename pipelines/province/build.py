@@ -26,7 +26,7 @@ from pipelines.kpi.api import snapshot_info
 from pipelines.periods import parse_period
 from pipelines.province import Province
 from pipelines.province.ranking import compute_ranking, compute_trend, view_key
-from pipelines.province.store import SNAPSHOT_TABLE, VIEWS_TABLE, current_state, fingerprint
+from pipelines.province.store import SNAPSHOT_TABLE, VIEWS_TABLE, current_state
 from pipelines.warehouse import WarehouseMissing, open_readonly
 
 Progress = Callable[[str], None]
@@ -89,6 +89,18 @@ def _write_state(province: Province, state: dict) -> None:
     os.replace(tmp, f)
 
 
+def _snapshot_id(paths) -> str | None:
+    """The published snapshot of a pemda (None: none yet)."""
+    try:
+        con = open_readonly(paths)
+    except WarehouseMissing:
+        return None
+    try:
+        return (snapshot_info(con) or {}).get("snapshot_id")
+    finally:
+        con.close()
+
+
 def run_province(province: Province, *, only: tuple[str, ...] | None = None, force: bool = False,
                  progress: Progress | None = None) -> ProvinceSummary:
     """Build every pemda whose inputs changed (or those in ``only``), then provinsi.duckdb."""
@@ -100,8 +112,7 @@ def run_province(province: Province, *, only: tuple[str, ...] | None = None, for
             continue
         fp = inputs_fingerprint(p.paths)
         done = state.get(p.kode) or {}
-        if (not force and done.get("inputs") == fp and done.get("warehouse") == fingerprint(p.paths.warehouse)
-                and p.paths.warehouse.is_file()):
+        if not force and done.get("inputs") == fp and done.get("snapshot_id") == _snapshot_id(p.paths):
             summary.outcomes.append(PemdaOutcome(p.kode, p.name, "unchanged"))
             say(f"{p.name} ({p.kode}): tidak ada berkas baru; gudang data terbit dipakai apa adanya.")
             continue
@@ -111,8 +122,7 @@ def run_province(province: Province, *, only: tuple[str, ...] | None = None, for
                            float(res.timings.get("total", 0.0)))
         summary.outcomes.append(out)
         if res.published:  # what the next run will find when nothing new arrives (the build writes state/ too)
-            state[p.kode] = {"inputs": inputs_fingerprint(p.paths), "warehouse": fingerprint(p.paths.warehouse),
-                             "snapshot_id": res.snapshot_id}
+            state[p.kode] = {"inputs": inputs_fingerprint(p.paths), "snapshot_id": res.snapshot_id}
             _write_state(province, state)
     summary.views, summary.warehouse = build_province(province, progress=say)
     return summary
