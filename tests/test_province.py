@@ -279,3 +279,26 @@ def test_provinsi_init_writes_a_loadable_province(tmp_path):
     # nothing built yet: the ranking says which pemda have no published warehouse
     result = compute_ranking(prov, *YEAR, with_rating=False)
     assert result["rows"] == [] and [m["kode"] for m in result["missing"]] == ["35.72", "35.71"]
+
+
+def test_ingest_routes_an_export_to_the_pemda_it_names(province, tmp_path):
+    """Kop `Nama Instansi` of a Laporan Ringkas names its pemda: Kabupaten Blitar is not Kota Blitar."""
+    d = tmp_path / "prov"
+    for p in province.pemda:
+        shutil.copytree(p.paths.config_dir, d / "pemda" / p.slug / "config")
+    shutil.copy2(province.data_dir / "provinsi.yaml", d / "provinsi.yaml")
+    shutil.copytree(province.config_dir, d / province.config_dir.name)
+    for kode in ("35.05", "35.72"):
+        src = next(province.get(kode).paths.raw_dir.rglob("*laporan_ringkas.xlsx"))
+        f = shutil.copy2(src, tmp_path / f"ringkas-{kode}.xlsx")
+        r = _monev("ingest", str(f), "--data-dir", str(d))
+        assert r.returncode == 0, r.stderr
+        assert f"disalin ke folder pemda {kode}" in r.stdout
+        assert (d / "pemda" / kode.replace(".", "") / "raw" / f.name).is_file()
+    # a file that names no pemda (the CSV export has no Kota/Kabupaten column): refused, nothing copied
+    csv = shutil.copy2(next(province.get("35.71").paths.raw_dir.rglob("lapor_export_*.csv")), tmp_path / "x.csv")
+    r = _monev("ingest", str(csv), "--data-dir", str(d))
+    assert r.returncode == 2 and "--pemda KODE" in r.stderr and "Traceback" not in r.stderr
+    assert not list(d.rglob("x.csv"))
+    r = _monev("ingest", str(csv), "--data-dir", str(d), "--pemda", "35.71")
+    assert r.returncode == 0 and (d / "pemda" / "3571" / "raw" / "x.csv").is_file()

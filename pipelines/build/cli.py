@@ -200,9 +200,10 @@ def ingest_cmd(
     from pipelines.ingest.preview import preview_file, preview_lines
     from pipelines.masterdata import ConfigError, load_master_data
 
-    paths = pemda_paths(data_dir, config_dir, pemda)
     if not file.is_file():
         raise fail(f"Berkas {file} tidak ditemukan.")
+    pemda = pemda or _route(file, data_dir, config_dir, profil, kanal)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     try:
         md = load_master_data(paths.config_dir)
         pv = preview_file(file, md, profile=profil, channel=kanal)
@@ -230,6 +231,28 @@ def ingest_cmd(
             run_cmd(data_dir=data_dir, config_dir=config_dir, pemda=[pemda])
         else:
             run_cmd(data_dir=paths.data_dir, config_dir=paths.config_dir)
+
+
+def _route(file: Path, data_dir, config_dir, profile: str | None, channel: str | None) -> str | None:
+    """On a province folder without --pemda: the pemda the file itself names (title block or
+    Kota/Kabupaten column), or a refusal asking for --pemda. None on a single-city folder."""
+    from pipelines.ingest.preview import preview_file
+    from pipelines.masterdata import ConfigError, load_master_data
+    from pipelines.province.route import route_file
+
+    try:
+        province = load_province(paths_from(data_dir, config_dir))
+        if province is None:
+            return None
+        pv = preview_file(file, load_master_data(province.pemda[0].paths.config_dir), profile=profile,
+                          channel=channel)
+        if not pv.ok:
+            raise fail(pv.refused or "Berkas ditolak.")
+        target = route_file(province, pv.pemda_facts, file.name)
+    except (ProvinceError, ConfigError) as exc:
+        raise fail(str(exc), 2) from None
+    typer.echo(f"Berkas {file.name} menyebut {target.name}: disalin ke folder pemda {target.kode}.")
+    return target.kode
 
 
 def check_cmd(

@@ -18,7 +18,7 @@ from pipelines.ingest.profiles import FIELD_LABELS, load_profiles
 from pipelines.ingest.settings import load_ingest_settings
 from pipelines.ingest.unknown_labels import RULE_KINDS, UnknownLabel, from_staged, render, snippets, suggest
 from pipelines.masterdata import MasterData
-from pipelines.pemda.mismatch import staged_warnings
+from pipelines.pemda.mismatch import FilePemda, facts_from_staged, pemda_warnings
 from pipelines.validate.engine import Validator, issues_from
 from pipelines.validate.suites import staging_checks, staging_frames
 
@@ -56,6 +56,7 @@ class Preview:
     unknown_labels: list[UnknownLabel] = field(default_factory=list)  # each distinct label once
     label_snippets: list[str] = field(default_factory=list)  # YAML ready to paste (unknown_labels.py)
     pemda_warnings: list[str] = field(default_factory=list)  # the file names another pemda (pemda/mismatch.py)
+    pemda_facts: FilePemda | None = None  # what the file says about its pemda (routing in a province)
 
     @property
     def blocking_share(self) -> float:
@@ -111,7 +112,8 @@ def preview_file(
     pv.unknown_labels = suggest(from_staged(sf.rows, path.name, sf.profile.name), md)
     pv.label_snippets = snippets(pv.unknown_labels, {sf.profile.name: sf.profile.path},
                                  category_map=(md.config_dir / "category_map.yaml").exists())
-    pv.pemda_warnings = staged_warnings(sf, md, path.name)
+    pv.pemda_facts = facts_from_staged(sf)
+    pv.pemda_warnings = pemda_warnings(pv.pemda_facts, md, path.name)
     if validate:
         settings = load_ingest_settings(md.config_dir)
         now = dt.datetime.now()
