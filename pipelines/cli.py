@@ -44,6 +44,7 @@ from pipelines.export import register as _r_export; _r_export(app)  # noqa: E402
 from pipelines.pemda.cli import register as _r_pemda; _r_pemda(app)  # noqa: E402, E702, I001
 from pipelines.kpi.cli import register as _r_kpi; _r_kpi(app)  # noqa: E402, E702, I001
 from pipelines.officers.cli import register as _r_officers; _r_officers(app)  # noqa: E402, E702, I001
+from pipelines.province.cli import register as _r_province; _r_province(app)  # noqa: E402, E702, I001
 from pipelines.rating.cli import register as _r_rating; _r_rating(app)  # noqa: E402, E702, I001
 from pipelines.scorecard.cli import register as _r_scorecard; _r_scorecard(app)  # noqa: E402, E702, I001
 from pipelines.serve import register as _r_serve; _r_serve(app)  # noqa: E402, E702, I001

@@ -50,6 +50,72 @@ def demo_data_dir(tmp_path_factory) -> Path:
     return build_demo(d)
 
 
+# A small province (issue 19): three pemda, each with its own config folder (copies of the built-in
+# one under its own name and code: the demo generator speaks Kota Blitar's master data), its own
+# seeded demo and its own build; the province config's min_sample (30) differs from the pemda's (5)
+# so that the smallest pemda is "sampel kecil" in the yearly ranking.
+PROVINCE_PEMDA = (  # kode, name, demo rows, seed
+    ("35.72", "Kota Blitar", 500, 42),
+    ("35.71", "Kota Kediri", 300, 7),
+    ("35.05", "Kabupaten Blitar", 60, 11),
+)
+PROVINCE_MIN_SAMPLE = 30
+
+
+def make_pemda_config(target: Path, kode: str, name: str, min_sample: int | None = None) -> Path:
+    """A copy of the built-in config for another pemda (city.yaml name and kode_wilayah replaced)."""
+    import shutil
+
+    import yaml
+
+    from pipelines.settings import DEFAULT_CONFIG_DIR
+
+    shutil.copytree(DEFAULT_CONFIG_DIR, target)
+    city = yaml.safe_load((target / "city.yaml").read_text(encoding="utf-8"))
+    city.update(name=name, pemda=f"Pemerintah {name}", kode_wilayah=kode)
+    (target / "city.yaml").write_text(yaml.safe_dump(city, allow_unicode=True), encoding="utf-8")
+    if min_sample is not None:
+        sla = yaml.safe_load((target / "sla.yaml").read_text(encoding="utf-8"))
+        sla.setdefault("kpi", {})["min_sample"] = min_sample
+        (target / "sla.yaml").write_text(yaml.safe_dump(sla, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def build_province_dir(d: Path) -> Path:
+    """Write and build the small three-pemda province in ``d`` (kept when already built)."""
+    from pipelines.province import province_yaml
+
+    if (d / "curated" / "provinsi.duckdb").exists():
+        return d
+    d.mkdir(parents=True, exist_ok=True)
+    make_pemda_config(d / "config-provinsi", "35.00", "Provinsi Jawa Timur", min_sample=PROVINCE_MIN_SAMPLE)
+    entries = []
+    for kode, name, rows, seed in PROVINCE_PEMDA:
+        slug = kode.replace(".", "")
+        cfg = make_pemda_config(d / "pemda" / slug / "config", kode, name) if not (
+            d / "pemda" / slug / "config").exists() else d / "pemda" / slug / "config"
+        entries.append((kode, f"pemda/{slug}/config"))
+        r = _monev("demo", "--data-dir", str(d / "pemda" / slug), "--config-dir", str(cfg), "--seed", str(seed),
+                   "--from", "2024-01-01", "--to", "2026-10-31", "--rows", str(rows), "--force",
+                   env={"MONEV_PII_SALT": "test-salt"})
+        if r.returncode != 0:
+            raise RuntimeError(f"monev demo ({name}) failed:\n{r.stdout}\n{r.stderr}")
+    (d / "provinsi.yaml").write_text(province_yaml("Provinsi Jawa Timur", entries, "config-provinsi"),
+                                     encoding="utf-8")
+    r = _monev("run", "--data-dir", str(d), env={"MONEV_PII_SALT": "test-salt"})
+    if r.returncode != 0:
+        raise RuntimeError(f"monev run (provinsi) failed:\n{r.stdout}\n{r.stderr}")
+    return d
+
+
+@pytest.fixture(scope="session")
+def province_data_dir(tmp_path_factory) -> Path:
+    """A published three-pemda province (read-only for tests): provinsi.yaml, pemda/<slug>/, curated/provinsi.duckdb."""
+    keep = os.environ.get("MONEV_TEST_PROVINCE_DIR")
+    d = Path(keep) if keep else tmp_path_factory.mktemp("provinsi")
+    return build_province_dir(d)
+
+
 @pytest.fixture()
 def demo_con(demo_data_dir):
     """A read-only connection to the demo warehouse."""

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
+from pipelines import fmt
+from pipelines.cli_common import ConfigDirOpt, DataDirOpt, PemdaOpt, fail, paths_from, pemda_paths
+from pipelines.province import ProvinceError, load_province
 
 
 def _print_reconciliation(result) -> None:
@@ -113,6 +115,10 @@ def run_cmd(
     quiet: Annotated[bool, typer.Option("--diam", "-q", help="Jangan tampilkan kemajuan.")] = False,
     explain: Annotated[bool, typer.Option(
         "--explain", help="Tampilkan langkah-langkah build (urutan dan berkas kodenya) tanpa menjalankannya.")] = False,
+    pemda: Annotated[list[str] | None, typer.Option(
+        "--pemda", help="Instalasi provinsi: bangun hanya pemda ini (kode, boleh diulang).")] = None,
+    paksa: Annotated[bool, typer.Option(
+        "--paksa", help="Instalasi provinsi: bangun ulang pemda walau berkasnya tidak berubah.")] = False,
 ) -> None:
     """Baca semua berkas di raw/, bangun gudang data, dan terbitkan bila lolos pemeriksaan."""
     from pipelines.build import core
@@ -123,17 +129,58 @@ def run_cmd(
         return
     run_pipeline = core.run_pipeline
     paths = paths_from(data_dir, config_dir)
-    result = run_pipeline(paths, progress=None if quiet else (lambda m: typer.echo(m, err=True)))
+    say = None if quiet else (lambda m: typer.echo(m, err=True))
+    try:
+        province = load_province(paths)
+    except ProvinceError as exc:
+        raise fail(str(exc), 2) from None
+    if province is not None:
+        _run_province(province, pemda, paksa, say)
+        return
+    if pemda:
+        pemda_paths(data_dir, config_dir, pemda[0])  # refuses --pemda on a single-city folder
+    result = run_pipeline(paths, progress=say)
     _report(result, paths)
 
 
-def build_cmd(data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None) -> None:
+def _run_province(province, pemda: list[str] | None, force: bool, say) -> None:
+    from pipelines.province import normalize_kode
+    from pipelines.province.build import run_province
+
+    try:
+        only = tuple(province.get(normalize_kode(k)).kode for k in pemda) if pemda else None
+    except ProvinceError as exc:
+        raise fail(str(exc), 2) from None
+    summary = run_province(province, only=only, force=force, progress=say)
+    words = {"published": "terbit", "unchanged": "tidak berubah", "refused": "ditolak", "blocked": "tertahan",
+             "error": "gagal"}
+    for o in summary.outcomes:
+        line = f"{o.name} ({o.kode}): {words.get(o.status, o.status)}"
+        if o.status == "published":
+            line += f", {fmt.number(o.complaints)} pengaduan, {fmt.number(o.seconds, 1)} detik"
+        typer.echo(line)
+        if o.message and o.status not in ("published", "unchanged"):
+            typer.echo("  " + o.message.strip().replace("\n", "\n  "))
+    typer.echo(f"{province.name}: {fmt.number(summary.views)} tampilan disiapkan di {summary.warehouse}.")
+    if summary.failed:
+        raise fail(
+            f"{len(summary.failed)} pemda gagal dibangun; gudang data terbit mereka sebelumnya tetap dipakai. "
+            "Perbaiki berkasnya lalu jalankan `monev run` lagi.", 1)
+
+
+def build_cmd(data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None, pemda: PemdaOpt = None) -> None:
     """Bangun ulang gudang data dari berkas yang sudah dibaca (tanpa membaca raw/ lagi)."""
     from pipelines.build.core import run_pipeline
 
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     result = run_pipeline(paths, from_staging=True, progress=lambda m: typer.echo(m, err=True))
     _report(result, paths)
+    if pemda and result.published:  # the province pages follow the pemda's new snapshot
+        from pipelines.province.build import build_province
+
+        province = load_province(paths_from(data_dir, config_dir))
+        if province is not None:
+            build_province(province)
 
 
 def ingest_cmd(
@@ -143,6 +190,7 @@ def ingest_cmd(
     kanal: Annotated[str | None, typer.Option("--kanal", help="Kanal rekap (mis. WhatsApp) bila tidak tersirat.")] = None,
     profil: Annotated[str | None, typer.Option("--profil", help="Paksa profil pemetaan tertentu.")] = None,
     run: Annotated[bool, typer.Option("--run", help="Langsung jalankan monev run setelah disalin.")] = False,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Periksa satu berkas (pratinjau), lalu salin ke raw/ bila dapat dibaca."""
     import shutil
@@ -152,7 +200,7 @@ def ingest_cmd(
     from pipelines.ingest.preview import preview_file, preview_lines
     from pipelines.masterdata import ConfigError, load_master_data
 
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     if not file.is_file():
         raise fail(f"Berkas {file} tidak ditemukan.")
     try:
@@ -178,13 +226,17 @@ def ingest_cmd(
         record_choice(paths, target, pv.profile, by="monev ingest")
         typer.echo(f"Profil '{pv.profile}' dicatat untuk berkas ini: `monev run` membacanya dengan profil itu.")
     if run:
-        run_cmd(data_dir=paths.data_dir, config_dir=paths.config_dir)
+        if pemda:  # the province's own run: this pemda, then provinsi.duckdb
+            run_cmd(data_dir=data_dir, config_dir=config_dir, pemda=[pemda])
+        else:
+            run_cmd(data_dir=paths.data_dir, config_dir=paths.config_dir)
 
 
 def check_cmd(
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
     format: Annotated[str, typer.Option("--format", help="json atau table.")] = "table",
+    pemda: PemdaOpt = None,
 ) -> None:
     """Laporan mutu data dari gudang yang terbit: karantina, peringatan, nama tak dikenal, kesegaran sumber."""
     import json
@@ -194,7 +246,7 @@ def check_cmd(
 
     if format not in ("json", "table"):
         raise fail("--format harus json atau table.")
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     try:
         rep = quality_report(paths)
     except WarehouseMissing as exc:

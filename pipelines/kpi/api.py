@@ -206,31 +206,34 @@ def _coverage(row: Mapping[str, Any] | None) -> dict[str, dict[str, int]]:
     }
 
 
-def _sort_breakdown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def sort_breakdown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rank order (ranked first, then by in-scope volume, then name): every ranked table's order."""
     return sorted(
         rows,
         key=lambda r: (r["rank"] is None, r["rank"] or 0, -(r["in_scope"] or 0), str(r["group_value"])),
     )
 
 
+def breakdown_row(r: Mapping[str, Any], lead: tuple[str, ...]) -> dict[str, Any]:
+    """One row of a breakdown (``by_department`` etc.) from a row of the breakdown model."""
+    return {
+        **{c: r[c] for c in lead},
+        **_metrics(r, PERIOD_KEYS),
+        **_metrics(r, EXTRA_KEYS),
+        **_metrics(r, ("backlog_open", "backlog_overdue", "due_soon")),
+        "rank": None if r["rank"] is None else int(r["rank"]),
+        "insufficient_data": bool(r["insufficient_data"]),
+        "coverage": _coverage(r),
+    }
+
+
 def _breakdowns(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     out = {}
     for key, (dim, lead) in BREAKDOWNS.items():
-        group_rows = _sort_breakdown(
+        group_rows = sort_breakdown(
             [r for r in rows if r["dimension"] == dim and (r["received"] > 0 or r["backlog_open"] > 0)]
         )
-        out[key] = [
-            {
-                **{c: r[c] for c in lead},
-                **_metrics(r, PERIOD_KEYS),
-                **_metrics(r, EXTRA_KEYS),
-                **_metrics(r, ("backlog_open", "backlog_overdue", "due_soon")),
-                "rank": None if r["rank"] is None else int(r["rank"]),
-                "insufficient_data": bool(r["insufficient_data"]),
-                "coverage": _coverage(r),
-            }
-            for r in group_rows
-        ]
+        out[key] = [breakdown_row(r, lead) for r in group_rows]
     return out
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pipelines.cli_common import DataDirOpt, fail, paths_from
+from pipelines.cli_common import DataDirOpt, PemdaOpt, fail, pemda_paths
 
 _Multi = list[str] | None
 
@@ -36,6 +36,7 @@ def kpi(
     ] = "tahun_lalu",
     output_format: Annotated[str, typer.Option("--format", help="json atau table.")] = "json",
     data_dir: DataDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Hitung KPI pengaduan untuk satu periode (JSON sesuai kontrak, atau tabel)."""
     import json
@@ -71,7 +72,7 @@ def kpi(
         )
         if v
     }
-    paths = paths_from(data_dir)
+    paths = pemda_paths(data_dir, None, pemda)
     try:
         con = open_readonly(paths)
     except WarehouseMissing as exc:
