@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
+from pipelines.cli_common import ConfigDirOpt, DataDirOpt, PemdaOpt, fail, pemda_paths
 
 
 def digest_cmd(
@@ -16,6 +16,7 @@ def digest_cmd(
     whatsapp: Annotated[bool, typer.Option("--whatsapp", help="Cetak teks WhatsApp per OPD (tanpa mengirim).")] = False,
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Kirim daftar kerja (lewat batas, segera jatuh tempo, menunggu tanggapan, dibuka kembali) per e-mail."""
     from pipelines.auth.cli import _operator
@@ -27,7 +28,7 @@ def digest_cmd(
 
     if minggu and tanggal:
         raise fail("Pilih salah satu: --minggu atau --tanggal.")
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     try:
         settings = mail.load_settings(paths.config_dir)
         period = week_period(minggu) if minggu else (date_period(tanggal) if tanggal else this_week())

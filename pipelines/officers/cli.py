@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pipelines.auth.cli import _operator, _table
-from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
+from pipelines.cli_common import ConfigDirOpt, DataDirOpt, PemdaOpt, fail, pemda_paths
 
 pejabat_app = typer.Typer(
     help="Register pejabat penghubung OPD (nama, jabatan, e-mail, WhatsApp, nomor dan tanggal SK).",
@@ -26,12 +26,12 @@ SkDateOpt = Annotated[str, typer.Option("--sk-tanggal", help="Tanggal SK (YYYY-M
 
 def pejabat_add(opd: OpdOpt, nama: NameOpt, jabatan: PositionOpt, sk_nomor: SkNoOpt, sk_tanggal: SkDateOpt,
                 email: EmailOpt = None, wa: WaOpt = None, data_dir: DataDirOpt = None,
-                config_dir: ConfigDirOpt = None) -> None:
+                config_dir: ConfigDirOpt = None, pemda: PemdaOpt = None) -> None:
     """Tambah pejabat penghubung sebuah OPD."""
     from pipelines.officers import OfficerError, add_officer
 
     try:
-        o = add_officer(paths_from(data_dir, config_dir), opd, name=nama, position=jabatan, email=email,
+        o = add_officer(pemda_paths(data_dir, config_dir, pemda), opd, name=nama, position=jabatan, email=email,
                         whatsapp=wa, sk_number=sk_nomor, sk_date=sk_tanggal, by=_operator(), source="cli")
     except OfficerError as exc:
         raise fail(str(exc)) from None
@@ -39,13 +39,13 @@ def pejabat_add(opd: OpdOpt, nama: NameOpt, jabatan: PositionOpt, sk_nomor: SkNo
 
 
 def pejabat_list(opd: Annotated[str | None, typer.Option("--opd", help="Hanya OPD ini.")] = None,
-                 data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None) -> None:
+                 data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None, pemda: PemdaOpt = None) -> None:
     """Daftar pejabat penghubung dengan kontaknya (data pribadi: jangan disebarkan)."""
     from pipelines import fmt
     from pipelines.officers import OfficerError, list_officers
     from pipelines.officers.register import _department
 
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     try:
         dep = _department(opd, paths.config_dir) if opd else None
     except OfficerError as exc:
@@ -68,12 +68,13 @@ def pejabat_update(
     sk_nomor: Annotated[str | None, typer.Option("--sk-nomor", help="Nomor SK baru (mis. saat SK diperbarui).")] = None,
     sk_tanggal: Annotated[str | None, typer.Option("--sk-tanggal", help="Tanggal SK baru (YYYY-MM-DD).")] = None,
     data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Ubah data pejabat penghubung (mis. SK diperbarui, nomor WhatsApp baru)."""
     from pipelines.officers import OfficerError, update_officer
 
     try:
-        o = update_officer(paths_from(data_dir, config_dir), _officer_id(officer), by=_operator(), source="cli",
+        o = update_officer(pemda_paths(data_dir, config_dir, pemda), _officer_id(officer), by=_operator(), source="cli",
                            department=opd, name=nama, position=jabatan, email=email, whatsapp=wa,
                            sk_number=sk_nomor, sk_date=sk_tanggal)
     except OfficerError as exc:
@@ -82,12 +83,12 @@ def pejabat_update(
 
 
 def pejabat_remove(officer: Annotated[str, typer.Argument(help="Nomor pejabat (PP-0003 atau 3).")],
-                   data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None) -> None:
+                   data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None, pemda: PemdaOpt = None) -> None:
     """Hapus pejabat penghubung dari register (mis. pindah tugas)."""
     from pipelines.officers import OfficerError, remove_officer
 
     try:
-        o = remove_officer(paths_from(data_dir, config_dir), _officer_id(officer), by=_operator(), source="cli")
+        o = remove_officer(pemda_paths(data_dir, config_dir, pemda), _officer_id(officer), by=_operator(), source="cli")
     except OfficerError as exc:
         raise fail(str(exc)) from None
     typer.echo(f"{o.label} ({o.department}) dihapus dari register.")
@@ -96,13 +97,14 @@ def pejabat_remove(officer: Annotated[str, typer.Argument(help="Nomor pejabat (P
 def pejabat_status(
     tanggal: Annotated[str | None, typer.Option("--tanggal", help="Tanggal acuan (YYYY-MM-DD; bawaan hari ini).")] = None,
     data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """OPD tanpa pejabat penghubung atau dengan SK lebih dari setahun (tanpa data kontak)."""
     from pipelines import fmt
     from pipelines.masterdata import load_master_data
     from pipelines.officers import list_officers, register_flags
 
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     try:
         ref = dt.date.fromisoformat(tanggal) if tanggal else dt.date.today()
     except ValueError:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
+from pipelines.cli_common import ConfigDirOpt, DataDirOpt, PemdaOpt, fail, pemda_paths
 
 evidence_app = typer.Typer(
     help="Register bukti dukung penilaian: catat, daftar, verifikasi/tolak, kelengkapan.",
@@ -72,6 +72,7 @@ def rating(
     model_file: Annotated[Path | None, typer.Option("--model", help="Berkas model penilaian lain (YAML).")] = None,
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Estimasi penilaian gaya Kemendagri: nilai indikator, dimensi, total, predikat, dan jalan ke predikat berikutnya."""
     import datetime as dt
@@ -82,7 +83,7 @@ def rating(
     from pipelines.warehouse import WarehouseMissing, open_readonly
 
     out_fmt = _check_format(format)
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     model = _load_model(paths, model_file)
     as_of_d = None
     if as_of:
@@ -224,12 +225,13 @@ def evidence_add(
     note: Annotated[str | None, typer.Option("--note", help="Catatan tambahan.")] = None,
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Catat bukti dukung baru (status: diajukan)."""
     from pipelines import fmt
     from pipelines.rating.evidence import EvidenceError, add_evidence
 
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     model = _load_model(paths, None)
     try:
         rec = add_evidence(paths, indicator_id=indicator, year=year, doc_type=doc_type, title=title, doc_date=date,
@@ -251,6 +253,7 @@ def evidence_list(
     format: FormatOpt = "table",  # noqa: A002
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Daftar bukti dukung di register."""
     from pipelines import fmt
@@ -259,7 +262,7 @@ def evidence_list(
     out_fmt = _check_format(format)
     if status and status not in STATUSES:
         raise fail(f"Status '{status}' tidak dikenal; pilih: {', '.join(STATUSES)}.")
-    recs = list_evidence(paths_from(data_dir, config_dir), year=year, indicator_id=indicator, status=status)
+    recs = list_evidence(pemda_paths(data_dir, config_dir, pemda), year=year, indicator_id=indicator, status=status)
     if out_fmt == "json":
         typer.echo(json.dumps([r.to_dict() for r in recs], ensure_ascii=False, indent=2))
         return
@@ -282,11 +285,12 @@ def evidence_verify(
     by: Annotated[str | None, typer.Option("--by", help="Nama pemverifikasi (default: pengguna sistem).")] = None,
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Verifikasi bukti dukung yang diajukan, atau tolak dengan alasan."""
     from pipelines.rating.evidence import EvidenceError, reject_evidence, verify_evidence
 
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     who = by or _default_user()
     try:
         if reject:
@@ -309,13 +313,14 @@ def evidence_completeness(
     format: FormatOpt = "table",  # noqa: A002
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
     """Kelengkapan bukti dukung per indikator untuk satu tahun: apa yang masih kurang."""
     from pipelines import fmt
     from pipelines.rating.evidence import completeness, list_evidence
 
     out_fmt = _check_format(format)
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)
     model = _load_model(paths, None)
     rows = completeness(model, list_evidence(paths), year)
     if out_fmt == "json":
