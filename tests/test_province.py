@@ -261,3 +261,21 @@ def test_cli_ranking_table_and_json(province_data_dir):
     assert [row["kode"] for row in data["rows"]][-1] == "35.05"
     r = _monev("provinsi", "peringkat", "--data-dir", str(province_data_dir.parent))
     assert r.returncode == 2 and "bukan instalasi provinsi" in r.stderr
+
+
+def test_provinsi_init_writes_a_loadable_province(tmp_path):
+    d = tmp_path / "jatim"
+    r = _monev("provinsi", "init", str(d), "--pemda", "Kota Blitar", "--pemda", "Kota Kediri")
+    assert r.returncode == 0, r.stderr
+    prov = read_province(d / "provinsi.yaml")
+    assert prov.name == "Provinsi Jawa Timur"
+    assert prov.codes == ("35.72", "35.71")
+    assert [p.name for p in prov.pemda] == ["Kota Blitar", "Kota Kediri"]
+    assert prov.get("3571").paths.config_dir == (d / "pemda" / "3571" / "config").resolve()
+    again = _monev("provinsi", "init", str(d), "--pemda", "Kota Blitar")
+    assert again.returncode == 1 and "sudah ada" in again.stderr
+    bad = _monev("provinsi", "init", str(tmp_path / "x"), "--pemda", "Kota Atlantis")
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    # nothing built yet: the ranking says which pemda have no published warehouse
+    result = compute_ranking(prov, *YEAR, with_rating=False)
+    assert result["rows"] == [] and [m["kode"] for m in result["missing"]] == ["35.72", "35.71"]
