@@ -28,6 +28,12 @@ def demo(
         float | None, typer.Option("--scale", help="Faktor volume; 1,0 = kota sedang, ±2.500 pengaduan per tahun.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ganti data demo yang sudah ada di raw/.")] = False,
+    provinsi: Annotated[int | None, typer.Option(
+        "--provinsi", help="Demo provinsi: N kabupaten/kota Jawa Timur (Kota Blitar pertama), satu folder per pemda.")
+    ] = None,
+    ekspor: Annotated[str, typer.Option(
+        "--ekspor", help="Dengan --provinsi: lengkap (seperti demo kota) atau bulanan (satu CSV per bulan, cepat).")
+    ] = "lengkap",
 ) -> None:
     """Tulis data demo (ekspor SP4N-LAPOR! dan rekap kanal lokal Kota Blitar) ke <data-dir>/raw/."""
     from pipelines import fmt
@@ -38,6 +44,11 @@ def demo(
         raise fail("Pakai --rows atau --scale, tidak keduanya.")
     start, end = _date(date_from, "--from"), _date(date_to, "--to")
     paths = paths_from(data_dir, config_dir)
+    if provinsi is not None:
+        if config_dir is not None or scale is not None:
+            raise fail("--provinsi memakai folder konfigurasi per pemda; --config-dir dan --scale tidak dipakai.")
+        _province(paths.data_dir, provinsi, rows=rows, start=start, end=end, seed=seed, form=ekspor, force=force)
+        return
     try:
         md = load_master_data(paths.config_dir)
         res = write_demo(
@@ -85,6 +96,26 @@ def demo(
     )
     typer.echo(f"Manifest: {res.manifest_path}")
     typer.echo(f"Langkah berikutnya: monev run --data-dir {paths.data_dir}")
+
+
+def _province(data_dir, n: int, **kw) -> None:
+    from pipelines import fmt
+    from pipelines.demo.generate import DemoError
+    from pipelines.demo.province import write_province_demo
+    from pipelines.masterdata import ConfigError
+    from pipelines.pemda.regions import PemdaNotFound
+
+    try:
+        res = write_province_demo(data_dir, n, say=lambda m: typer.echo(m, err=True), **kw)
+    except (DemoError, ConfigError, PemdaNotFound) as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"Demo provinsi ditulis ke {res.data_dir}: {len(res.pemda)} pemda, {fmt.number(res.rows)} pengaduan.")
+    width = max(len(p.name) for p in res.pemda)
+    for p in res.pemda:
+        typer.echo(f"  {p.kode}  {p.name:<{width}}  {fmt.number(p.rows):>10} pengaduan  {fmt.number(p.files):>4} berkas"
+                   f"  pemda/{p.slug}/")
+    typer.echo(f"Daftar pemda: {res.data_dir / 'provinsi.yaml'}")
+    typer.echo(f"Langkah berikutnya: monev run --data-dir {res.data_dir}")
 
 
 def register(app: typer.Typer) -> None:

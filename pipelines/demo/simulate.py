@@ -70,11 +70,33 @@ def opd_profile(department: str) -> tuple[float, float, float, float]:
     return MEDIUM
 
 
+def department_stand_ins(md: MasterData) -> dict[str, str]:
+    """The simulator's OPD names a pemda's config lacks, each mapped onto one of its own departments.
+
+    The vocabulary is Kota Blitar's: a config made by `monev init` for another pemda has no
+    kelurahan units (a kelurahan/desa complaint goes to its kecamatan) and no RSUD Mardi
+    Waluyo (its RSUD, else the Dinas Kesehatan). Empty for the built-in config.
+    """
+    have = set(md.department_names)
+    out: dict[str, str] = {}
+    for k in md.kelurahan_names:
+        kec = f"Kecamatan {md.kecamatan_for_kelurahan(k)}"
+        if f"Kelurahan {k}" not in have and kec in have:
+            out[f"Kelurahan {k}"] = kec
+    rsud = [d.name for d in md.departments if d.kind == "rsud"] or [n for n in ("Dinas Kesehatan",) if n in have]
+    for t in vocab.TOPICS:
+        for d, _ in t.departments:
+            if d.startswith("RSUD ") and d not in have and rsud:
+                out[d] = rsud[0]
+    return out
+
+
 def missing_master_data(md: MasterData) -> list[str]:
-    """Names the simulator needs that the master data lacks (it is made for Kota Blitar's config)."""
+    """Names the simulator needs that the master data lacks and that have no stand-in
+    (``department_stand_ins``); the vocabulary is made for Kota Blitar's config."""
     need_dept = {d for t in vocab.TOPICS for d, _ in t.departments if not d.startswith("@")}
     need_dept |= {f"Kelurahan {k}" for k in md.kelurahan_names} | {f"Kecamatan {k}" for k in md.kecamatan_names}
-    missing = sorted(need_dept - set(md.department_names))
+    missing = sorted(need_dept - set(md.department_names) - set(department_stand_ins(md)))
     missing += sorted({t.category for t in vocab.TOPICS} - set(md.category_names))
     missing += sorted({c for t in vocab.TOPICS for c, _ in t.classifications} - {c.name for c in md.classifications})
     missing += sorted(set(CHANNEL_WEIGHTS) - set(md.channel_names))
@@ -354,8 +376,13 @@ def simulate_complaints(
 
     # ---------------------------------------------------------------- department, classification
     dept_names = md.department_names
-    kel_dept = np.array([dept_names.index(f"Kelurahan {k}") for k in kel_names])
-    kec_dept = np.array([dept_names.index(f"Kecamatan {k}") for k in kel_kec])
+    stand_in = department_stand_ins(md)
+
+    def dept_index(name: str) -> int:
+        return dept_names.index(stand_in.get(name, name))
+
+    kel_dept = np.array([dept_index(f"Kelurahan {k}") for k in kel_names])
+    kec_dept = np.array([dept_index(f"Kecamatan {k}") for k in kel_kec])
     dept_i = np.zeros(n_base, dtype=np.int64)
     for ti, t in enumerate(topics):
         m = topic == ti
@@ -373,7 +400,7 @@ def simulate_complaints(
             elif o == "@kecamatan":
                 chosen[mm] = kec_dept[kel_i[m][mm]]
             else:
-                chosen[mm] = dept_names.index(o)
+                chosen[mm] = dept_index(o)
         dept_i[m] = chosen
     cls_names = [c.name for c in md.classifications]
     cls_i = np.zeros(n_base, dtype=np.int64)
