@@ -25,7 +25,7 @@ from pipelines.build.core import run_pipeline
 from pipelines.kpi.api import snapshot_info
 from pipelines.periods import parse_period
 from pipelines.province import Province
-from pipelines.province.ranking import compute_ranking, compute_trend, view_key
+from pipelines.province.ranking import compute_ranking, compute_trends, view_key
 from pipelines.province.store import SNAPSHOT_TABLE, VIEWS_TABLE, current_state
 from pipelines.warehouse import WarehouseMissing, open_readonly
 
@@ -128,9 +128,13 @@ def run_province(province: Province, *, only: tuple[str, ...] | None = None, for
     return summary
 
 
+MAX_YEARS = 10  # stored views: at most the ten latest calendar years
+
+
 def _default_windows(province: Province) -> list[tuple[dt.date, dt.date]]:
-    """The running year and the previous year of the latest published as-of date (the pages' default)."""
-    latest = None
+    """Every calendar year from the earliest complaint to the latest published as-of date (latest first,
+    at most MAX_YEARS): the periods the province pages offer by default."""
+    first = latest = None
     for p in province.pemda:
         try:
             con = open_readonly(p.paths)
@@ -138,18 +142,18 @@ def _default_windows(province: Province) -> list[tuple[dt.date, dt.date]]:
             continue
         try:
             snap = snapshot_info(con)
+            low = con.execute("SELECT min(reported_at) FROM complaints").fetchone()[0]
         finally:
             con.close()
         if snap:
             day = dt.date.fromisoformat(snap["as_of"])
             latest = day if latest is None or day > latest else latest
+        if low is not None:
+            first = low.date() if first is None or low.date() < first else first
     if latest is None:
         return []
-    out = []
-    for year in (latest.year, latest.year - 1):
-        period = parse_period(str(year))
-        out.append((period.start, period.end))
-    return out
+    years = range(latest.year, max(first.year if first else latest.year, latest.year - MAX_YEARS + 1) - 1, -1)
+    return [(parse_period(str(y)).start, parse_period(str(y)).end) for y in years]
 
 
 def _snapshot_rows(province: Province) -> list[tuple]:
@@ -178,8 +182,7 @@ def build_province(province: Province, progress: Progress | None = None) -> tupl
     for d_from, d_to in _default_windows(province):
         key = view_key("ranking", date_from=d_from, date_to=d_to, as_of=None, rating=True)
         views.append((key, state, json.dumps(compute_ranking(province, d_from, d_to), default=str)))
-        for metric in DEFAULT_TREND_METRICS:
-            df = compute_trend(province, metric, d_from, d_to)
+        for metric, df in compute_trends(province, DEFAULT_TREND_METRICS, d_from, d_to).items():
             payload = {"rows": [{**r, "month": r["month"].isoformat()} for r in df.to_dicts()]}
             views.append((view_key("trend", metric=metric, date_from=d_from, date_to=d_to), state,
                           json.dumps(payload, default=str)))

@@ -158,8 +158,10 @@ def ranking(province: Province, *, date_from: dt.date | str, date_to: dt.date | 
     return compute_ranking(province, d_from, d_to, a, with_rating=with_rating)
 
 
-def compute_trend(province: Province, metric: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    frames = []
+def compute_trends(province: Province, metrics: tuple[str, ...], date_from: dt.date,
+                   date_to: dt.date) -> dict[str, pl.DataFrame]:
+    """metric -> [kode, name, month, value]: one by_month_frame per pemda serves every metric."""
+    frames: list[pl.DataFrame] = []
     for p in province.pemda:
         try:
             con = open_readonly(p.paths)
@@ -169,11 +171,15 @@ def compute_trend(province: Province, metric: str, date_from: dt.date, date_to: 
             df = by_month_frame(con, date_from, date_to)
         finally:
             con.close()
-        frames.append(df.select(pl.lit(p.kode).alias("kode"), pl.lit(p.name).alias("name"), "month",
-                                pl.col(metric).cast(pl.Float64).alias("value")))
-    if not frames:
-        return pl.DataFrame(schema={"kode": pl.Utf8, "name": pl.Utf8, "month": pl.Date, "value": pl.Float64})
-    return pl.concat(frames)
+        frames.append(df.with_columns(pl.lit(p.kode).alias("kode"), pl.lit(p.name).alias("name")))
+    out = {}
+    for metric in metrics:
+        if not frames:
+            out[metric] = pl.DataFrame(schema={"kode": pl.Utf8, "name": pl.Utf8, "month": pl.Date, "value": pl.Float64})
+            continue
+        out[metric] = pl.concat([f.select("kode", "name", "month", pl.col(metric).cast(pl.Float64).alias("value"))
+                                 for f in frames])
+    return out
 
 
 def pemda_trend(province: Province, *, metric: str, date_from: dt.date | str, date_to: dt.date | str) -> pl.DataFrame:
@@ -189,7 +195,7 @@ def pemda_trend(province: Province, *, metric: str, date_from: dt.date | str, da
     if stored is not None:
         return pl.DataFrame(stored["rows"], schema={"kode": pl.Utf8, "name": pl.Utf8, "month": pl.Utf8,
                                                     "value": pl.Float64}).with_columns(pl.col("month").str.to_date())
-    return compute_trend(province, metric, d_from, d_to)
+    return compute_trends(province, (metric,), d_from, d_to)[metric]
 
 
 def pemda_fingerprints(province: Province) -> dict[str, str]:
@@ -197,4 +203,4 @@ def pemda_fingerprints(province: Province) -> dict[str, str]:
     return {p.kode: fingerprint(p.paths.warehouse) for p in province.pemda}
 
 
-__all__ = ["Pemda", "compute_ranking", "pemda_trend", "ranking", "view_key"]
+__all__ = ["Pemda", "compute_ranking", "compute_trends", "pemda_trend", "ranking", "view_key"]
