@@ -550,3 +550,10 @@ def build_province_xlsx(data: ProvinceScorecardData) -> bytes:
         X._demo_lines(wb)
     wb.close()
     return buf.getvalue()
+
+
+def available_years(province: Province) -> list[int]:
+    """The calendar years with data in the province, latest first (those the province views precompute)."""
+    from pipelines.province.build import _default_windows
+
+    return [start.year for start, _end in _default_windows(province)]
