@@ -52,7 +52,7 @@ def resolve_scope() -> Scope:
     return Scope.full(demo=demo)
 
 
-GOTO_KEY = "app.goto"  # a page to switch to once the navigation is built (the pemda selector, a drill-down)
+GOTO_KEY = pages.GOTO_KEY  # a page to switch to once the navigation is built (the pemda selector, a drill-down)
 PEMDA_WIDGET = "app.pemda_choice"
 SEEN_KEY = "app.pemda_seen"  # the pemda of the previous run (its filters are reset when it changes)
 

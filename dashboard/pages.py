@@ -48,3 +48,4 @@ FILTER_PAGES = tuple(p.name for p in PAGES if p.filters)
 DATA_PAGES = tuple(p.name for p in PAGES if p.section and not p.province)
 PROVINCE_PAGES = tuple(p.name for p in PAGES if p.province)  # only on a province installation
 TITLES = {p.name: p.title for p in PAGES}
+GOTO_KEY = "app.goto"  # a page the entry script switches to once the navigation is built (a pemda drill-down)
