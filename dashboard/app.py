@@ -14,6 +14,7 @@ province pages or another pemda, and a link to another pemda is refused with a m
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -100,8 +101,8 @@ def build_pages(scope: Scope, has_data: bool, *, province: bool = False,
 def _refuse(scope: Scope, exc: Exception) -> None:
     """A link to a pemda this viewer may not open: say so, show no data, offer the viewer's own pemda.
     The refusal stands under every page address (like the login form), with the menu hidden."""
-    message = (f"{exc} Tautan ini menunjuk pemda lain; akun Anda hanya dapat membuka data pemda "
-               f"{scope.pemda or ''}.")
+    message = (f"{exc} Tautan ini menunjuk pemda lain. Buka data pemda Anda sendiri dengan tombol di bawah, atau "
+               "minta tautan yang benar kepada pengirimnya.")
 
     def refusal() -> None:
         style.inject(False)
@@ -125,6 +126,10 @@ def resolve_pemda(scope: Scope, province) -> str | None:
     from pipelines.province import ProvinceError
 
     asked = st.query_params.get("pemda")
+    if asked and not re.fullmatch(r"\s*\d{2}\.?\d{2}\s*", asked):  # never echo a link's free text
+        st.session_state.setdefault(sidebar.NOTICES, []).append(
+            "Parameter 'pemda' pada tautan bukan kode pemda (mis. 35.72), jadi diabaikan.")
+        asked = None
     want = asked or st.session_state.get(data.ACTIVE_KEY) or scope.pemda
     try:
         kode = data.activate(scope, want) if want else data.activate(scope, None)
