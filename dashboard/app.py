@@ -108,9 +108,8 @@ def _refuse(scope: Scope, exc: Exception) -> None:
         style.inject(False)
         st.title("Akses ditolak")
         st.error(message, icon=":material/block:")
-        if st.button(f"Buka data pemda {scope.pemda}", icon=":material/home:", type="primary", key="app.own_pemda"):
-            st.query_params.clear()
-            st.rerun()
+        st.button(f"Buka data pemda {scope.pemda}", icon=":material/home:", type="primary", key="app.own_pemda",
+                  on_click=st.query_params.clear)
         auth_ui.sidebar_account(scope)
 
     shown = [st.Page(refusal, title="Akses ditolak", icon=":material/block:", default=True)]
@@ -148,7 +147,7 @@ def resolve_pemda(scope: Scope, province) -> str | None:
 
 def _choose_pemda(scope: Scope) -> None:
     """The selector's callback: open the chosen pemda's Ringkasan, or the province ranking."""
-    kode = st.session_state.get(PEMDA_WIDGET)
+    kode = st.session_state.get(PEMDA_WIDGET) or None  # "" = every pemda (the province pages)
     st.query_params.pop("pemda", None)
     data.activate(scope, kode)
     st.session_state[GOTO_KEY] = "ringkasan" if kode else "provinsi_peringkat"
@@ -165,10 +164,10 @@ def pemda_selector(scope: Scope, province, kode: str | None) -> None:
         return
     choices = province_data.pemda_choices(scope)
     names = dict(choices)
-    st.session_state[PEMDA_WIDGET] = kode
+    st.session_state[PEMDA_WIDGET] = kode or ""  # "" rather than None: a None value shows an English placeholder
     st.sidebar.selectbox(
-        "Pemda", [None, *names], key=PEMDA_WIDGET, on_change=_choose_pemda, args=(scope,),
-        format_func=lambda k: f"Semua pemda ({province.name})" if k is None else f"{names[k]} ({k})",
+        "Pemda", ["", *names], key=PEMDA_WIDGET, on_change=_choose_pemda, args=(scope,),
+        format_func=lambda k: f"Semua pemda ({province.name})" if not k else f"{names[k]} ({k})",
         help="Pilih satu pemda untuk membuka halaman-halamannya (Ringkasan, Kinerja OPD, …) dengan data dan "
              "konfigurasi pemda itu; 'Semua pemda' membuka halaman provinsi.",
     )

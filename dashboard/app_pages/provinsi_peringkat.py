@@ -44,26 +44,21 @@ if result is None:
 
 settings = result["settings"]
 min_sample = rules_text.min_sample(settings)
-st.caption(
-    f"{result['rule']} Setiap pemda dihitung dari gudang datanya sendiri (SLA, kalender kerja dan data induk "
-    "pemda itu) per tanggal datanya sendiri. Nilai dan predikat = estimasi model penilaian provinsi, bukan nilai "
-    f"resmi Kemendagri. Pemda dengan {rules_text.insufficient_text(settings)}; "
-    f"{rules_text.small_sample_text(settings)}."
-)
+st.caption(f"{result['rule']} Pemda dengan {rules_text.insufficient_text(settings)}.")
 
 rows = []
 for r in result["rows"]:
     rating = r.get("rating") or {}
     note = "data tidak cukup" if r["insufficient_data"] else derived.small_sample_note(r, RATE_KEYS, min_sample)
     rows.append({
-        "rank": r["rank"], "name": r["name"], "kode": r["kode"], "received": r["received"],
+        "rank": r["rank"], "rank_label": fmt.EMPTY if r["rank"] is None else str(r["rank"]), "name": r["name"], "kode": r["kode"], "received": r["received"],
         "in_scope": r["in_scope"], "response_rate": r["response_rate"],
         "on_time_response_rate": r["on_time_response_rate"], "on_time_resolution_rate": r["on_time_resolution_rate"],
         "resolution_rate": r["resolution_rate"], "backlog_open": r["backlog_open"],
         "backlog_overdue": r["backlog_overdue"], "score": rating.get("score"), "predikat": rating.get("predikat"),
         "note": note, "as_of": r["as_of"],
     })
-schema = {"rank": pl.Int64, "name": pl.String, "kode": pl.String, "received": pl.Int64, "in_scope": pl.Int64,
+schema = {"rank": pl.Int64, "rank_label": pl.String, "name": pl.String, "kode": pl.String, "received": pl.Int64, "in_scope": pl.Int64,
           "response_rate": pl.Float64, "on_time_response_rate": pl.Float64, "on_time_resolution_rate": pl.Float64,
           "resolution_rate": pl.Float64, "backlog_open": pl.Int64, "backlog_overdue": pl.Int64,
           "score": pl.Float64, "predikat": pl.String, "note": pl.String, "as_of": pl.String}
@@ -88,21 +83,26 @@ with states.guarded():
     prov = data.province()
     bands = load_model(config_dir=prov.config_dir).bands_text() if prov is not None else ""
 
+# the shown rank is text ("–" without a rank: st.dataframe draws a missing number as "None"); the export keeps
+# the number
 COLS = [
-    Col("rank", "Peringkat", "int", result["rule"], 80, pinned=True),
-    Col("name", "Pemda", "text", width="medium", pinned=True),
-    Col("received", "Pengaduan masuk", "int", definition("received")),
-    Col("response_rate", "Ditanggapi", "pct", definition("response_rate")),
-    Col("on_time_response_rate", "Tanggapan tepat waktu", "pct", definition("on_time_response_rate")),
-    Col("on_time_resolution_rate", "Selesai tepat waktu", "pct", definition("on_time_resolution_rate")),
-    Col("resolution_rate", "Selesai", "pct", definition("resolution_rate")),
-    Col("backlog_overdue", "Tunggakan lewat batas", "int", definition("backlog_overdue")),
-    Col("score", "Nilai (estimasi)", "num1", "Nilai 0–100 model penilaian provinsi dari data dan bukti dukung "
-        "pemda itu, tahun evaluasi akhir periode (estimasi model, bukan nilai resmi)."),
-    Col("predikat", "Predikat", "predikat", f"{bands} (model)." if bands else "Predikat model penilaian."),
-    Col("note", "Catatan", "text", rules_text.small_sample_text(settings)),
-    Col("as_of", "Data per", "date", "Tanggal data pemda itu (gudang datanya yang terbit terakhir)."),
+    Col("rank_label", "#", "text", result["rule"], 40),
+    Col("name", "Pemda", "text", width=150),
+    Col("received", "Masuk", "int", definition("received"), 70),
+    Col("response_rate", "Ditanggapi", "pct", definition("response_rate"), 85),
+    Col("on_time_response_rate", "Tanggapan tepat waktu", "pct", definition("on_time_response_rate"), 95),
+    Col("on_time_resolution_rate", "Selesai tepat waktu", "pct", definition("on_time_resolution_rate"), 95),
+    Col("resolution_rate", "Selesai", "pct", definition("resolution_rate"), 70),
+    Col("backlog_overdue", "Tunggakan lewat batas", "int", definition("backlog_overdue"), 95),
+    Col("score", "Nilai", "num1", "Estimasi nilai 0–100 model penilaian provinsi dari data dan bukti dukung pemda "
+        "itu, tahun evaluasi akhir periode (estimasi model, bukan nilai resmi Kemendagri).", 60),
+    Col("predikat", "Predikat", "predikat", f"{bands} (estimasi model)." if bands else "Predikat model penilaian.",
+        90),
+    Col("note", "Catatan", "text", rules_text.small_sample_text(settings), 110),
+    Col("as_of", "Data per", "date", "Tanggal data pemda itu (gudang datanya yang terbit terakhir); setiap pemda "
+        "dihitung dari gudang datanya sendiri (SLA, kalender kerja, data induk pemda itu).", 90),
 ]
+EXPORT_COLS = [Col("rank", "Peringkat", "int"), Col("kode", "Kode pemda"), *COLS[1:]]
 
 st.subheader(f"Peringkat {period.label}")
 event = show(df, COLS, key=TABLE_KEY, height=fit_height(df.height), selectable=True)
@@ -116,13 +116,13 @@ if picked is not None:
     st.button(f"Buka halaman {picked['name']} ({picked['kode']})", type="primary", icon=":material/open_in_new:",
               on_click=prov_ui.open_pemda, args=(scope, picked["kode"]), key="prov.open")
 else:
-    st.caption("Klik satu baris (kotak di kiri) untuk membuka halaman pemda itu: Ringkasan, Kinerja OPD, dan "
-               "seterusnya, dengan data dan konfigurasi pemda itu sendiri. Bisa juga lewat pilihan Pemda di panel "
-               "kiri.")
+    st.caption("Centang satu baris untuk membuka halaman pemda itu (Ringkasan, Kinerja OPD, …) dengan data dan "
+               "konfigurasinya sendiri, atau pilih pemda di panel kiri. Nilai dan predikat: estimasi model penilaian "
+               "provinsi, bukan nilai resmi Kemendagri.")
 if result.get("missing"):
     st.caption("Belum punya gudang data terbit: " + ", ".join(m["name"] for m in result["missing"]) + ".")
 if scope.can("download_data"):
-    downloads(df, COLS, file_stub=f"peringkat-pemda_{period.key}", key="prov.ranking.dl", sheet="Peringkat")
+    downloads(df, EXPORT_COLS, file_stub=f"peringkat-pemda_{period.key}", key="prov.ranking.dl", sheet="Peringkat")
 
 # the league metric, one bar per pemda in rank order (too few complaints: grey, no rank)
 first_key = (settings.get("league") or ["on_time_response_rate"])[0]

@@ -39,7 +39,8 @@ if PICK_KEY not in st.session_state:
 picked = st.multiselect("Pemda", list(choices), key=PICK_KEY, format_func=lambda k: choices.get(k, k),
                         placeholder="Pilih pemda", help="Pemda yang digambar (satu garis per pemda).")
 st.caption("Satu garis per pemda, per bulan menurut tanggal laporan; setiap pemda dari gudang datanya sendiri per "
-           "tanggal datanya sendiri. Bulan berjalan belum lengkap.")
+           "tanggal datanya sendiri. Bulan berjalan belum lengkap. Tingkat dari bulan dengan sedikit pengaduan "
+           "mudah melonjak (0% atau 100%): baca bersama grafik pengaduan masuk.")
 if not picked:
     st.info("Pilih paling sedikit satu pemda.", icon=":material/filter_alt_off:")
     st.stop()
