@@ -40,7 +40,7 @@ def gate(*, demo: bool) -> Scope | None:
         return None
     from pipelines.auth import check_session
 
-    paths = data.paths()
+    paths = data.root_paths()
     token = st.session_state.get(TOKEN_KEY)
     if token:
         chk = check_session(paths, token)
@@ -68,9 +68,12 @@ def page_names() -> list[str]:
 
 def _city() -> str:
     try:
+        prov = data.province()
+        if prov is not None:
+            return prov.name
         from pipelines.masterdata import load_master_data
 
-        return str(load_master_data(data.paths().config_dir).city.get("name", ""))
+        return str(load_master_data(data.root_paths().config_dir).city.get("name", ""))
     except Exception:  # noqa: BLE001
         return ""
 
@@ -85,7 +88,7 @@ def _submit() -> None:
     if not str(user).strip() or not pw:
         st.session_state[NOTICE_KEY] = "Isi nama pengguna dan kata sandi."
         return
-    res = login(data.paths(), user, pw, client=_client())
+    res = login(data.root_paths(), user, pw, client=_client())
     if res.ok and res.account is not None and res.token:
         st.session_state[TOKEN_KEY] = res.token
         st.session_state[SESSION_KEY] = res.account.scope()
@@ -134,7 +137,7 @@ def _has_accounts() -> bool:
     try:
         from pipelines.auth import list_users
 
-        return bool(list_users(data.paths()))
+        return bool(list_users(data.root_paths()))
     except Exception:  # noqa: BLE001
         return True
 
@@ -144,7 +147,7 @@ def _logout() -> None:
 
     token = st.session_state.get(TOKEN_KEY)
     try:
-        logout(data.paths(), token)
+        logout(data.root_paths(), token)
     finally:
         _clear_session()
         st.session_state[NOTICE_KEY] = "Anda sudah keluar."
@@ -156,7 +159,8 @@ def sidebar_account(scope: Scope) -> None:
         return
     with st.sidebar:
         st.caption(f"Masuk sebagai **{scope.user}** ({ROLES[scope.role]}"
-                   + (f", {scope.department}" if scope.department else "") + ")")
+                   + (f", {scope.department}" if scope.department else "")
+                   + (f", pemda {scope.pemda}" if scope.pemda else "") + ")")
         st.button("Keluar", key="auth.logout", icon=":material/logout:", on_click=_logout, type="tertiary")
 
 
@@ -166,7 +170,7 @@ def record(scope: Scope, action: str, detail: object = None) -> None:
 
     user = scope.user or ("Demo" if scope.demo else "(tanpa nama)")
     try:
-        audit(data.paths(), user, action, detail)
+        audit(data.root_paths(), user, action, detail)
     except Exception as exc:  # noqa: BLE001
         log.exception("audit failed", exc_info=exc)
         st.toast("Catatan log audit gagal ditulis; beri tahu admin koordinator.", icon=":material/warning:")
@@ -177,7 +181,7 @@ def audited(scope: Scope | None, action: str, detail: str, make):
     is produced outside the script run (no session state there), so the user and data directory are taken now."""
     from pipelines.auth import audit
 
-    paths = data.paths()
+    paths = data.root_paths()
     user = (getattr(scope, "user", None) or ("Demo" if getattr(scope, "demo", False) else "(tanpa nama)"))
 
     def run():

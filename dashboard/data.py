@@ -10,6 +10,10 @@ from the KPI and rating APIs (``pipelines.kpi``, ``pipelines.rating``), never co
 - Every function takes the viewer's ``Scope`` and applies it in the query: an ``opd`` viewer's
   lists and breakdowns are pinned to its department, city-level aggregates stay city-level, and a
   capability the role lacks raises ``ScopeError``.
+- On a province installation (docs/province.md) a ``Snapshot`` knows its pemda (``Snapshot.pemda``)
+  and every function that reads it first calls ``scope.check_pemda(snap.pemda)``: a pemda's viewer
+  handed another pemda's snapshot (by URL, filter or download) gets ``ScopeError``. ``paths()`` is the
+  pemda being viewed (``activate``), ``root_paths()`` the installation (accounts, audit log).
 
 DuckDB shares one database instance per file path inside a process, so a second connection to
 the same path would still see the old snapshot while any connection to it is open. That is why
@@ -46,9 +50,100 @@ LIST_LIMIT = 500  # rows per complaint list page
 # ---------------------------------------------------------------- settings
 
 
-def paths() -> Paths:
-    """Data and config directories (``monev serve`` passes them as MONEV_DATA_DIR / MONEV_CONFIG_DIR)."""
+def root_paths() -> Paths:
+    """The installation's data and config directories (``monev serve`` passes them as MONEV_DATA_DIR /
+    MONEV_CONFIG_DIR): on a province installation the province folder (accounts, sessions, audit log)."""
     return Paths.from_args()
+
+
+ACTIVE_KEY = "app.pemda"  # session state: the code of the pemda being viewed (set by ``activate`` only)
+
+
+def _province_token(p: Path) -> str | None:
+    return file_token(p)
+
+
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
+def _province(data_dir: str, config_dir: str, token: str):
+    from pipelines.province import load_province
+
+    return load_province(Paths(Path(data_dir), Path(config_dir)))
+
+
+def province():
+    """The ``Province`` of a province installation (``provinsi.yaml``), or None for a single city."""
+    from pipelines.province import province_file
+
+    root = root_paths()
+    token = _province_token(province_file(root.data_dir))
+    if token is None:
+        return None
+    return _province(str(root.data_dir), str(root.config_dir), token)
+
+
+def active_pemda() -> str | None:
+    """The code of the pemda this session is viewing (None: a single city, or the province pages)."""
+    if province() is None:
+        return None
+    try:
+        kode = st.session_state.get(ACTIVE_KEY)
+    except Exception:  # noqa: BLE001 - outside a script run
+        return None
+    return kode if isinstance(kode, str) else None
+
+
+def paths() -> Paths:
+    """The data and config directories of what is viewed: the installation of a single city, on a province
+    installation the active pemda's (``activate``), else the province folder."""
+    kode = active_pemda()
+    prov = province() if kode else None
+    return prov.get(kode).paths if prov is not None else root_paths()
+
+
+def pemda_paths(scope: Scope, kode: object) -> Paths:
+    """The Paths of pemda ``kode`` of the province installation, if this viewer may open it (ScopeError
+    first, before the code is even looked up; ProvinceError for a code the province does not hold)."""
+    from pipelines.province import ProvinceError
+
+    scope.check_pemda(kode)
+    prov = province()
+    if prov is None:
+        raise ProvinceError("Parameter pemda hanya berlaku pada instalasi provinsi; dasbor ini untuk satu pemda.")
+    return prov.get(kode).paths
+
+
+def activate(scope: Scope, kode: object | None) -> str | None:
+    """Make pemda ``kode`` the one this session views (None: the province pages), scope checked first;
+    returns the normalised code."""
+    if kode is None:
+        st.session_state.pop(ACTIVE_KEY, None)
+        return None
+    pemda_paths(scope, kode)
+    from pipelines.province import normalize_kode
+
+    st.session_state[ACTIVE_KEY] = normalize_kode(kode)
+    return st.session_state[ACTIVE_KEY]
+
+
+def _pemda_of(path: str) -> str | None:
+    """The code of the pemda whose warehouse is ``path`` (None on a single-city installation)."""
+    prov = province()
+    if prov is None:
+        return None
+    for p in prov.pemda:
+        if str(p.paths.warehouse) == path:
+            return p.kode
+    return "?"  # a warehouse of no pemda of the province: check_pemda refuses every pemda viewer
+
+
+def _config_of(path: str) -> Path:
+    """The configuration folder of the warehouse at ``path`` (its pemda's on a province installation)."""
+    prov = province()
+    if prov is not None:
+        for p in prov.pemda:
+            if str(p.paths.warehouse) == path:
+                return p.paths.config_dir
+    return paths().config_dir
 
 
 def demo_mode() -> bool:
@@ -157,6 +252,7 @@ class Snapshot:
     first_date: dt.date
     token: str
     path: str
+    pemda: str | None = None  # the pemda's code on a province installation (None: a single city)
 
     @property
     def short_id(self) -> str:
@@ -206,17 +302,28 @@ def _snapshot(path: str, token: str) -> Snapshot | None:
     return Snapshot(
         snapshot_id=row[0], as_of=row[1], built_at=row[2], input_hash=row[3], complaints=int(row[4]),
         files=int(row[5]), city=(city[0] if city and city[0] else ""), first_date=first or row[1],
-        token=token, path=path,
+        token=token, path=path, pemda=_pemda_of(path),
     )
 
 
 def snapshot() -> Snapshot | None:
-    """The published snapshot, or None when there is no warehouse yet (or it is empty)."""
-    p = paths().warehouse
+    """The published snapshot of what is viewed (``paths()``), or None when there is no warehouse yet (or it
+    is empty; on a province installation also when no pemda is active)."""
+    if province() is not None and active_pemda() is None:
+        return None
+    return _snapshot_at(paths().warehouse)
+
+
+def _snapshot_at(p: Path) -> Snapshot | None:
     token = file_token(p)
     if token is None:
         return None
     return _snapshot(str(p), token)
+
+
+def pemda_snapshot(scope: Scope, kode: object) -> Snapshot | None:
+    """The published snapshot of pemda ``kode`` (scope checked first; None when it has no warehouse yet)."""
+    return _snapshot_at(pemda_paths(scope, kode).warehouse)
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
@@ -367,6 +474,7 @@ def kpi(scope: Scope, snap: Snapshot, window: Window, filters: Filters | Mapping
     totals and trend; for an ``opd`` viewer the per-department list holds only its own row (with its
     city rank) and the other breakdowns are its department's. ``previous``: the window the category
     trend compares with (the comparison window of the filters)."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_aggregates")
     f = _canonical(snap, filters)
     agg = scope.aggregate_filters(f)
@@ -394,6 +502,7 @@ def _frame_for(scope: Scope, snap: Snapshot, name: str, window: Window | None, f
 def by_month(scope: Scope, snap: Snapshot, date_from: dt.date, date_to: dt.date, as_of: dt.date,
              filters) -> pl.DataFrame:
     """Every period metric per month from ``date_from`` to ``date_to`` (a city-level aggregate)."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_aggregates")
     f = scope.aggregate_filters(_canonical(snap, filters))
     return _frame(snap.path, snap.token, "by_month", date_from.isoformat(), date_to.isoformat(),
@@ -401,17 +510,20 @@ def by_month(scope: Scope, snap: Snapshot, date_from: dt.date, date_to: dt.date,
 
 
 def category_by_month(scope: Scope, snap: Snapshot, window: Window, filters) -> pl.DataFrame:
+    scope.check_pemda(snap.pemda)
     scope.require("view_aggregates")
     return _frame_for(scope, snap, "category_by_month", window, filters, as_of=window.as_of, pin=True)
 
 
 def channel_by_month(scope: Scope, snap: Snapshot, window: Window, filters) -> pl.DataFrame:
+    scope.check_pemda(snap.pemda)
     scope.require("view_aggregates")
     return _frame_for(scope, snap, "channel_by_month", window, filters, as_of=window.as_of, pin=True)
 
 
 def breakdown(scope: Scope, snap: Snapshot, dimension: str, window: Window, filters) -> pl.DataFrame:
     """Breakdown rows of one dimension; an ``opd`` viewer gets its own department's rows only."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_aggregates")
     if dimension == "department":
         df = _frame_for(scope, snap, "breakdown", window, filters, as_of=window.as_of, pin=False,
@@ -422,6 +534,7 @@ def breakdown(scope: Scope, snap: Snapshot, dimension: str, window: Window, filt
 
 
 def aging_by_department(scope: Scope, snap: Snapshot, as_of: dt.date, filters) -> pl.DataFrame:
+    scope.check_pemda(snap.pemda)
     scope.require("view_aggregates")
     return _frame_for(scope, snap, "aging_by_department", None, filters, as_of=as_of, pin=True)
 
@@ -438,6 +551,7 @@ def complaints(scope: Scope, snap: Snapshot, window: Window | None, filters, *, 
                department: str | None = None, status: tuple[str, ...] | None = None,
                overdue_only: bool = False, limit: int = LIST_LIMIT, offset: int = 0) -> pl.DataFrame:
     """Complaint rows (ids, dates, status, OPD, category, working days, flags; never reporter data)."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_complaints")
     f = dict(_canonical(snap, filters))
     if department:
@@ -450,6 +564,7 @@ def complaints(scope: Scope, snap: Snapshot, window: Window | None, filters, *, 
 
 def overdue(scope: Scope, snap: Snapshot, as_of: dt.date, filters, *, limit: int = LIST_LIMIT,
             offset: int = 0) -> pl.DataFrame:
+    scope.check_pemda(snap.pemda)
     scope.require("view_complaints")
     df = _frame_for(scope, snap, "overdue_list", None, filters, as_of=as_of, pin=True, limit=limit,
                     offset=offset)
@@ -457,6 +572,7 @@ def overdue(scope: Scope, snap: Snapshot, as_of: dt.date, filters, *, limit: int
 
 
 def early_warning(scope: Scope, snap: Snapshot, as_of: dt.date, filters) -> pl.DataFrame:
+    scope.check_pemda(snap.pemda)
     scope.require("view_complaints")
     return _redact_for(scope, _frame_for(scope, snap, "early_warning", None, filters, as_of=as_of, pin=True))
 
@@ -475,6 +591,7 @@ def _worklist(path: str, token: str, as_of: str, department: str | None):
 def worklist(scope: Scope, snap: Snapshot, as_of: dt.date, department: str | None = None):
     """The worklist (overdue, due soon, awaiting a first response, reopened) of one OPD, or of the city
     (``department`` None); an ``opd`` viewer gets its own OPD's only, whatever it asks for."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_complaints")
     if department is not None:
         department = _canonical(snap, {"department": [department]})["department"][0]
@@ -496,6 +613,7 @@ def _executive_snapshot(path: str, token: str, as_of: str):
 
 def executive_snapshot(scope: Scope, snap: Snapshot, as_of: dt.date):
     """The pimpinan's one page: the year's Ringkasan numbers and the five OPD with the most overdue."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_aggregates")
     scope.require("view_all_departments")
     return _executive_snapshot(snap.path, snap.token, as_of.isoformat())
@@ -507,6 +625,7 @@ def executive_snapshot(scope: Scope, snap: Snapshot, as_of: dt.date):
 def officers(scope: Scope, department: str | None = None) -> list:
     """The officers' register with contact data: the koordinator only (any other role, an ``opd``
     viewer asking for its own OPD or another one included, gets ScopeError)."""
+    scope.check_pemda(active_pemda())
     from pipelines.officers import list_officers
 
     scope.require("manage_officers")
@@ -515,6 +634,7 @@ def officers(scope: Scope, department: str | None = None) -> list:
 
 def register_flags(scope: Scope, snap: Snapshot | None, reference: dt.date | None = None) -> list:
     """Per OPD of the master data: officer present, SK current or not (no contact data); koordinator only."""
+    scope.check_pemda(snap.pemda if snap is not None else active_pemda())
     from pipelines.masterdata import load_master_data
     from pipelines.officers import list_officers
     from pipelines.officers import register_flags as flags_of
@@ -535,7 +655,7 @@ def _department_ratings(path: str, token: str, d_from: str, d_to: str, as_of: st
     # the ratings read only by_department and the period, which the comparison period does not
     # change: with the page's comparison this is the compute the page's kpi() already cached
     kpi_all = _compute(path, token, d_from, d_to, as_of, fkey, prev)
-    model = load_model(config_dir=paths().config_dir)
+    model = load_model(config_dir=_config_of(path))
     return [r.to_dict() for r in score_departments(model, kpi_all)]
 
 
@@ -544,6 +664,7 @@ def department_ratings(scope: Scope, snap: Snapshot, window: Window, filters,
     """Per-OPD score, predikat and rank (rating ``opd_model``) with the indicators behind them.
     ``previous``: the comparison window the page passed to ``kpi`` (the same ratings either way; with
     it the page's cached KPI result is reused instead of computing the period again)."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_aggregates")
     f = scope.aggregate_filters(_canonical(snap, filters))
     prev = (previous.date_from.isoformat(), previous.date_to.isoformat()) if previous else None
@@ -557,7 +678,7 @@ def department_ratings(scope: Scope, snap: Snapshot, window: Window, filters,
 def _city_rating(path: str, token: str, year: int):
     from pipelines.rating import load_model, rate_city
 
-    model = load_model(config_dir=paths().config_dir)
+    model = load_model(config_dir=_config_of(path))
     with cursor(path) as cur:
         return rate_city(cur, year, model=model)
 
@@ -565,6 +686,7 @@ def _city_rating(path: str, token: str, year: int):
 def city_rating(scope: Scope, snap: Snapshot, year: int):
     """``pipelines.rating.rate_city`` for the evaluation year (city level; filters do not apply).
     The result is shared between sessions: treat it as read-only."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_rating")
     return _city_rating(snap.path, snap.token, int(year))
 
@@ -577,6 +699,7 @@ def _what_if(path: str, token: str, year: int, target: str) -> dict:
 
 
 def what_if(scope: Scope, snap: Snapshot, year: int, target: str) -> dict:
+    scope.check_pemda(snap.pemda)
     scope.require("view_rating")
     return _what_if(snap.path, snap.token, int(year), target)
 
@@ -585,7 +708,7 @@ def what_if(scope: Scope, snap: Snapshot, year: int, target: str) -> dict:
 def _warehouse_completeness(path: str, token: str, year: int) -> tuple[list[dict], str | None]:
     from pipelines.rating import completeness, load_evidence, load_model
 
-    model = load_model(config_dir=paths().config_dir)
+    model = load_model(config_dir=_config_of(path))
     with cursor(path) as cur:
         records, note = load_evidence(cur)
     return [c.to_dict() for c in completeness(model, records, year)], note
@@ -593,6 +716,7 @@ def _warehouse_completeness(path: str, token: str, year: int) -> tuple[list[dict
 
 def warehouse_completeness(scope: Scope, snap: Snapshot, year: int) -> tuple[list[dict], str | None]:
     """Evidence completeness per indicator as the published snapshot's rating reads it."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_rating")
     return _warehouse_completeness(snap.path, snap.token, int(year))
 
@@ -634,6 +758,7 @@ def _quality(path: str, token: str) -> dict[str, Any]:
 
 def quality(scope: Scope, snap: Snapshot) -> dict[str, Any]:
     """The quality tables of the published snapshot (files, rules, freshness, quarantine, names)."""
+    scope.check_pemda(snap.pemda)
     scope.require("view_quality")
     return _quality(snap.path, snap.token)
 
@@ -653,6 +778,7 @@ def last_run() -> dict[str, Any] | None:
 def scorecard_unit(scope: Scope, snap: Snapshot, department: str | None) -> str | None:
     """The canonical OPD of a scorecard request (None: the city's), if this viewer may download it: an
     ``opd`` viewer gets its own department's and the city's aggregate scorecard only."""
+    scope.check_pemda(snap.pemda)
     scope.require("download_scorecard")
     if department is None:
         return None
@@ -664,6 +790,7 @@ def scorecard_unit(scope: Scope, snap: Snapshot, department: str | None) -> str 
 
 def scorecard_departments(scope: Scope, snap: Snapshot) -> list[str]:
     """The OPD whose scorecards this viewer may download."""
+    scope.check_pemda(snap.pemda)
     scope.require("download_scorecard")
     return [d for d in master(snap).departments if scope.sees_department(d)]
 
@@ -674,7 +801,7 @@ def _scorecard(path: str, token: str, period_key: str, comparison: str, departme
     from pipelines.scorecard import file_name, gather, render
 
     with cursor(path) as cur:
-        d = gather(cur, period_key, department, config_dir=paths().config_dir, comparison=comparison)
+        d = gather(cur, period_key, department, config_dir=_config_of(path), comparison=comparison)
     return {f: (file_name(d, f), render(d, f)) for f in ("pdf", "xlsx")}
 
 
@@ -682,6 +809,7 @@ def scorecard(scope: Scope, snap: Snapshot, period_key: str, comparison: str, de
               ) -> dict[str, tuple[str, bytes]]:
     """The scorecard of the city (``department=None``) or one OPD for the period and comparison
     ('sebelumnya' / 'tahun_lalu'): {'pdf': (file name, bytes), 'xlsx': (...)}, cached per snapshot."""
+    scope.check_pemda(snap.pemda)
     unit = scorecard_unit(scope, snap, department)
     return _scorecard(snap.path, snap.token, period_key, comparison, unit)
 
@@ -700,6 +828,7 @@ def scorecard_zip(scope: Scope, snap: Snapshot, period_key: str, comparison: str
     kept per snapshot, period, comparison and formats; ``on_unit(name)`` is called as each unit is
     taken up (a progress bar; not called when the ZIP is already there). Not an ``st.cache_data``
     function, because the progress bar is drawn from inside."""
+    scope.check_pemda(snap.pemda)
     from pipelines.scorecard import generate, zip_batch
 
     deps = tuple(scorecard_departments(scope, snap))
@@ -709,7 +838,7 @@ def scorecard_zip(scope: Scope, snap: Snapshot, period_key: str, comparison: str
         return store[key]
     with cursor(snap.path) as cur:
         blob = zip_batch(generate(cur, period_key, departments=deps, city=True, formats=tuple(formats),
-                                  config_dir=paths().config_dir, comparison=comparison, on_unit=on_unit))
+                                  config_dir=_config_of(snap.path), comparison=comparison, on_unit=on_unit))
     while len(store) >= ZIP_KEEP:
         store.pop(next(iter(store)), None)
     store[key] = blob
@@ -725,7 +854,8 @@ def clear_caches() -> None:
 
 
 __all__ = [
-    "LIST_LIMIT", "Master", "Scope", "ScopeError", "Snapshot", "WarehouseHandle", "aging_by_department",
+    "LIST_LIMIT", "Master", "Scope", "ScopeError", "Snapshot", "WarehouseHandle", "activate", "active_pemda",
+    "aging_by_department", "pemda_paths", "pemda_snapshot", "province", "root_paths",
     "breakdown", "category_by_month", "channel_by_month", "city_rating", "complaints", "current_token",
     "demo_mode", "department_ratings", "early_warning", "executive_snapshot", "file_token", "handle", "kpi",
     "last_run", "master", "officers", "overdue", "paths", "quality", "register_flags", "resolver", "scorecard",

@@ -12,13 +12,19 @@ class PageSpec:
     name: str  # app_pages/<name>.py and the URL path
     title: str
     icon: str
-    section: str  # Pimpinan | Analisis | Data | Bantuan ("" : only without data)
+    section: str  # Provinsi | Pimpinan | Analisis | Data | Bantuan ("" : only without data)
     capability: str | None = None  # shown only to viewers who can do this (pipelines.capabilities)
     filters: bool = False  # follows the sidebar filters
     needs_data: bool = True  # only when a warehouse is published
+    province: bool = False  # a province page: only on a province installation, for province-level viewers
 
 
 PAGES: tuple[PageSpec, ...] = (
+    # a province installation (docs/province.md): the pemda compared, for viewers who see every pemda
+    PageSpec("provinsi_peringkat", "Peringkat Pemda", ":material/format_list_numbered:", "Provinsi", "view_province",
+             province=True),
+    PageSpec("provinsi_tren", "Tren Pemda", ":material/stacked_line_chart:", "Provinsi", "view_province",
+             province=True),
     PageSpec("ringkasan", "Ringkasan Eksekutif", ":material/dashboard:", "Pimpinan", filters=True),
     PageSpec("kinerja_opd", "Kinerja OPD", ":material/leaderboard:", "Pimpinan", filters=True),
     PageSpec("daftar_kerja", "Daftar Kerja", ":material/checklist:", "Pimpinan", "view_complaints"),
@@ -36,7 +42,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("mulai", "Mulai", ":material/rocket_launch:", ""),  # the start page before the first data
 )
 BY_NAME = {p.name: p for p in PAGES}
-SECTIONS = ("Pimpinan", "Analisis", "Data", "Bantuan")
+SECTIONS = ("Provinsi", "Pimpinan", "Analisis", "Data", "Bantuan")
 FILTER_PAGES = tuple(p.name for p in PAGES if p.filters)
-DATA_PAGES = tuple(p.name for p in PAGES if p.section)  # the pages of a published warehouse, in menu order
+# the pages of a published (pemda's) warehouse, in menu order
+DATA_PAGES = tuple(p.name for p in PAGES if p.section and not p.province)
+PROVINCE_PAGES = tuple(p.name for p in PAGES if p.province)  # only on a province installation
 TITLES = {p.name: p.title for p in PAGES}
+GOTO_KEY = "app.goto"  # a page the entry script switches to once the navigation is built (a pemda drill-down)

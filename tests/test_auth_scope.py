@@ -23,6 +23,7 @@ COVERED = {
     "overdue", "early_warning", "department_ratings", "city_rating", "what_if", "warehouse_completeness", "quality",
     "scorecard_unit", "scorecard_departments", "scorecard", "scorecard_zip", "worklist", "executive_snapshot",
     "officers", "register_flags",
+    "pemda_paths", "pemda_snapshot", "activate",  # province: resolving a pemda by code (tests/test_province_ui_scope.py)
 }
 
 

@@ -27,7 +27,7 @@ st.caption("Siapa melakukan apa, kapan: masuk dan gagal masuk, unggahan, pembang
            "dukung, unduhan rapor, dan perubahan akun (`monev user`). Waktu menurut jam server. Log yang sama "
            "dapat dibaca di server dengan `monev audit`.")
 
-paths = data.paths()
+paths = data.root_paths()  # the installation's log (a province's: its state/)
 c1, c2, c3 = st.columns([2, 2, 1])
 action = c1.selectbox("Aksi", [None, *ACTIONS], key="audit.action", format_func=lambda a: "Semua aksi" if a is None
                       else ACTIONS[a])

@@ -28,7 +28,7 @@ def version_html(ctx: Context) -> str:
             f"Versi data: {fmt.datetime_long(snap.built_at)}</span>")
 
 
-def render(ctx: Context, city: str, *, show_period: bool = True) -> None:
+def render(ctx: Context, city: str, *, show_period: bool = True, note: str | None = None) -> None:
     if ctx.meeting:
         _render_compact(ctx, city)
         return
@@ -44,7 +44,8 @@ def render(ctx: Context, city: str, *, show_period: bool = True) -> None:
                     unsafe_allow_html=True,
                 )
             else:
-                st.markdown("<div style='text-align:right'><b>Belum ada data</b></div>", unsafe_allow_html=True)
+                st.markdown(f"<div style='text-align:right'><b>{html.escape(note or 'Belum ada data')}</b></div>",
+                            unsafe_allow_html=True)
     if ctx.scope.demo:
         with st.container(key="demo-marker"):
             st.markdown(DEMO_TEXT, help="Dasbor berjalan dalam mode demo: tanpa login, akses penuh.")

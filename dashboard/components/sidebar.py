@@ -97,6 +97,12 @@ def _on_kind_change(first: dt.date, as_of: dt.date) -> None:
         st.session_state[W_PERIOD] = key
 
 
+def reset_state() -> None:
+    """Forget the filters and their widgets (another pemda: other OPD, categories and wilayah)."""
+    for k in [STORE, W_KIND, W_PERIOD, W_RANGE, W_CMP, *(_wkey(d) for d in DIMENSION_FILTERS)]:
+        st.session_state.pop(k, None)
+
+
 def _reset(snap) -> None:
     for k in [W_KIND, W_PERIOD, W_RANGE, W_CMP, *(_wkey(d) for d in DIMENSION_FILTERS)]:
         st.session_state.pop(k, None)

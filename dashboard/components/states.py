@@ -17,10 +17,12 @@ def known_errors() -> tuple[type[BaseException], ...]:
     from pipelines.kpi import FilterError, KpiError
     from pipelines.masterdata import ConfigError
     from pipelines.periods import PeriodError
+    from pipelines.province import ProvinceError
     from pipelines.scorecard import ScorecardError
     from pipelines.warehouse import WarehouseMissing
 
-    return (KpiError, FilterError, ScopeError, PeriodError, WarehouseMissing, ConfigError, ScorecardError)
+    return (KpiError, FilterError, ScopeError, PeriodError, WarehouseMissing, ConfigError, ScorecardError,
+            ProvinceError)
 
 
 def show_error(exc: BaseException) -> None:

@@ -54,10 +54,11 @@ class Account:
     created_by: str
     password_changed_at: str
     last_login_at: str | None
+    pemda: str | None = None  # province installation: the account's pemda ('35.72'); None = province level
 
     def scope(self, *, demo: bool = False):
         """The access scope of this account (what it may see and do)."""
-        return Scope(self.role, department=self.department, user=self.username, demo=demo)
+        return Scope(self.role, department=self.department, user=self.username, demo=demo, pemda=self.pemda)
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,57 @@ def _row_account(r) -> Account:
     return Account(
         username=r["username"], role=r["role"], department=r["department"], active=bool(r["active"]),
         created_at=r["created_at"], created_by=r["created_by"], password_changed_at=r["password_changed_at"],
-        last_login_at=r["last_login_at"],
+        last_login_at=r["last_login_at"], pemda=r["pemda"] if "pemda" in r.keys() else None,  # noqa: SIM118 - sqlite3.Row
     )
+
+
+def check_account(paths: Paths, role: object, department: object = None, pemda: object = None
+                  ) -> tuple[str, str | None, str | None]:
+    """(role, canonical OPD, pemda code) of an account to create, or AuthError saying what to change.
+
+    Single-city installation: as always (``department`` for role opd only); ``pemda`` and role provinsi are
+    refused. Province installation (docs/province.md): an account without ``pemda`` is province level (it
+    compares every pemda), ``provinsi`` is always province level, an ``opd`` account needs its pemda and its
+    OPD must be in THAT pemda's master data."""
+    from pipelines.province import ProvinceError, load_province
+
+    r = check_role(role)
+    try:
+        province = load_province(paths)
+    except ProvinceError as exc:
+        raise AuthError(str(exc)) from None
+    config_dir = paths.config_dir
+    code = where = None
+    if province is None:
+        if pemda:
+            raise AuthError(f"--pemda hanya berlaku pada instalasi provinsi; {paths.data_dir} adalah instalasi satu "
+                            "pemda. Hapus --pemda.")
+        if r == "provinsi":
+            raise AuthError("Peran provinsi hanya untuk instalasi provinsi (folder data dengan provinsi.yaml).")
+    elif pemda:
+        if r == "provinsi":
+            raise AuthError("Peran provinsi melihat semua pemda; hapus --pemda untuk peran ini.")
+        try:
+            p = province.get(pemda)
+        except ProvinceError as exc:
+            raise AuthError(str(exc)) from None
+        code, config_dir, where = p.kode, p.paths.config_dir, f"{p.name} ({p.kode})"
+    elif r == "opd":
+        codes = ", ".join(f"{p.kode} ({p.name})" for p in province.pemda[:8])
+        raise AuthError(f"Peran opd pada instalasi provinsi wajib disertai --pemda KODE (pemda OPD itu): {codes}.")
+    dep = None
+    if r == "opd":
+        if not department:
+            raise AuthError("Peran opd wajib disertai --department (nama OPD di data induk).")
+        try:
+            dep = resolve_department(department, config_dir)
+        except AuthError as exc:
+            if where is None:
+                raise
+            raise AuthError(f"Pemda {where}: {exc} Data induk pemda ini: {config_dir}/departments.yaml.") from None
+    elif department:
+        raise AuthError(f"Hanya peran opd yang dibatasi pada satu OPD; hapus --department untuk peran {r}.")
+    return r, dep, code
 
 
 # ---------------------------------------------------------------- accounts
@@ -156,20 +206,14 @@ def _row_account(r) -> Account:
 
 def add_user(paths: Paths, username: str, role: str, password: str, *, department: str | None = None,
              created_by: str = "cli", settings: AuthSettings | None = None, source: str = "cli",
-             actor: Any = None) -> Account:
-    """Create an account (``department`` required for role opd, refused for the others). ``actor``: who
-    asks (None = the command-line operator); refused without ``manage_users``."""
+             actor: Any = None, pemda: str | None = None) -> Account:
+    """Create an account (``department`` required for role opd, refused for the others; on a province
+    installation ``pemda``: see ``check_account``). ``actor``: who asks (None = the command-line operator);
+    refused without ``manage_users``."""
     require(actor, "manage_users")
     settings = settings or AuthSettings.from_env()
     u = check_username(username)
-    r = check_role(role)
-    dep = None
-    if r == "opd":
-        if not department:
-            raise AuthError("Peran opd wajib disertai --department (nama OPD di data induk).")
-        dep = resolve_department(department, paths.config_dir)
-    elif department:
-        raise AuthError(f"Hanya peran opd yang dibatasi pada satu OPD; hapus --department untuk peran {r}.")
+    r, dep, code = check_account(paths, role, department, pemda)
     check_password(password, u, settings)
     t = store.ts(store.now())
     with open_state(paths) as con, transaction(con):
@@ -177,10 +221,11 @@ def add_user(paths: Paths, username: str, role: str, password: str, *, departmen
             raise AuthError(f"Akun '{u}' sudah ada; pakai `monev user passwd {u}` untuk mengganti kata sandinya.")
         con.execute(
             "INSERT INTO accounts (username, role, department, password_hash, active, created_at, created_by, "
-            "password_changed_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
-            [u, r, dep, hash_password(password), t, created_by, t],
+            "password_changed_at, pemda) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+            [u, r, dep, hash_password(password), t, created_by, t, code],
         )
-    audit(paths, created_by, "user_add", f"{u} ({r}{' – ' + dep if dep else ''})", source=source)
+    where = (f" – {dep}" if dep else "") + (f" – pemda {code}" if code else "")
+    audit(paths, created_by, "user_add", f"{u} ({r}{where})", source=source)
     return get_user(paths, u)
 
 

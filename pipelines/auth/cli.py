@@ -53,41 +53,51 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 def user_add(
     name: Annotated[str, typer.Argument(help="Nama pengguna (huruf kecil, angka, titik, mis. budi.santoso).")],
-    role: Annotated[str, typer.Option("--role", help="pimpinan | koordinator | opd | evaluator | analis.")],
+    role: Annotated[str, typer.Option("--role", help="pimpinan | koordinator | opd | evaluator | analis "
+                                      "(instalasi provinsi: juga provinsi).")],
     department: Annotated[
         str | None, typer.Option("--department", help="OPD akun (wajib untuk peran opd): nama, singkatan atau alias.")
+    ] = None,
+    pemda: Annotated[
+        str | None, typer.Option("--pemda", help="Instalasi provinsi: kode pemda akun (mis. 35.72; wajib untuk peran "
+                                 "opd). Tanpa --pemda: akun tingkat provinsi (melihat semua pemda).")
     ] = None,
     password_stdin: PasswordStdinOpt = False,
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
 ) -> None:
     """Tambah akun dasbor (kata sandi diminta, atau dari --password-stdin)."""
-    from pipelines.auth.accounts import AuthError, add_user, check_role, check_username, resolve_department
+    from pipelines.auth.accounts import AuthError, add_user, check_account, check_username
 
     paths = paths_from(data_dir, config_dir)
     try:  # check everything that does not need the password first
         check_username(name)
-        r = check_role(role)
-        if r == "opd" and department:
-            resolve_department(department, paths.config_dir)
+        check_account(paths, role, department, pemda)
         pw = _read_password(password_stdin)
-        acc = add_user(paths, name, role, pw, department=department, created_by=_operator())
+        acc = add_user(paths, name, role, pw, department=department, created_by=_operator(), pemda=pemda)
     except AuthError as exc:
         raise fail(str(exc)) from None
-    typer.echo(f"Akun {acc.username} ({acc.role}{' – ' + acc.department if acc.department else ''}) dibuat.")
+    where = (f" – {acc.department}" if acc.department else "") + (f" – pemda {acc.pemda}" if acc.pemda else "")
+    typer.echo(f"Akun {acc.username} ({acc.role}{where}) dibuat.")
 
 
 def user_list(data_dir: DataDirOpt = None, config_dir: ConfigDirOpt = None) -> None:
     """Daftar akun dasbor (tanpa kata sandi)."""
     from pipelines.auth import list_users
+    from pipelines.province import province_file
 
-    accounts = list_users(paths_from(data_dir, config_dir))
+    paths = paths_from(data_dir, config_dir)
+    accounts = list_users(paths)
     if not accounts:
         typer.echo("Belum ada akun. Tambah dengan `monev user add NAMA --role koordinator`.")
         return
     rows = [[a.username, a.role, a.department or "-", "aktif" if a.active else "nonaktif", a.created_at,
              a.last_login_at or "-"] for a in accounts]
-    typer.echo(_table(["Nama", "Peran", "OPD", "Status", "Dibuat", "Terakhir masuk"], rows))
+    headers = ["Nama", "Peran", "OPD", "Status", "Dibuat", "Terakhir masuk"]
+    if province_file(paths.data_dir).is_file():  # a province installation: which pemda (- = province level)
+        rows = [[*r[:3], a.pemda or "provinsi", *r[3:]] for r, a in zip(rows, accounts, strict=True)]
+        headers = [*headers[:3], "Pemda", *headers[3:]]
+    typer.echo(_table(headers, rows))
 
 
 def _set_active(name: str, active: bool, data_dir, config_dir) -> None:

@@ -54,6 +54,12 @@ CREATE INDEX audit_log_at ON audit_log (at);
 
 register_migration(MIGRATION_ID, MIGRATION_SQL)
 
+# issue 19: on a province installation an account belongs to one pemda (Kemendagri code '35.72') or, NULL,
+# to the province level; existing single-city accounts keep NULL and work as before
+PEMDA_MIGRATION_ID = "0019_accounts_pemda"
+PEMDA_MIGRATION_SQL = "ALTER TABLE accounts ADD COLUMN pemda TEXT;"
+register_migration(PEMDA_MIGRATION_ID, PEMDA_MIGRATION_SQL)
+
 TIME_FMT = "%Y-%m-%d %H:%M:%S"
 
 
