@@ -17,6 +17,7 @@ ROLES: dict[str, str] = {
     "opd": "Admin OPD",
     "evaluator": "Evaluator",
     "analis": "Analis",
+    "provinsi": "Admin Provinsi (Kominfo Provinsi)",
 }
 
 # capability -> what it allows (Bahasa Indonesia, shown in the sidebar's access note and in refusals)
@@ -36,6 +37,7 @@ CAPABILITY_LABELS: dict[str, str] = {
     "view_audit": "melihat log audit",
     "manage_users": "mengelola akun pengguna",
     "manage_officers": "mengelola register pejabat penghubung (data kontak pribadi)",
+    "view_province": "melihat perbandingan antar-pemda (peringkat dan tren provinsi)",
 }
 
 _ALL = frozenset(CAPABILITY_LABELS)
@@ -53,12 +55,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # aggregates, rating, scorecards, evidence; no complaint rows or texts
     "evaluator": frozenset({
         "view_aggregates", "view_all_departments", "view_rating", "view_evidence", "download_data",
-        "download_scorecard",
+        "download_scorecard", "view_province",
     }),
     # aggregates and redacted complaint rows
     "analis": frozenset({
         "view_aggregates", "view_all_departments", "view_complaints", "view_complaint_text", "view_rating",
-        "view_quality", "download_data",
+        "view_quality", "download_data", "view_province",
+    }),
+    # a province (Kominfo Provinsi): every pemda's aggregates, ratings and scorecards, the province pages;
+    # no complaint rows, no uploads (each pemda's own admins load its exports)
+    "provinsi": frozenset({
+        "view_aggregates", "view_all_departments", "view_rating", "view_quality", "download_data",
+        "download_scorecard", "view_province",
     }),
 }
 

@@ -25,6 +25,53 @@ ctx = context.get()
 scope, snap = ctx.scope, ctx.snap
 
 st.title("Unduh Rapor")
+
+
+def _province_section() -> None:
+    """Rapor Provinsi for a province-wide viewer on a province installation (pipelines.scorecard.province;
+    the function checks the viewer again itself). A pemda's viewer keeps its own pemda's city scorecard below."""
+    from pipelines.province import load_province
+    from pipelines.scorecard.province import available_years, file_name, province_scorecard
+    from pipelines.settings import Paths
+
+    try:
+        prov = load_province(Paths.from_args())  # the installation root (provinsi.yaml), not the pemda viewed
+    except ValueError:
+        return
+    if prov is None or not scope.province_wide or not scope.can("download_scorecard"):
+        return
+    st.subheader("Rapor Provinsi")
+    years = available_years(prov)
+    if not years:
+        st.info("Belum ada pemda dengan gudang data terbit.", icon=":material/info:")
+        return
+    st.markdown(f"Peringkat {len(prov.pemda)} pemda {prov.name} pada KPI yang sama (satu aturan, sampel minimum "
+                "yang sama), pemda dengan data tidak cukup, dan tren bulanan berdampingan. Hanya angka agregat.")
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        year = st.selectbox("Tahun", years, key="rapor.prov.year")
+    period = parse_period(str(year))
+    held = st.session_state.get("rapor.prov")
+    fresh = held is None or held.get("id") != (prov.data_dir, year)
+    if fresh and st.button("Buat Rapor Provinsi", type="primary", icon=":material/leaderboard:", key="rapor.prov.make"):
+        blobs = None
+        with states.guarded(), st.spinner("Menyusun rapor provinsi ..."):
+            blobs = {f: province_scorecard(prov, date_from=period.start, date_to=period.end, fmt=f, actor=scope)
+                     for f in ("pdf", "xlsx")}
+        if blobs is not None:
+            st.session_state["rapor.prov"] = held = {"id": (prov.data_dir, year), "blobs": blobs}
+    if held is not None and held.get("id") == (prov.data_dir, year):
+        with c2:
+            for f, mime in (("pdf", "application/pdf"),
+                            ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+                name = file_name(prov.name, period, f)
+                st.download_button(f"Unduh Rapor Provinsi ({FORMAT_LABELS[f]})", held["blobs"][f], file_name=name,
+                                   mime=mime, key=f"rapor.prov.{f}", icon=":material/download:",
+                                   on_click=auth_ui.record, args=(scope, "scorecard_download", name))
+    st.divider()
+
+
+_province_section()
 if snap is None:
     st.stop()
 if not scope.can("download_scorecard"):

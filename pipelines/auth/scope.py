@@ -7,7 +7,11 @@ its own department, while city-wide aggregates stay city-wide. Pages ask
 table (``pipelines.capabilities.CAPABILITIES``); the functions that write check it again
 themselves (``pipelines.capabilities.require``), whatever a page shows.
 
-The five roles are those of issue 9. Login (outside demo mode) sets
+The five roles are those of issue 9, plus ``provinsi`` (issue 19). On a province installation
+(docs/province.md) a Scope also carries ``pemda``: the Kemendagri code of the one pemda its viewer
+belongs to, or ``None`` for a province-level viewer who sees every pemda. Every data-access function that
+reads one pemda's warehouse calls ``scope.check_pemda(kode)`` first, so a pemda's user asking for another
+pemda (by URL, filter or download) is refused in the data layer, whatever a page shows. Login (outside demo mode) sets
 ``st.session_state[SESSION_KEY]`` to the logged-in account's Scope; demo mode has
 full access.
 """
@@ -35,12 +39,14 @@ ScopeError = CapabilityError  # the viewer's scope does not allow this (message 
 
 @dataclass(frozen=True)
 class Scope:
-    """A viewer: role, the department of an ``opd`` viewer, display name, demo flag."""
+    """A viewer: role, the department of an ``opd`` viewer, display name, demo flag, and on a province
+    installation the pemda the viewer belongs to (``None``: every pemda / a single-city installation)."""
 
     role: str
     department: str | None = None
     user: str | None = None
     demo: bool = False
+    pemda: str | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -49,6 +55,12 @@ class Scope:
             raise ValueError("Peran 'opd' wajib disertai nama OPD-nya.")
         if self.role != "opd" and self.department:
             raise ValueError(f"Hanya peran 'opd' yang dibatasi pada satu OPD (bukan '{self.role}').")
+        if self.pemda is not None:
+            from pipelines.province import normalize_kode
+
+            object.__setattr__(self, "pemda", normalize_kode(self.pemda))  # raises ProvinceError (ValueError)
+            if self.role == "provinsi":
+                raise ValueError("Peran 'provinsi' melihat semua pemda; jangan batasi pada satu pemda.")
 
     # ------------------------------------------------------------ constructors
     @classmethod
@@ -71,9 +83,39 @@ class Scope:
     @property
     def label(self) -> str:
         who = ROLES[self.role] + (f" – {self.department}" if self.department else "")
+        who += f" – pemda {self.pemda}" if self.pemda else ""
         if self.demo:
             return "Demo (akses penuh)" if self.role == "koordinator" else f"{who} (demo)"
         return who
+
+    @property
+    def province_wide(self) -> bool:
+        """True when the viewer may compare pemda (province pages, province scorecard)."""
+        return self.pemda is None and self.can("view_province")
+
+    def sees_pemda(self, kode: object) -> bool:
+        if self.pemda is None:
+            return True
+        from pipelines.province import ProvinceError, normalize_kode
+
+        try:
+            return normalize_kode(kode) == self.pemda
+        except ProvinceError:
+            return False
+
+    def check_pemda(self, kode: object) -> None:
+        """Refuse (ScopeError) unless this viewer may open pemda ``kode``; ``None`` is the single-city
+        installation's own warehouse (a province viewer is never handed one without a code)."""
+        if kode is None or self.sees_pemda(kode):
+            return
+        raise ScopeError(f"Akses Anda terbatas pada pemda {self.pemda}; data pemda {kode} tidak dapat dibuka.")
+
+    def require_province(self) -> None:
+        """Refuse (ScopeError) unless the viewer may compare pemda (province pages and scorecard)."""
+        self.require("view_province")
+        if self.pemda is not None:
+            raise ScopeError(f"Akses Anda terbatas pada pemda {self.pemda}; perbandingan antar-pemda hanya untuk "
+                             "pengguna tingkat provinsi.")
 
     def sees_department(self, department: str | None) -> bool:
         return not self.restricted or department == self.department

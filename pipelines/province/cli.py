@@ -87,6 +87,47 @@ def peringkat_cmd(
     typer.echo(render_table(result))
 
 
+@app.command("rapor")
+def rapor_cmd(
+    period: Annotated[str, typer.Option("--period", help="Periode: 2025, 2025-S1, 2025-Q3, 2025-07, atau "
+                                        "2025-01-01..2025-06-30.")],
+    output_format: Annotated[str, typer.Option("--format", help="pdf atau xlsx.")] = "pdf",
+    out: Annotated[Path | None, typer.Option("--out", help="Berkas tujuan (bawaan: rapor_provinsi_<periode>_"
+                                             "<provinsi>.<format> di folder kerja), atau folder tujuannya.")] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Rapor provinsi: peringkat pemda (aturan yang sama), pemda dengan data tidak cukup, tren berdampingan."""
+    from pipelines.periods import PeriodError, parse_period
+    from pipelines.scorecard.model import ScorecardError
+    from pipelines.scorecard.province import FORMATS, file_name, province_scorecard
+
+    fmt_ = output_format.strip().lower()
+    if fmt_ not in FORMATS:
+        raise fail(f"Format '{output_format}' tidak dikenal; gunakan pdf atau xlsx.", 2)
+    paths = paths_from(data_dir)
+    try:
+        province = load_province(paths)
+        if province is None:
+            raise fail(f"{paths.data_dir} bukan instalasi provinsi (tidak ada {PROVINCE_FILE}); rapor satu pemda "
+                       "dibuat dengan `monev scorecard`.", 2)
+        p = parse_period(period)
+        blob = province_scorecard(province, date_from=p.start, date_to=p.end, fmt=fmt_)
+    except (ProvinceError, PeriodError, ScorecardError, ValueError) as exc:
+        raise fail(str(exc), 2) from None
+    target = out if out is not None else Path(file_name(province.name, p, fmt_))
+    if target.is_dir():
+        target = target / file_name(province.name, p, fmt_)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(blob)
+        tmp.replace(target)
+    except OSError as exc:
+        raise fail(f"Tidak dapat menulis {target}: {exc.strerror or exc}. Periksa foldernya dan hak tulisnya.") from None
+    typer.echo(f"Rapor provinsi {province.name} {p.label} ({fmt_.upper()}, {fmt.number(len(blob) / 1024)} KB) "
+               f"ditulis ke {target.resolve()}.")
+
+
 def _pct(v) -> str:
     return "–" if v is None else fmt.percent(v)
 

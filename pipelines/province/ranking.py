@@ -34,7 +34,7 @@ from pipelines.kpi.engine import build_query, fetch_dicts, model_sql, run
 from pipelines.kpi.rules_text import rank_rule
 from pipelines.masterdata import load_master_data
 from pipelines.province import Pemda, Province, ProvinceError
-from pipelines.province.store import fingerprint, stored_view
+from pipelines.province.store import stored_view
 from pipelines.rating.model import load_model
 from pipelines.rating.scoring import rate_city
 from pipelines.warehouse import WarehouseMissing, open_readonly
@@ -196,11 +196,6 @@ def pemda_trend(province: Province, *, metric: str, date_from: dt.date | str, da
         return pl.DataFrame(stored["rows"], schema={"kode": pl.Utf8, "name": pl.Utf8, "month": pl.Utf8,
                                                     "value": pl.Float64}).with_columns(pl.col("month").str.to_date())
     return compute_trends(province, (metric,), d_from, d_to)[metric]
-
-
-def pemda_fingerprints(province: Province) -> dict[str, str]:
-    """kode -> fingerprint of its published warehouse file (changes with every publish)."""
-    return {p.kode: fingerprint(p.paths.warehouse) for p in province.pemda}
 
 
 __all__ = ["Pemda", "compute_ranking", "compute_trends", "pemda_trend", "ranking", "view_key"]

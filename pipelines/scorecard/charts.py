@@ -187,3 +187,99 @@ def kelurahan_map(area: Any, *, width_cm: float = 13.0, height_cm: float = 12.0)
         bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt.number(v)))
         fig.subplots_adjust(left=0.01, right=0.92, top=0.99, bottom=0.01)
         return _png(fig)
+
+
+# the pemda lines of the province scorecard's trends (up to this many pemda; more are drawn as a heat map)
+PEMDA_COLORS = (NAVY, "#E67E22", GREEN, "#8E44AD", RED, BLUE, "#7F6000", GREY)
+PEMDA_LINES_MAX = len(PEMDA_COLORS)
+
+
+def _value_axis(ax: Any, kind: str) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if kind == "rate":
+        ax.set_ylim(0, 1.04)
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v * 100:.0f}%"))
+    else:
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v)))
+
+
+def province_trends(panels: Sequence[Mapping[str, Any]], months: Sequence[str], in_period: Sequence[bool],
+                    names: Sequence[str], *, width_cm: float = 25.5, height_cm: float = 10.5) -> bytes:
+    """Small multiples of the province scorecard: one panel per metric (``panels``: title, kind 'int' or
+    'rate', series = {pemda name: one value or None per month}), one line per pemda in ``names`` order with one
+    shared legend; months of the period shaded. A month without data (after a pemda's as-of date) is a gap."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    n = len(months)
+    xs = list(range(n))
+    cols = 2 if len(panels) > 1 else 1
+    rows = (len(panels) + cols - 1) // cols
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54))
+        axes = [fig.add_subplot(rows, cols, i + 1) for i in range(len(panels))]
+        for ax, panel in zip(axes, panels, strict=True):
+            for i, inside in enumerate(in_period):
+                if inside:
+                    ax.axvspan(i - 0.5, i + 0.5, color=PERIOD_BG, zorder=0, lw=0)
+            for j, name in enumerate(names):
+                vals = panel["series"].get(name) or [None] * n
+                ys = [float("nan") if v is None else float(v) for v in vals]
+                ax.plot(xs, ys, color=PEMDA_COLORS[j % len(PEMDA_COLORS)], lw=1.4, marker="o", ms=2.4,
+                        label=name, zorder=3)
+            _value_axis(ax, panel["kind"])
+            ax.set_xlim(-0.5, max(n, 1) - 0.5)
+            ax.set_xticks(xs)
+            ax.set_xticklabels(list(months), fontsize=6.5)
+            ax.grid(axis="y", color="#E3E6EA", lw=0.5, zorder=1)
+            ax.set_title(panel["title"], fontsize=8.5, loc="left", color=NAVY, fontweight="bold")
+        handles, labels = axes[0].get_legend_handles_labels()
+        handles.append(Patch(facecolor=PERIOD_BG, edgecolor="#E5D48A", lw=0.5))
+        labels.append("bulan dalam periode")
+        fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 5), frameon=False, fontsize=7.5)
+        fig.subplots_adjust(left=0.06, right=0.99, top=0.87, bottom=0.09, hspace=0.55, wspace=0.14)
+        return _png(fig)
+
+
+def province_heatmap(title: str, kind: str, names: Sequence[str], months: Sequence[str],
+                     values: Sequence[Sequence[float | None]], *, width_cm: float = 25.5) -> bytes:
+    """One metric for many pemda: a row per pemda (``names`` order), a column per month, the value printed
+    in each cell (darker = higher; an empty cell = no data)."""
+    import matplotlib
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    n_rows, n_cols = len(names), len(months)
+    grid = np.array([[np.nan if v is None else float(v) for v in row] for row in values], dtype=float)
+    height_cm = 1.6 + 0.42 * max(n_rows, 1)
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54))
+        ax = fig.add_subplot(1, 1, 1)
+        known = grid[~np.isnan(grid)] if grid.size else np.array([])
+        vmax = 1.0 if kind == "rate" else float(known.max()) if known.size else 1.0
+        cmap = matplotlib.colormaps["Blues"].copy()
+        cmap.set_bad("#FFFFFF")
+        ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=max(vmax, 1e-9), aspect="auto")
+        for i in range(n_rows):
+            for j in range(n_cols):
+                v = grid[i, j]
+                if np.isnan(v):
+                    continue
+                text = f"{v * 100:.0f}%" if kind == "rate" else fmt.number(v)
+                ink = "#FFFFFF" if v / max(vmax, 1e-9) > 0.6 else "#1B2733"
+                ax.text(j, i, text, ha="center", va="center", fontsize=5.6, color=ink)
+        ax.set_xticks(range(n_cols))
+        ax.set_xticklabels(list(months), fontsize=6.5)
+        ax.set_yticks(range(n_rows))
+        ax.set_yticklabels(list(names), fontsize=6.5)
+        ax.tick_params(length=0)
+        for s in ax.spines.values():
+            s.set_visible(False)
+        ax.set_title(title, fontsize=8.5, loc="left", color=NAVY, fontweight="bold")
+        fig.subplots_adjust(left=0.17, right=0.99, top=1 - 0.9 / height_cm, bottom=0.6 / height_cm)
+        return _png(fig)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pipelines.cli_common import ConfigDirOpt, DataDirOpt, fail, paths_from
+from pipelines.cli_common import ConfigDirOpt, DataDirOpt, PemdaOpt, fail, pemda_paths
 
 
 def default_jobs() -> int:
@@ -82,8 +82,11 @@ def scorecard(
         "--jobs", min=1, help="Jumlah proses paralel (default: jumlah inti CPU, paling banyak 4).")] = None,
     data_dir: DataDirOpt = None,
     config_dir: ConfigDirOpt = None,
+    pemda: PemdaOpt = None,
 ) -> None:
-    """Buat rapor kinerja pengelolaan pengaduan (PDF/Excel) per OPD dan untuk kota, dengan indeks CSV."""
+    """Buat rapor kinerja pengelolaan pengaduan (PDF/Excel) per OPD dan untuk kota, dengan indeks CSV.
+    Pada folder instalasi provinsi: rapor satu pemda (--pemda KODE), sama dengan rapor folder pemda itu sendiri;
+    rapor provinsi dibuat dengan `monev provinsi rapor`."""
     from pipelines import fmt
     from pipelines.periods import PeriodError, parse_period
     from pipelines.scorecard import (
@@ -103,7 +106,7 @@ def scorecard(
         raise fail(f"--banding '{comparison}' tidak dikenal; pakai 'sebelumnya' atau 'tahun_lalu'.")
     if not (all_units or department or city):
         raise fail("Pilih rapor yang dibuat: --all (kota dan semua OPD), --department NAMA, atau --kota.")
-    paths = paths_from(data_dir, config_dir)
+    paths = pemda_paths(data_dir, config_dir, pemda)  # one pemda of a province folder, or the city
     try:
         con = open_readonly(paths)
     except WarehouseMissing as exc:
