@@ -88,11 +88,16 @@ def _pairs_sql() -> str:
         FROM st a JOIN st b ON a.complaint_key = b.complaint_key AND a.snapshot_date = b.snapshot_date
              AND a.file_hash < b.file_hash AND a.canon IS DISTINCT FROM b.canon
     ),
-    merged AS (
-        SELECT complaint_key, field, arg_max(x_long, seq) AS m
+    merged_seq AS (
+        SELECT complaint_key, field, max(seq) AS seq
         FROM x_long LEFT JOIN ({_REOPENED}) AS ro USING (complaint_key)
         WHERE field <> 'resolved_at' OR row_seq >= coalesce(ro.reopened_seq, 0)
         GROUP BY ALL
+    ),
+    merged AS (  -- the row of the latest export per step (seq is unique per complaint): arg_max without
+                 -- holding every row in the aggregate, which does not fit the build's memory_limit at 1M
+        SELECT x.complaint_key, x.field, x AS m
+        FROM merged_seq s JOIN x_long x ON x.complaint_key = s.complaint_key AND x.field = s.field AND x.seq = s.seq
     ),
     rev AS (
         SELECT a.complaint_key, a.m.source_id AS source_id, 'merged_date_conflict' AS rule, o.k,

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pipelines import fmt
 from pipelines.build.context import BuildContext, BuildError
 from pipelines.kpi.engine import materialize_facts
+from pipelines.kpi.stored import store_default_views
 from pipelines.settings import Paths
 from pipelines.validate.report import report_from_connection
 
@@ -64,8 +65,10 @@ def publish_gate(ctx: BuildContext) -> None:
 
 
 def kpi_facts(ctx: BuildContext) -> None:
-    """KPI facts at the snapshot's as-of date: the engine reads them instead of recomputing."""
+    """KPI facts at the snapshot's as-of date: the engine reads them instead of recomputing; then the
+    results of the KPI queries the dashboard's default views run (pipelines.kpi.stored)."""
     materialize_facts(ctx.con, ctx.result.as_of, ctx.result.snapshot_id)
+    store_default_views(ctx.con, ctx.result.as_of, ctx.result.snapshot_id)
     ctx.con.execute("CHECKPOINT")
 
 

@@ -19,10 +19,10 @@ from pipelines.kpi.engine import (
     fetch_dicts,
     model_sql,
     read_settings,
-    run,
     stored_tables,
 )
 from pipelines.kpi.filters import normalize_filters
+from pipelines.kpi.stored import run_stored
 from pipelines.periods import COMPARISONS, DEFAULT_COMPARISON, Period, comparison_for
 
 if TYPE_CHECKING:
@@ -296,7 +296,7 @@ def compute(
         model_sql("compute"), ("breakdown", "by_month"), COMPUTE_DIMENSIONS, ("complaint_facts", "breakdown"),
         scope.facts_table, scope.repeat_table,
     )
-    rows = fetch_dicts(run(con, sql, {**scope.params(), "dimension": "month"}))
+    rows = fetch_dicts(run_stored(con, sql, {**scope.params(), "dimension": "month"}))
     total = next((r for r in rows if r["dimension"] == "total"), None)
     period = Period.from_dates(scope.date_from, scope.date_to)
     out: dict[str, Any] = {
@@ -365,7 +365,7 @@ def _frame_query(
     materialized: tuple[str, ...] = ("complaint_facts", "breakdown"),
 ) -> pl.DataFrame:
     sql = build_query(final_sql, models, dimensions, materialized, scope.facts_table, scope.repeat_table)
-    return run(con, sql, {**scope.params(), **(extra or {})}).pl()
+    return run_stored(con, sql, {**scope.params(), **(extra or {})}).pl()
 
 
 METRIC_COLUMNS = (

@@ -330,12 +330,17 @@ def run(
     params: dict[str, Any],
 ) -> duckdb.DuckDBPyConnection:
     """Execute ``sql`` on a private cursor, binding only the parameters it names."""
+    cur = con.cursor()
+    return cur.execute(sql, bound_params(sql, params))
+
+
+def bound_params(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters ``sql`` names (``$name``), taken from ``params``; a missing one raises KeyError."""
     names = set(_PARAM.findall(sql))
     missing = names - set(params)
     if missing:
         raise KeyError(f"KPI query parameters not given: {sorted(missing)}")
-    cur = con.cursor()
-    return cur.execute(sql, {k: v for k, v in params.items() if k in names})
+    return {k: v for k, v in params.items() if k in names}
 
 
 def fetch_dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ with the file and the line it is on, so an evaluator can fix it without code.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -215,7 +216,13 @@ def load_model(path: str | Path | None = None, *, config_dir: str | Path | None 
             f"Berkas model penilaian {p} tidak ditemukan. Salin config/rating_model.yaml dari proyek ke direktori "
             "konfigurasi, lalu sesuaikan."
         )
-    return parse_model(p.read_text(encoding="utf-8"), source=str(p))
+    return _parse_cached(p.read_text(encoding="utf-8"), str(p))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_cached(text: str, source: str) -> RatingModel:
+    # the model is frozen, so one parse serves every caller of the same text (about 0,1 s a parse)
+    return parse_model(text, source=source)
 
 
 def parse_model(text: str, source: str = MODEL_FILE) -> RatingModel:
