@@ -90,6 +90,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, tmp: Path, part: str = "") -> 
         if t in PARTITIONED:
             key = PARTITIONED[t]
             if rows:
+                d.parent.mkdir(parents=True, exist_ok=True)  # DuckDB creates the last folder only
                 sql = f"COPY (SELECT *, year({_q(key)}) AS year, month({_q(key)}) AS month FROM {_q(t)} ORDER BY {_q(key)}) TO {_lit(str(d))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month))"  # noqa: S608 - fixed names
                 con.execute(sql)
             else:

@@ -1,4 +1,4 @@
-"""`monev bench` at a province size (issue 19): the smoke run of 30,000 complaints over three pemda.
+"""`monev bench` at a province size (issue 19): the smoke run of 6,000 complaints over three pemda.
 
 No timing is asserted: that every complaint generated is read and published exactly once, that the
 ranking has one row per pemda, that the default views are served from provinsi.duckdb and another
@@ -24,7 +24,7 @@ MIB = 2**20
 def test_which_sizes_are_a_province():
     assert province_pemda(CITY_MAX, None) is None  # up to 1M: one city, as in issue 10
     assert province_pemda(10_000_000, None) == DEFAULT_PROVINCE_PEMDA == 38
-    assert province_pemda(30_000, 3) == 3  # --provinsi: every size
+    assert province_pemda(6_000, 3) == 3  # --provinsi: every size
 
 
 def _prov(n: int, **over) -> dict:
@@ -52,25 +52,25 @@ def test_province_targets():
 
 @pytest.mark.slow
 def test_monev_bench_province_smoke(tmp_path):
-    """`monev bench --sizes 30000 --provinsi 3 --quick`: the province path end to end."""
+    """`monev bench --sizes 6000 --provinsi 3 --quick`: the province path end to end."""
     out_json = tmp_path / "bench.json"
     r = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "bench", "--sizes", "30000", "--provinsi", "3", "--quick",
+        [sys.executable, "-m", "pipelines.cli", "bench", "--sizes", "6000", "--provinsi", "3", "--quick",
          "--out", str(tmp_path / "work"), "--json", str(out_json)],
         capture_output=True, text=True, check=False, env={**os.environ, "MONEV_PII_SALT": "test-salt"},
     )
     assert r.returncode == 0, r.stderr[-3000:]
-    assert "provinsi, 3 pemda" in r.stdout and "Target pada 30.000 pengaduan" in r.stdout
+    assert "provinsi, 3 pemda" in r.stdout and "Target pada 6.000 pengaduan" in r.stdout
     assert "Traceback" not in r.stderr and "No runtime found" not in r.stderr
     res = json.loads(out_json.read_text(encoding="utf-8"))
-    assert not (tmp_path / "work" / "n30000-provinsi3").exists()  # removed without --keep
+    assert not (tmp_path / "work" / "n6000-provinsi3").exists()  # removed without --keep
     (s,) = res["sizes"]
     assert s["kind"] == "provinsi" and s["pemda_count"] == 3
     gen = s["generate"]
-    assert sum(gen["pemda_rows"].values()) == 30_000 and len(gen["pemda_rows"]) == 3
+    assert sum(gen["pemda_rows"].values()) == 6_000 and len(gen["pemda_rows"]) == 3
     assert gen["files"] == 3 * 5  # one CSV per pemda and calendar year, 2022..2026
     # rows in = rows out: every generated complaint read once and published once
-    assert s["read_csv"]["rows"] == s["ingest_csv"]["rows"] == s["build"]["complaints"] == 30_000
+    assert s["read_csv"]["rows"] == s["ingest_csv"]["rows"] == s["build"]["complaints"] == 6_000
     pr = s["province_run"]
     assert pr["rebuilt"] == 3 and pr["skipped"] == 0 and pr["views"] > 0 and pr["province_s"] > 0
     assert {p["kode"]: p["complaints"] for p in pr["pemda"]} == gen["pemda_rows"]
