@@ -43,11 +43,16 @@ class ConfigError(ValueError):
     """A config file is missing or malformed; the message names the file and what to fix."""
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     if not path.exists():
         raise ConfigError(f"Berkas konfigurasi {path} tidak ditemukan.")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's parser when PyYAML has it (same SafeConstructor and resolver, ~10x faster on the
+        # wilayah lists of a province's 38 configurations); the pure-Python one otherwise
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""

@@ -3,7 +3,9 @@
     python -m pipelines.bench.child MODE '{"json": "arguments"}'
 
 Modes: ``run`` (``monev run`` in-process: ingest, build, validation, publish; files already in the
-staging cache are not read again), ``stage`` (ingest only: read and canonicalise every raw file into
+staging cache are not read again), ``province`` (``monev run`` on a province folder:
+``run_province``, every pemda whose inputs changed, then ``build_province``; the figures of each
+pemda's build and of the province step are recorded around the same functions), ``stage`` (ingest only: read and canonicalise every raw file into
 the staging cache), ``read_csv`` (DuckDB's bare
 ``read_csv`` of a file into a table: the physical floor). Prints one JSON line: the step's own
 figures plus ``wall_s``, ``cpu_s`` (user + system of every thread) and ``peak_rss_bytes``
@@ -26,6 +28,51 @@ def _run(args: dict) -> dict:
     r = run_pipeline(Paths.from_args(args["data_dir"]), validate=args.get("validate", True))
     return {"status": r.status, "message": r.message, "timings": r.timings, "complaints": r.complaints,
             "rows_read": sum(f.rows_read for f in r.files), "rows_loaded": sum(f.rows_loaded for f in r.files)}
+
+
+def _province(args: dict) -> dict:
+    import pipelines.province.build as pb
+    from pipelines.province import load_province
+    from pipelines.settings import Paths
+
+    paths = Paths.from_args(args["data_dir"])
+    province = load_province(paths)
+    if province is None:
+        raise SystemExit(f"{paths.data_dir} is not a province folder (no provinsi.yaml)")
+    kode_of = {p.paths.data_dir: p.kode for p in province.pemda}
+    per: dict[str, dict] = {}
+    prov: dict[str, float] = {}
+    real_run, real_build = pb.run_pipeline, pb.build_province
+
+    def run_pipeline(p, **kw):  # the same call, timed (run_province looks the name up in its module)
+        r = real_run(p, **kw)
+        per[kode_of[p.data_dir]] = {"timings": r.timings, "rows_read": sum(f.rows_read for f in r.files),
+                                    "peak_rss_bytes": peak_rss()}
+        return r
+
+    def build_province(province, progress=None):
+        t, c = time.perf_counter(), time.process_time()
+        out = real_build(province, progress=progress)
+        prov.update(province_s=round(time.perf_counter() - t, 3), province_cpu_s=round(time.process_time() - c, 3))
+        return out
+
+    pb.run_pipeline, pb.build_province = run_pipeline, build_province
+    try:
+        summary = pb.run_province(province, force=bool(args.get("force")))
+    finally:
+        pb.run_pipeline, pb.build_province = real_run, real_build
+    pemda = []
+    for o in summary.outcomes:
+        pemda.append({"kode": o.kode, "name": o.name, "status": o.status, "message": o.message,
+                      "complaints": o.complaints, **per.get(o.kode, {})})
+    for o in pemda:  # a skipped pemda: its published warehouse's complaints
+        if o["status"] == "unchanged":
+            import duckdb
+
+            wh = next(p.paths.warehouse for p in province.pemda if p.kode == o["kode"])
+            with duckdb.connect(str(wh), read_only=True) as con:
+                o["complaints"] = con.execute("SELECT count(*) FROM complaints").fetchone()[0]
+    return {"status": "failed" if summary.failed else "ok", "pemda": pemda, "views": summary.views, **prov}
 
 
 def _stage(args: dict) -> dict:
@@ -81,7 +128,7 @@ def peak_rss() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # kilobytes on Linux
 
 
-MODES = {"run": _run, "stage": _stage, "read_csv": _read_csv}
+MODES = {"run": _run, "province": _province, "stage": _stage, "read_csv": _read_csv}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,12 +21,15 @@ def bench_cmd(
     repeat: Annotated[int | None, typer.Option("--repeat", help="Ulangan untuk angka hangat (median).")] = None,
     xlsx_max: Annotated[int | None, typer.Option("--xlsx-max", help="Ukur ingest XLSX hanya sampai jumlah ini.")] = None,
     keep: Annotated[bool, typer.Option("--keep", help="Simpan berkas dan gudang data tiap ukuran.")] = False,
+    provinsi: Annotated[int | None, typer.Option(
+        "--provinsi", help="Setiap ukuran jadi instalasi provinsi N pemda (tanpa opsi ini: hanya ukuran "
+        "di atas 1.000.000, dengan 38 pemda).")] = None,
     dashboard: Annotated[Path | None, typer.Option(
         "--dashboard", help="Ukur render tiap halaman dasbor pada gudang di folder data ini (bukan ukuran).")] = None,
     browser: Annotated[bool, typer.Option(
         "--browser", help="Dengan --dashboard: ukur di Chromium headless (perlu Playwright).")] = False,
 ) -> None:
-    """Ukur kinerja pada 10 ribu s.d. 1 juta pengaduan: ingest, bangun, KPI, dasbor, rapor, dan acuan."""
+    """Ukur kinerja pada 10 ribu s.d. 10 juta pengaduan: ingest, bangun, KPI, dasbor, rapor, provinsi, acuan."""
     import json
 
     if dashboard is not None:
@@ -45,7 +48,7 @@ def bench_cmd(
     except ValueError:
         raise fail(f"--sizes tidak valid: {sizes!r} (contoh: 10000,100000).", 2) from None
     try:
-        result = run_bench(ns, out, quick=quick, repeat=repeat, xlsx_max=xlsx_max, keep=keep,
+        result = run_bench(ns, out, quick=quick, repeat=repeat, xlsx_max=xlsx_max, keep=keep, provinsi=provinsi,
                            say=lambda m: typer.echo(m, err=True))
     except ValueError as exc:
         raise fail(str(exc), 2) from None

@@ -23,6 +23,8 @@ import polars
 
 from pipelines.bench import baselines
 from pipelines.bench.pages import time_pages
+from pipelines.bench.province import FORM as PROV_FORM
+from pipelines.bench.province import PROV_FROM, PROV_TO
 from pipelines.demo import simulate_complaints
 from pipelines.demo.bench import write_bench_exports
 from pipelines.kpi import compute
@@ -35,7 +37,12 @@ QUICK_XLSX_MAX = 10_000
 QUICK_SCORECARD_MAX = 10_000
 GIB = 2**30
 
-# Targets at the largest size (issue 10).
+# A size above CITY_MAX is a province installation of DEFAULT_PROVINCE_PEMDA pemda (issue 19);
+# `--provinsi N` makes every size a province of N pemda.
+CITY_MAX = 1_000_000
+DEFAULT_PROVINCE_PEMDA = 38
+
+# Targets at the largest single-city size (issue 10; at 1M also issue 19's).
 TARGETS = {
     "ingest_csv_vs_read_csv": 3.0,  # ingest CSV within 3x DuckDB's bare read_csv
     "kpi_warm_s": 2.0,  # full KPI JSON warm
@@ -44,6 +51,15 @@ TARGETS = {
     "ingest_peak_rss_gib": 4.0,  # peak memory of ingestion (reading the file)
     "run_peak_rss_gib": 4.0,  # ... and of the whole monev run (build and validation included)
     "exponent": 1.0,  # linear or better from the smallest to the largest size
+}
+# Targets at the largest province size (issue 19: 10 million complaints over 38 pemda).
+PROVINCE_TARGETS = {
+    "prov_page_warm_ms": 1500.0,  # every single-pemda page's queries on the largest pemda, warm
+    "prov_province_pages_ms": 1500.0,  # the province pages' data (ranking, trends), stored and fresh
+    "prov_run_peak_rss_gib": 8.0,  # the whole monev run of the province
+    "prov_incremental_only_pemda": 1.0,  # a new export for one pemda rebuilds that pemda only (1 = yes)
+    "prov_incremental_share": 2.0,  # incremental time share of the full run <= 2x the export's row share
+    "exponent_run": 1.0,  # monev run, smallest to largest size
 }
 
 Say = Callable[[str], None]
@@ -106,7 +122,7 @@ def _kpi_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 def bench_size(n: int, root: Path, *, repeat: int, xlsx: bool, scorecard: bool, say: Say) -> dict[str, Any]:
     """Every measurement at ``n`` complaints (docs/benchmark.md), each heavy step in its own process."""
-    res: dict[str, Any] = {"rows": n}
+    res: dict[str, Any] = {"rows": n, "kind": "kota", "pemda_count": 1}
     base = root / f"n{n}"
     shutil.rmtree(base, ignore_errors=True)
     csv_path, xlsx_path = _bench_generate(n, base, xlsx, res, say)
@@ -213,7 +229,7 @@ def _bench_ingest_and_build(n: int, base: Path, csv_path: Path, xlsx_path: Path 
     return wh
 
 
-def _bench_kpi(n: int, csv_path: Path, wh: Path, repeat: int, res: dict[str, Any], say: Say) -> tuple[dt.date, dict]:
+def _bench_kpi(n: int, csv_path: Path | None, wh: Path, repeat: int, res: dict[str, Any], say: Say) -> tuple[dt.date, dict]:
     """`monev kpi`, compute cold and warm, and the bare-SQL and pandas baselines on the same warehouse."""
     csv_dir = wh.parents[1]
     # ---- KPI: `monev kpi` (new process), then compute cold/warm on one read-only connection
@@ -225,8 +241,10 @@ def _bench_kpi(n: int, csv_path: Path, wh: Path, repeat: int, res: dict[str, Any
         con.close()
         say(f"[{n:,}] monev kpi {d_from.year} ...")
         t = time.perf_counter()
+        cfg = {"MONEV_CONFIG_DIR": str(csv_dir / "config")} if (csv_dir / "config" / "city.yaml").is_file() else {}
         r = subprocess.run([sys.executable, "-m", "pipelines.cli", "kpi", "--period", str(d_from.year),
-                            "--data-dir", str(csv_dir)], capture_output=True, text=True, check=False)
+                            "--data-dir", str(csv_dir)], capture_output=True, text=True, check=False,
+                           env={**os.environ, **cfg})
         cli_s = time.perf_counter() - t
         if r.returncode != 0:
             raise RuntimeError(f"monev kpi failed: {r.stderr[-2000:]}")
@@ -252,12 +270,15 @@ def _bench_kpi(n: int, csv_path: Path, wh: Path, repeat: int, res: dict[str, Any
             pd_out, parts = baselines.pandas_peer(con, d_from, d_to, p)
             pd_times.append((time.perf_counter() - t, parts))
         best = sorted(pd_times, key=lambda x: x[0])[len(pd_times) // 2]
-        t = time.perf_counter()
-        pd.read_csv(csv_path)
-        pd_csv_s = time.perf_counter() - t
+        pd_csv_s = None
+        if csv_path is not None:  # a province size has one file per pemda and year: not read again
+            t = time.perf_counter()
+            pd.read_csv(csv_path)
+            pd_csv_s = time.perf_counter() - t
         res["bare_sql"] = {"warm_s": round(sql_s, 4)}
         res["pandas"] = {"total_s": round(best[0], 3), "load_s": round(best[1]["load_s"], 3),
-                         "compute_s": round(best[1]["compute_s"], 3), "read_csv_s": round(pd_csv_s, 3)}
+                         "compute_s": round(best[1]["compute_s"], 3),
+                         "read_csv_s": round(pd_csv_s, 3) if pd_csv_s is not None else None}
         res["headline"] = {k: v for k, v in head.items() if k != "by_department"}
         res["headline_agree"] = {"cli": baselines.from_compute(cli_out) == head, "bare_sql": sql_out == head,
                                  "pandas": pd_out == head}
@@ -272,7 +293,7 @@ def _ratios(res: dict[str, Any]) -> dict[str, Any]:
     return {
         "ingest_csv_vs_read_csv": round(ing / rcs, 2) if rcs else None,
         "ingest_csv_vs_read_csv_cpu": (round(res["ingest_csv"]["cpu_s"] / res["read_csv"]["cpu_s"], 2)
-                                       if res["read_csv"]["cpu_s"] else None),
+                                       if res["read_csv"]["cpu_s"] and res["ingest_csv"]["cpu_s"] else None),
         "run_vs_read_csv": round(res["build"]["total_s"] / rcs, 2) if rcs else None,
         "kpi_speedup_vs_pandas": round(res["pandas"]["total_s"] / res["kpi"]["warm_s"], 2),
         "kpi_speedup_vs_pandas_compute_only": round(res["pandas"]["compute_s"] / res["kpi"]["warm_s"], 2),
@@ -344,9 +365,52 @@ def scaling(results: list[dict]) -> dict[str, Any]:
     return out
 
 
+def _check(key: str, label: str, rows: int, value: float | None, op: str, limits: dict) -> dict:
+    limit = limits[key]
+    met = None if value is None else (value <= limit if op == "<=" else value < limit if op == "<" else value >= limit)
+    return {"key": key, "label": label, "rows": rows, "value": value, "limit": limit, "op": op, "met": met}
+
+
+def province_targets(r: dict, scale: dict) -> list[dict]:
+    """Issue 19's targets at a province size ``r``."""
+    n, L = r["rows"], PROVINCE_TARGETS
+    big = max(r["incremental"], key=lambda i: i["export_rows"]) if r.get("incremental") else None
+    only = None
+    share = None
+    if big is not None:
+        others = r["pemda_count"] - 1
+        only = 1.0 if all(i["rebuilt"] == [i["pemda"]] and i["skipped"] == others for i in r["incremental"]) else 0.0
+        # time share of the full run divided by the export's share of the rows: 1 = proportional to the export
+        share = round((big["wall_s"] / r["province_run"]["wall_s"]) / (big["export_rows"] / r["rows"]), 2)
+    return [
+        _check("prov_page_warm_ms", f"Kueri tiap halaman pemda terbesar ({r['largest_pemda']['name']}) < 1,5 s",
+               n, r["pages_warm_max_ms"], "<", L),
+        _check("prov_province_pages_ms", "Kueri halaman provinsi (peringkat, tren; tersimpan dan dihitung) < 1,5 s",
+               n, r["province_pages_warm_max_ms"], "<", L),
+        _check("prov_run_peak_rss_gib", f"Memori puncak monev run provinsi ({r['pemda_count']} pemda) < 8 GiB",
+               n, r["province_run"]["peak_rss_bytes"] / GIB, "<", L),
+        _check("prov_incremental_only_pemda", "Ekspor baru satu pemda: hanya pemda itu dibangun ulang (1 = ya)",
+               n, only, ">=", L),
+        _check("prov_incremental_share", "Waktu tambahan ekspor sebanding ekspornya (porsi waktu / porsi baris <= 2)",
+               n, share, "<=", L),
+        _check("exponent_run", "Eksponen skala monev run, ukuran terkecil s.d. terbesar <= 1",
+               n, scale.get("run_total_s"), "<=", L),
+    ]
+
+
 def targets(results: list[dict], scale: dict) -> list[dict]:
-    """Each target of issue 10, checked at the largest size."""
-    r = max(results, key=lambda x: x["rows"])
+    """Issue 10's targets at the largest single-city size, issue 19's at the largest province size."""
+    out = []
+    city = [x for x in results if x.get("kind", "kota") == "kota"]
+    prov = [x for x in results if x.get("kind") == "provinsi"]
+    if city:
+        out += _city_targets(max(city, key=lambda x: x["rows"]), scale)
+    if prov:
+        out += province_targets(max(prov, key=lambda x: x["rows"]), scale)
+    return out
+
+
+def _city_targets(r: dict, scale: dict) -> list[dict]:
     rat = r["ratios"]
     rows = [
         ("ingest_csv_vs_read_csv", "Ingest CSV <= 3x DuckDB read_csv", rat["ingest_csv_vs_read_csv"], "<="),
@@ -358,22 +422,29 @@ def targets(results: list[dict], scale: dict) -> list[dict]:
          r["ingest_run"]["peak_rss_bytes"] / GIB, "<"),
         ("exponent", "Eksponen skala (monev run) <= 1", scale.get("run_total_s"), "<="),
     ]
-    out = []
-    for key, label, value, op in rows:
-        limit = TARGETS[key]
-        met = None if value is None else (value <= limit if op == "<=" else value < limit if op == "<" else value >= limit)
-        out.append({"key": key, "label": label, "rows": r["rows"], "value": value, "limit": limit, "op": op,
-                    "met": met})
-    return out
+    return [_check(key, label, r["rows"], value, op, TARGETS) for key, label, value, op in rows]
+
+
+def province_pemda(n: int, provinsi: int | None) -> int | None:
+    """How many pemda size ``n`` spreads over (None: a single city)."""
+    if provinsi is not None:
+        return provinsi
+    return DEFAULT_PROVINCE_PEMDA if n > CITY_MAX else None
 
 
 def run_bench(sizes: Sequence[int], out_dir: str | Path, *, quick: bool = False, repeat: int | None = None,
-              xlsx_max: int | None = None, keep: bool = False, say: Say | None = None) -> dict[str, Any]:
-    """Benchmark every size (ascending) under ``out_dir``; returns the result (also for --json)."""
+              xlsx_max: int | None = None, keep: bool = False, provinsi: int | None = None,
+              say: Say | None = None) -> dict[str, Any]:
+    """Benchmark every size (ascending) under ``out_dir``; returns the result (also for --json).
+
+    A size above CITY_MAX is a province of DEFAULT_PROVINCE_PEMDA pemda; with ``provinsi`` every
+    size is a province of that many pemda (pipelines/bench/province.py)."""
     say = say or (lambda _m: None)
     sizes = sorted({int(n) for n in sizes})
     if not sizes or sizes[0] < 1000:
         raise ValueError("sizes must be at least 1000 complaints each")
+    if provinsi is not None and not 1 <= provinsi <= 38:
+        raise ValueError("--provinsi must be between 1 and 38 (the kabupaten/kota of Jawa Timur)")
     root = Path(out_dir).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
     repeat = repeat if repeat is not None else (2 if quick else 5)
@@ -385,15 +456,31 @@ def run_bench(sizes: Sequence[int], out_dir: str | Path, *, quick: bool = False,
     for n in sizes:
         xlsx = n <= xlsx_max
         scorecard = not quick or n <= QUICK_SCORECARD_MAX
-        results.append(bench_size(n, root, repeat=repeat, xlsx=xlsx, scorecard=scorecard, say=say))
+        npemda = province_pemda(n, provinsi)
+        if npemda is None:
+            results.append(bench_size(n, root, repeat=repeat, xlsx=xlsx, scorecard=scorecard, say=say))
+            folder = root / f"n{n}"
+        else:
+            from pipelines.bench.province import bench_province
+
+            r = bench_province(n, npemda, root, repeat=repeat, scorecard=scorecard, child=_child, kpi=_bench_kpi,
+                               scorecard_fn=_scorecard, seed=SEED, say=say)
+            r["ratios"] = _ratios(r)
+            results.append(r)
+            folder = root / f"n{n}-provinsi{npemda}"
         if not keep:
-            shutil.rmtree(root / f"n{n}", ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
     mach["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     scale = scaling(results)
     return {
         "benchmark": "monev bench", "version": 1, "started_at": started.isoformat(),
         "seconds": round(time.perf_counter() - t0, 1),
         "options": {"sizes": sizes, "quick": quick, "repeat": repeat, "xlsx_max_rows": xlsx_max,
-                    "simulated": {"seed": SEED, "from": SIM_FROM.isoformat(), "to": SIM_TO.isoformat()}},
+                    "provinsi": provinsi, "city_max": CITY_MAX,
+                    "province_sizes": {n: province_pemda(n, provinsi) for n in sizes
+                                       if province_pemda(n, provinsi) is not None},
+                    "simulated": {"seed": SEED, "from": SIM_FROM.isoformat(), "to": SIM_TO.isoformat()},
+                    "simulated_province": {"from": PROV_FROM.isoformat(), "to": PROV_TO.isoformat(),
+                                           "form": PROV_FORM}},
         "machine": mach, "sizes": results, "scaling": scale, "targets": targets(results, scale),
     }

@@ -32,7 +32,7 @@ def demo(
         "--provinsi", help="Demo provinsi: N kabupaten/kota Jawa Timur (Kota Blitar pertama), satu folder per pemda.")
     ] = None,
     ekspor: Annotated[str, typer.Option(
-        "--ekspor", help="Dengan --provinsi: lengkap (seperti demo kota) atau bulanan (satu CSV per bulan, cepat).")
+        "--ekspor", help="Dengan --provinsi: lengkap (seperti demo kota), bulanan (satu CSV per bulan, cepat) atau tahunan (satu CSV per tahun).")
     ] = "lengkap",
 ) -> None:
     """Tulis data demo (ekspor SP4N-LAPOR! dan rekap kanal lokal Kota Blitar) ke <data-dir>/raw/."""

@@ -12,7 +12,9 @@ Two forms of exports (``form``):
   spreadsheets, deliberate defects, a manifest), with the demo evidence and officers;
 - ``bulanan``: one clean SP4N-LAPOR! CSV per month of reports per pemda (the benchmark's
   form, fast at millions of rows), every file dated the day after ``end``;
-  ``write_month_export`` adds the next month's export for one pemda.
+  ``write_month_export`` adds the next month's export for one pemda;
+- ``tahunan``: the same, one CSV per calendar year (the 10-million benchmark's history: a pemda
+  that joins exports its past years once, then a monthly export; per-file costs stay small).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ PROVINCE_CODE = "35"
 PROVINCE_NAME = "Provinsi Jawa Timur"
 FIRST = "35.72"  # Kota Blitar: the built-in configuration's pemda
 MANIFEST_NAME = "demo_provinsi.json"
-FORMS = ("lengkap", "bulanan")
+FORMS = ("lengkap", "bulanan", "tahunan")
 MIN_ROWS = 50
 KOTA_WEIGHT = 3
 MONTH_ID_BASE = 9_600_000  # tracking ids of an added month (bench_rows numbers up to ~9.4M)
@@ -127,10 +129,11 @@ def _clear(data_dir: Path, force: bool) -> None:
     mpath.unlink()
 
 
-def month_frames(df: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
-    """The export rows (``bench_rows``) split by month of report: [("2024-01", rows), ...]."""
+def month_frames(df: pl.DataFrame, by: str = "%Y-%m") -> list[tuple[str, pl.DataFrame]]:
+    """The export rows (``bench_rows``) split by month of report: [("2024-01", rows), ...]
+    (``by="%Y"``: by calendar year, [("2024", rows), ...])."""
     rows = bench_rows(df).with_columns(pl.col("source_id").cast(pl.String))
-    rows = rows.with_columns(_month=pl.col("reported_at").dt.strftime("%Y-%m"))
+    rows = rows.with_columns(_month=pl.col("reported_at").dt.strftime(by))
     return [(str(k[0]), g.drop("_month")) for k, g in rows.group_by(["_month"], maintain_order=True)]
 
 
@@ -147,10 +150,11 @@ def month_name(export_date: dt.date, month: str) -> str:
     return f"lapor_export_{export_date.isoformat()}_laporan_{month.replace('-', '')}.csv"
 
 
-def _monthly(raw: Path, md: MasterData, seed: int, start: dt.date, end: dt.date, rows: int) -> int:
+def _monthly(raw: Path, md: MasterData, seed: int, start: dt.date, end: dt.date, rows: int,
+             by: str = "%Y-%m") -> int:
     truth = simulate_complaints(seed, start, end, rows=rows, md=md)
     export_date = end + dt.timedelta(days=1)
-    frames = month_frames(truth)
+    frames = month_frames(truth, by)
     for month, g in frames:
         write_csv(g, raw / month_name(export_date, month))
     return len(frames)
@@ -207,7 +211,7 @@ def write_province_demo(
             seed_demo_officers(paths, md.department_names, end, seed=pseed)
             files = len(res.files)
         else:
-            files = _monthly(paths.raw_dir, md, pseed, start, end, k)
+            files = _monthly(paths.raw_dir, md, pseed, start, end, k, "%Y" if form == "tahunan" else "%Y-%m")
         out.append(DemoPemda(p.code, p.name, slug, k, pseed, files))
     (data_dir / "provinsi.yaml").write_text(province_yaml(out), encoding="utf-8")
     mpath = data_dir / MANIFEST_NAME
