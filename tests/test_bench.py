@@ -141,3 +141,35 @@ def test_child_peak_memory_is_its_own(tmp_path):
     out = _child("read_csv", {"csv": str(csv), "db": str(tmp_path / "x.duckdb")})
     assert len(ballast) == 700 * 2**20
     assert out["rows"] == 1000 and 0 < out["peak_rss_bytes"] < 500 * 2**20
+
+
+def test_bench_config_admits_its_own_export_and_changes_nothing_else(tmp_path):
+    """The 1M export (404 MB, 1M records) exceeds config/ingest.yaml's hostile-input bounds; the benchmark's
+    copy of the configuration raises exactly those two bounds to fit it, and never lowers them."""
+    import yaml
+
+    from pipelines.bench.core import bench_config
+    from pipelines.settings import resolve_config_dir
+
+    export = tmp_path / "big.csv"
+    with export.open("wb") as f:
+        f.truncate(250_000_000)  # a sparse 250 MB file
+    d = bench_config(tmp_path / "cfg", 1_000_000, export)
+    src = yaml.safe_load((resolve_config_dir() / "ingest.yaml").read_text(encoding="utf-8"))
+    got = yaml.safe_load((d / "ingest.yaml").read_text(encoding="utf-8"))
+    assert got["limits"]["max_file_mb"] >= 275 > src["limits"]["max_file_mb"]
+    assert got["limits"]["max_rows"] >= 1_000_000 > src["limits"]["max_rows"]
+    for key in ("max_file_mb", "max_rows"):
+        src["limits"].pop(key), got["limits"].pop(key)
+    assert got == src
+    assert sorted(p.name for p in d.iterdir()) == sorted(p.name for p in resolve_config_dir().iterdir())
+    small = tmp_path / "small.csv"
+    small.write_text("x\n", encoding="utf-8")
+    again = yaml.safe_load((bench_config(tmp_path / "cfg2", 10, small) / "ingest.yaml").read_text(encoding="utf-8"))
+    assert again["limits"]["max_file_mb"] == src_limits(resolve_config_dir())["max_file_mb"]
+
+
+def src_limits(config_dir):
+    import yaml
+
+    return yaml.safe_load((config_dir / "ingest.yaml").read_text(encoding="utf-8"))["limits"]
