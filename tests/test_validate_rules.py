@@ -330,6 +330,41 @@ def test_curated_blocking_rules_catch_what_staging_cannot(tmp_path):
     assert "081234567890" not in msg  # the message never quotes the personal data
 
 
+def test_personal_data_check_sees_only_candidate_texts_and_still_catches_first_and_last(tmp_path):
+    """The curated personal-data check hands Great Expectations only the texts that pass PII_PREFILTER
+    (the rest as "", not dropped): personal data planted in the first and the last of many clean rows is
+    still caught on its row and column, and no clean text is carried into the check's frame."""
+    import datetime as dt
+
+    import polars as pl
+
+    from pipelines.masterdata import load_master_data
+    from pipelines.validate.engine import Validator, issues_from
+    from pipelines.validate.suites import TEXT_COLUMNS, curated_checks, curated_frames
+
+    md = load_master_data()
+    t = dt.datetime(2025, 1, 5, 9)
+    base = {"source_id": "1", "file_hash": "h", "file_name": "lapor.csv", "sheet": None, "status": "in_progress",
+            "title": "Lampu mati", "body": "Lampu jalan mati di RT 03 nomor 12", "location": "Jl. Merdeka 45",
+            "department_raw": "Dishub", "reported_at": t, "verified_at": None, "dispatched_at": None,
+            "first_response_at": None, "resolved_at": None, "archived_at": None}
+    n = 2_000
+    rows = [{**base, "complaint_key": f"lapor:{i}", "source_row": i + 2} for i in range(n)]
+    rows[0]["title"] = "tolong hubungi warga@contoh.id"
+    rows[-1]["location"] = "rumah Pak RT, 0812 3456 7890"
+    ts = ("reported_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at", "archived_at")
+    schema = {k: (pl.Datetime("us") if k in ts else pl.Int64 if k == "source_row" else pl.String) for k in rows[0]}
+    cur = pl.DataFrame(rows, schema=schema).with_row_index("__row").with_columns(pl.col("__row").cast(pl.Int64))
+    frames = curated_frames(cur, md.status_display)
+    text = frames["text"]
+    assert text.height == n * len(TEXT_COLUMNS)  # every non-null cell, none dropped
+    kept = text.filter(pl.col("text") != "")
+    assert sorted(kept["text"].to_list()) == sorted(["tolong hubungi warga@contoh.id", "rumah Pak RT, 0812 3456 7890"])
+    issues = issues_from(cur, Validator().validate("curated_complaints", frames, curated_checks(dt.datetime(2025, 1, 31))))
+    got = {(r["source_row"], r["rule"], r["field"]) for r in issues.iter_rows(named=True)}
+    assert got == {(2, "pii_in_text", "title"), (n + 1, "pii_in_text", "location")}
+
+
 def test_every_rule_is_exercised_by_these_tests():
     staging = {r for _, _, e in LAPOR_ROWS for r, _ in e} | {"required_missing", "channel_unknown"}
     elsewhere = {

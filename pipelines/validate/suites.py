@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.ingest.pii import ANY_PII_PATTERN
+from pipelines.ingest.pii import ANY_PII_PATTERN, PII_PREFILTER
 from pipelines.ingest.profiles import TIMESTAMP_FIELDS, Profile
 from pipelines.masterdata import MasterData
 
@@ -224,10 +224,17 @@ def curated_frames(df: pl.DataFrame, status_display: dict[str, str]) -> dict[str
         _ts_text("archived_at").alias("archived_observed"),
         shown.alias("status_observed"),
     )
+    # The personal-data check (pii_in_text) sees every text cell, but only a cell that passes the cheap
+    # PII_PREFILTER can match ANY_PII_PATTERN (the prefilter is a necessary condition of every pattern,
+    # tests/test_ingest_fastpath.py); every other cell is handed over as "" (not null: the same element
+    # count, the same unexpected rows and values in the result), so Great Expectations' pandas copy holds a
+    # few percent of the text instead of all of it (the build's peak memory at 1M complaints: docs/benchmark.md).
     text = pl.concat(
         [
             df.filter(pl.col(c).is_not_null()).select(
-                "__row", pl.lit(c).alias("field"), pl.col(c).alias("text"), pl.lit("").alias("observed")
+                "__row", pl.lit(c).alias("field"),
+                pl.when(pl.col(c).str.contains(PII_PREFILTER)).then(pl.col(c)).otherwise(pl.lit("")).alias("text"),
+                pl.lit("").alias("observed"),
             )
             for c in TEXT_COLUMNS
         ]
