@@ -252,10 +252,12 @@ def attach_parquet(con: duckdb.DuckDBPyConnection, out_dir: str | Path, pemda: s
     if "://" in str(out_dir):
         base = str(out_dir).rstrip("/") + "/"
         try:
-            text = con.execute("SELECT content FROM read_text(?)", [base + MANIFEST]).fetchone()[0]
+            row = con.execute("SELECT content FROM read_text(?)", [base + MANIFEST]).fetchone()
         except duckdb.Error:
-            raise ExportError(f"{base} bukan ekspor Parquet monev ({MANIFEST} tidak terbaca).") from None
-        manifest = json.loads(text)
+            row = None
+        if row is None:
+            raise ExportError(f"{base} bukan ekspor Parquet monev ({MANIFEST} tidak terbaca).")
+        manifest = json.loads(row[0])
     else:
         out = Path(out_dir).expanduser().resolve()
         try:
