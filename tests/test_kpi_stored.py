@@ -17,8 +17,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from pipelines import kpi
+from pipelines.build.default_views import default_view_calls, store_default_views
 from pipelines.kpi import stored
-from pipelines.kpi.stored import RESULTS_TABLE, STATS, STORED_ENV, default_view_calls, store_default_views
+from pipelines.kpi.stored import RESULTS_TABLE, STATS, STORED_ENV
 
 D = dt.date
 

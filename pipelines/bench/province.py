@@ -166,6 +166,22 @@ def incremental(province: Any, pemda: Any, rows: int, child: Callable[..., dict]
     }
 
 
+def _city_keys(res: dict[str, Any], run: dict, fig: dict, gen: dict, rows_read: int, complaints: int) -> None:
+    """The same keys as a single-city size, so the table and the exponents read both."""
+    stage = fig["stage_s"]
+    res["ingest_csv"] = {"seconds": round(stage, 3), "cpu_s": None, "rows": rows_read,
+                         "rows_per_s": round(rows_read / stage) if stage else None,
+                         "mib_per_s": round(gen["csv_bytes"] / 2**20 / stage, 2) if stage else None,
+                         "peak_rss_bytes": run["peak_rss_bytes"], "in_run": True}
+    res["build"] = {"seconds": round(run["wall_s"] - stage, 3), "validate_s": fig["validate_s"],
+                    "run_s": run["wall_s"], "total_s": run["wall_s"], "timings": fig["steps"],
+                    "complaints": complaints, "province_s": run["province_s"]}
+    res["build_run"] = {"peak_rss_bytes": run["peak_rss_bytes"], "cpu_s": run["cpu_s"],
+                        "process_wall_s": run["process_wall_s"]}
+    res["ingest_run"] = {"peak_rss_bytes": run["peak_rss_bytes"]}
+    res["ingest_xlsx"] = None
+
+
 def bench_province(n: int, npemda: int, root: Path, *, repeat: int, scorecard: bool, child: Callable[..., dict],
                    kpi: Callable[..., Any], scorecard_fn: Callable[..., Any], seed: int, say: Say) -> dict[str, Any]:
     """Every measurement of a province size (the module doc); ``child``, ``kpi`` and ``scorecard_fn``
@@ -201,19 +217,7 @@ def bench_province(n: int, npemda: int, root: Path, *, repeat: int, scorecard: b
         "pemda": [{k: o.get(k) for k in ("kode", "status", "complaints", "rows_read", "peak_rss_bytes")}
                   | {"seconds": (o.get("timings") or {}).get("total")} for o in run["pemda"]],
     }
-    # the same keys as a single-city size, so the table and the exponents read both
-    stage = fig["stage_s"]
-    res["ingest_csv"] = {"seconds": round(stage, 3), "cpu_s": None, "rows": rows_read,
-                         "rows_per_s": round(rows_read / stage) if stage else None,
-                         "mib_per_s": round(gen["csv_bytes"] / 2**20 / stage, 2) if stage else None,
-                         "peak_rss_bytes": run["peak_rss_bytes"], "in_run": True}
-    res["build"] = {"seconds": round(run["wall_s"] - stage, 3), "validate_s": fig["validate_s"],
-                    "run_s": run["wall_s"], "total_s": run["wall_s"], "timings": fig["steps"],
-                    "complaints": complaints, "province_s": run["province_s"]}
-    res["build_run"] = {"peak_rss_bytes": run["peak_rss_bytes"], "cpu_s": run["cpu_s"],
-                        "process_wall_s": run["process_wall_s"]}
-    res["ingest_run"] = {"peak_rss_bytes": run["peak_rss_bytes"]}
-    res["ingest_xlsx"] = None
+    _city_keys(res, run, fig, gen, rows_read, complaints)
     province = load_province(Paths(base, base))
     res["warehouse_bytes"] = sum(p.paths.warehouse.stat().st_size for p in province.pemda)
     res["province_db_bytes"] = province.warehouse.stat().st_size

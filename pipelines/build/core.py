@@ -104,7 +104,8 @@ STEPS: tuple[Step, ...] = (
     Step("publish_gate", "Tahan publikasi bila baris yang dikarantina suatu berkas melebihi batas",
          ("pipelines/build/publish.py",), publish_gate),
     Step("kpi_facts", "Fakta KPI per pengaduan pada tanggal data snapshot, dan hasil kueri tampilan bawaan dasbor",
-         ("pipelines/build/publish.py", "pipelines/kpi/engine.py", "pipelines/kpi/stored.py"), kpi_facts),
+         ("pipelines/build/publish.py", "pipelines/kpi/engine.py", "pipelines/kpi/stored.py",
+          "pipelines/build/default_views.py"), kpi_facts),
     Step("publish", "Terbitkan: ganti curated/monev.duckdb dengan berkas baru sekaligus (os.replace)",
          ("pipelines/build/publish.py",), publish),
 )

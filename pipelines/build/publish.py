@@ -11,8 +11,8 @@ from contextlib import contextmanager
 
 from pipelines import fmt
 from pipelines.build.context import BuildContext, BuildError
+from pipelines.build.default_views import store_default_views
 from pipelines.kpi.engine import materialize_facts
-from pipelines.kpi.stored import store_default_views
 from pipelines.settings import Paths
 from pipelines.validate.report import report_from_connection
 
