@@ -197,6 +197,47 @@ def test_stored_view_is_served_while_current_and_dropped_when_a_pemda_publishes(
     assert stored_view(prov, key) is None
 
 
+def test_publish_recomputes_only_the_pemda_that_changed(province_data_dir, tmp_path, monkeypatch):
+    """A new publish of one pemda: the province step queries that pemda only, and every stored view
+    still equals what a computation from every warehouse gives."""
+    import pipelines.province.build as pb
+    from pipelines.province.ranking import compute_trends, view_key
+
+    d = shutil.copytree(province_data_dir, tmp_path / "prov", symlinks=True)
+    prov = load_province(Paths(d, d))
+    first: dict = {}
+    views, _ = build_province(prov, stats=first)
+    windows = len(pb._default_windows(prov))
+    assert windows >= 2 and views == windows * 5  # a ranking and four trends per calendar year
+    assert first == {"computed": 3 * windows, "kept": 0}
+    again: dict = {}
+    build_province(prov, stats=again)  # nothing published: every part is kept
+    assert again == {"computed": 0, "kept": 3 * windows}
+
+    queried: list[str] = []
+    real = pb.pemda_part
+    monkeypatch.setattr(pb, "pemda_part", lambda p, *a, **k: (queried.append(p.kode), real(p, *a, **k))[1])
+    wh = prov.pemda[1].paths.warehouse  # Kota Kediri publishes again (a new file renamed into place)
+    shutil.copy2(wh, wh.with_suffix(".new"))
+    wh.with_suffix(".new").replace(wh)
+    third: dict = {}
+    build_province(prov, stats=third)
+    assert third == {"computed": windows, "kept": 2 * windows}
+    assert set(queried) == {prov.pemda[1].kode}
+    for d_from, d_to in pb._default_windows(prov):
+        key = view_key("ranking", date_from=d_from, date_to=d_to, as_of=None, rating=True)
+        assert stored_view(prov, key) == json.loads(json.dumps(compute_ranking(prov, d_from, d_to), default=str))
+        trend = compute_trends(prov, ("response_rate",), d_from, d_to)["response_rate"]
+        assert pemda_trend(prov, metric="response_rate", date_from=d_from, date_to=d_to).equals(trend)
+
+    # the province rules change (min_sample in its sla.yaml): every part is computed again
+    sla = prov.config_dir / "sla.yaml"
+    sla.write_text(sla.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    fourth: dict = {}
+    build_province(prov, stats=fourth)
+    assert fourth == {"computed": 3 * windows, "kept": 0}
+
+
 def test_trend_equals_each_pemdas_months(province):
     df = pemda_trend(province, metric="response_rate", date_from=YEAR[0], date_to=YEAR[1])
     assert df.columns == ["kode", "name", "month", "value"]

@@ -50,9 +50,9 @@ def _province(args: dict) -> dict:
                                     "peak_rss_bytes": peak_rss()}
         return r
 
-    def build_province(province, progress=None):
+    def build_province(province, progress=None, stats=None):
         t, c = time.perf_counter(), time.process_time()
-        out = real_build(province, progress=progress)
+        out = real_build(province, progress=progress, stats=stats)
         prov.update(province_s=round(time.perf_counter() - t, 3), province_cpu_s=round(time.process_time() - c, 3))
         return out
 
@@ -72,7 +72,8 @@ def _province(args: dict) -> dict:
             wh = next(p.paths.warehouse for p in province.pemda if p.kode == o["kode"])
             with duckdb.connect(str(wh), read_only=True) as con:
                 o["complaints"] = con.execute("SELECT count(*) FROM complaints").fetchone()[0]
-    return {"status": "failed" if summary.failed else "ok", "pemda": pemda, "views": summary.views, **prov}
+    return {"status": "failed" if summary.failed else "ok", "pemda": pemda, "views": summary.views,
+            "parts": dict(summary.parts), **prov}
 
 
 def _stage(args: dict) -> dict:

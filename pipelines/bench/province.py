@@ -160,7 +160,7 @@ def incremental(province: Any, pemda: Any, rows: int, child: Callable[..., dict]
         "export_file": f.name, "write_s": round(write_s, 3),
         "wall_s": run["wall_s"], "process_wall_s": run["process_wall_s"], "cpu_s": run["cpu_s"],
         "peak_rss_bytes": run["peak_rss_bytes"], "province_s": run["province_s"], "views": run["views"],
-        "pemda_s": own.get("timings", {}).get("total"), "pemda_timings": own.get("timings"),
+        "parts": run.get("parts"), "pemda_s": own.get("timings", {}).get("total"), "pemda_timings": own.get("timings"),
         "complaints_after": own["complaints"], "rebuilt": fig["rebuilt"], "skipped": len(fig["skipped"]),
         "failed": fig["failed"], "status": run["status"],
     }
@@ -212,7 +212,8 @@ def bench_province(n: int, npemda: int, root: Path, *, repeat: int, scorecard: b
     res["province_run"] = {
         "wall_s": run["wall_s"], "process_wall_s": run["process_wall_s"], "cpu_s": run["cpu_s"],
         "peak_rss_bytes": run["peak_rss_bytes"], "province_s": run["province_s"],
-        "province_cpu_s": run["province_cpu_s"], "views": run["views"], "steps": fig["steps"],
+        "province_cpu_s": run["province_cpu_s"], "views": run["views"], "parts": run.get("parts"),
+        "steps": fig["steps"],
         "rebuilt": len(fig["rebuilt"]), "skipped": len(fig["skipped"]),
         "pemda": [{k: o.get(k) for k in ("kode", "status", "complaints", "rows_read", "peak_rss_bytes")}
                   | {"seconds": (o.get("timings") or {}).get("total")} for o in run["pemda"]],

@@ -5,8 +5,10 @@ other (peak memory is that of the largest pemda, not of the province), skipping 
 files, configuration and published warehouse are what its last successful build saw: a new monthly
 export for one pemda rebuilds that pemda only. A pemda whose build fails keeps serving its previous
 published warehouse; the summary names it. ``build_province`` then precomputes what the province pages
-open on (the ranking and trends of the running and the previous year) into ``provinsi.duckdb``, written
-to a new file and renamed into place, so readers never see a half-written province.
+open on (the ranking and trends of every calendar year, at most ten) into ``provinsi.duckdb``, written
+to a new file and renamed into place, so readers never see a half-written province. Each pemda's part
+of those views is kept in the file with the fingerprint of the warehouse it came from; a pemda that did
+not publish again is not queried again, so the province step also grows with what changed.
 """
 
 from __future__ import annotations
@@ -25,8 +27,19 @@ from pipelines.build.core import run_pipeline
 from pipelines.kpi.api import snapshot_info
 from pipelines.periods import parse_period
 from pipelines.province import Province
-from pipelines.province.ranking import compute_ranking, compute_trends, view_key
-from pipelines.province.store import SNAPSHOT_TABLE, VIEWS_TABLE, current_state
+from pipelines.province.ranking import assemble_ranking, assemble_trends, pemda_part, view_key
+from pipelines.province.store import (
+    PARTS_DDL,
+    PARTS_TABLE,
+    SNAPSHOT_TABLE,
+    VIEWS_TABLE,
+    current_state,
+    decode_part,
+    encode_part,
+    part_fingerprint,
+    stored_parts,
+)
+from pipelines.rating.model import load_model
 from pipelines.warehouse import WarehouseMissing, open_readonly
 
 Progress = Callable[[str], None]
@@ -50,6 +63,7 @@ class ProvinceSummary:
     outcomes: list[PemdaOutcome] = field(default_factory=list)
     views: int = 0
     warehouse: Path | None = None
+    parts: dict = field(default_factory=dict)  # pemda parts of the default views: computed / kept
 
     @property
     def failed(self) -> list[PemdaOutcome]:
@@ -124,7 +138,7 @@ def run_province(province: Province, *, only: tuple[str, ...] | None = None, for
         if res.published:  # what the next run will find when nothing new arrives (the build writes state/ too)
             state[p.kode] = {"inputs": inputs_fingerprint(p.paths), "snapshot_id": res.snapshot_id}
             _write_state(province, state)
-    summary.views, summary.warehouse = build_province(province, progress=say)
+    summary.views, summary.warehouse = build_province(province, progress=say, stats=summary.parts)
     return summary
 
 
@@ -174,15 +188,46 @@ def _snapshot_rows(province: Province) -> list[tuple]:
     return rows
 
 
-def build_province(province: Province, progress: Progress | None = None) -> tuple[int, Path]:
-    """(Re)write provinsi.duckdb: each pemda's snapshot and the default views; returns (views, file)."""
+def _window_parts(province: Province, d_from: dt.date, d_to: dt.date, model, previous: dict,
+                  stats: dict) -> tuple[dict, list[tuple]]:
+    """Every pemda's part of one default window: kept from the previous publish while its fingerprint
+    holds, computed otherwise; returns (kode -> part, the rows to store)."""
+    wkey = view_key("window", date_from=d_from, date_to=d_to)
+    parts, rows = {}, []
+    for p in province.pemda:
+        fp = part_fingerprint(province, p.paths.warehouse)
+        kept = previous.get((p.kode, wkey))
+        if kept is not None and kept[0] == fp:
+            parts[p.kode] = decode_part(*kept[1:])
+            rows.append((p.kode, wkey, *kept))
+            stats["kept"] += 1
+            continue
+        part = pemda_part(p, d_from, d_to, None, model, trend=True)
+        stats["computed"] += 1
+        parts[p.kode] = part
+        if part is not None:
+            rows.append((p.kode, wkey, fp, *encode_part(part)))
+    return parts, rows
+
+
+def build_province(province: Province, progress: Progress | None = None,
+                   stats: dict | None = None) -> tuple[int, Path]:
+    """(Re)write provinsi.duckdb: each pemda's snapshot and the default views; returns (views, file).
+    ``stats`` (when given) receives how many pemda parts were computed and how many kept."""
     say = progress or (lambda _m: None)
+    stats = stats if stats is not None else {}
+    stats.update(computed=0, kept=0)
     state = current_state(province)
+    previous = stored_parts(province)
+    model = load_model(config_dir=province.config_dir)
     views: list[tuple[str, str, str]] = []
+    part_rows: list[tuple] = []
     for d_from, d_to in _default_windows(province):
+        parts, rows = _window_parts(province, d_from, d_to, model, previous, stats)
+        part_rows += rows
         key = view_key("ranking", date_from=d_from, date_to=d_to, as_of=None, rating=True)
-        views.append((key, state, json.dumps(compute_ranking(province, d_from, d_to), default=str)))
-        for metric, df in compute_trends(province, DEFAULT_TREND_METRICS, d_from, d_to).items():
+        views.append((key, state, json.dumps(assemble_ranking(province, parts, d_from, d_to), default=str)))
+        for metric, df in assemble_trends(province, parts, DEFAULT_TREND_METRICS).items():
             payload = {"rows": [{**r, "month": r["month"].isoformat()} for r in df.to_dicts()]}
             views.append((view_key("trend", metric=metric, date_from=d_from, date_to=d_to), state,
                           json.dumps(payload, default=str)))
@@ -198,9 +243,13 @@ def build_province(province: Province, progress: Progress | None = None) -> tupl
         con.execute(f"CREATE TABLE {VIEWS_TABLE} (view_key VARCHAR PRIMARY KEY, state VARCHAR, payload VARCHAR)")
         if views:
             con.executemany(f"INSERT INTO {VIEWS_TABLE} VALUES (?, ?, ?)", views)  # noqa: S608 - fixed name
+        con.execute(PARTS_DDL)
+        if part_rows:
+            con.executemany(f"INSERT INTO {PARTS_TABLE} VALUES (?, ?, ?, ?, ?, ?)", part_rows)  # noqa: S608
         con.execute("CHECKPOINT")
     finally:
         con.close()
     os.replace(tmp, target)
-    say(f"{province.name}: {len(views)} tampilan provinsi disiapkan di {target}.")
+    say(f"{province.name}: {len(views)} tampilan provinsi disiapkan di {target} "
+        f"({stats['computed']} bagian pemda dihitung, {stats['kept']} dipakai ulang dari terbitan sebelumnya).")
     return len(views), target

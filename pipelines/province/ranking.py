@@ -97,34 +97,48 @@ def _rank(frames: list[pl.DataFrame], codes: list[str], settings: Mapping[str, A
         con.close()
 
 
-def compute_ranking(province: Province, date_from: dt.date, date_to: dt.date, as_of: dt.date | None = None,
-                    *, with_rating: bool = True) -> dict[str, Any]:
-    """The ranking computed from every pemda's warehouse (what ``ranking`` serves when nothing is stored)."""
+def pemda_part(p: Pemda, date_from: dt.date, date_to: dt.date, as_of: dt.date | None, model: Any | None,
+               *, total: bool = True, trend: bool = False) -> dict[str, Any] | None:
+    """What one pemda's warehouse contributes to a province view of the period (None: no warehouse):
+    its group_metrics total row, as-of date, snapshot and estimated rating (``model``: None gives no
+    rating), and with ``trend`` its by_month_frame. It depends on nothing but that warehouse, the period
+    and the rating model, so publish can keep it for a pemda that did not change."""
+    try:
+        con = open_readonly(p.paths)
+    except WarehouseMissing:
+        return None
+    try:
+        part: dict[str, Any] = {"snapshot_id": (snapshot_info(con) or {}).get("snapshot_id")}
+        if total:
+            part["frame"], part["as_of"] = _pemda_total(con, date_from, date_to, as_of)
+            part["rating"] = _rating(con, model, date_from, date_to, as_of) if model is not None else None
+        if trend:
+            part["trend"] = by_month_frame(con, date_from, date_to)
+    finally:
+        con.close()
+    return part
+
+
+def assemble_ranking(province: Province, parts: Mapping[str, dict[str, Any] | None], date_from: dt.date,
+                     date_to: dt.date, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The ranking from one ``pemda_part`` per pemda of the province (kode -> part; None: missing)."""
     settings = province_settings(province)
-    model = load_model(config_dir=province.config_dir) if with_rating else None
-    frames, codes, extra, missing = [], [], {}, []
+    names = {p.kode: p.name for p in province.pemda}
+    frames, codes, missing = [], [], []
     for p in province.pemda:
-        try:
-            con = open_readonly(p.paths)
-        except WarehouseMissing:
+        part = parts.get(p.kode)
+        if part is None:
             missing.append({"kode": p.kode, "name": p.name})
             continue
-        try:
-            frame, day = _pemda_total(con, date_from, date_to, as_of)
-            snap = snapshot_info(con) or {}
-            rating = _rating(con, model, date_from, date_to, as_of) if with_rating else None
-        finally:
-            con.close()
-        frames.append(frame)
+        frames.append(part["frame"])
         codes.append(p.kode)
-        extra[p.kode] = {"name": p.name, "as_of": day, "snapshot_id": snap.get("snapshot_id"), "rating": rating}
     rows = sort_breakdown(_rank(frames, codes, settings)) if frames else []
     out_rows = []
     for r in rows:
         row = breakdown_row(r, ())
-        e = extra[r["group_value"]]
-        out_rows.append({"kode": r["group_value"], "name": e["name"], **row, "as_of": e["as_of"],
-                         "snapshot_id": e["snapshot_id"], "rating": e["rating"]})
+        part = parts[r["group_value"]]
+        out_rows.append({"kode": r["group_value"], "name": names[r["group_value"]], **row,
+                         "as_of": part["as_of"], "snapshot_id": part["snapshot_id"], "rating": part["rating"]})
     return {
         "province": province.name,
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat(),
@@ -135,6 +149,29 @@ def compute_ranking(province: Province, date_from: dt.date, date_to: dt.date, as
         "rows": out_rows,
         "missing": missing,
     }
+
+
+def assemble_trends(province: Province, parts: Mapping[str, dict[str, Any] | None],
+                    metrics: tuple[str, ...]) -> dict[str, pl.DataFrame]:
+    """metric -> [kode, name, month, value] from the ``trend`` of one ``pemda_part`` per pemda."""
+    frames = [parts[p.kode]["trend"].with_columns(pl.lit(p.kode).alias("kode"), pl.lit(p.name).alias("name"))
+              for p in province.pemda if parts.get(p.kode) is not None]
+    out = {}
+    for metric in metrics:
+        if not frames:
+            out[metric] = pl.DataFrame(schema={"kode": pl.Utf8, "name": pl.Utf8, "month": pl.Date, "value": pl.Float64})
+            continue
+        out[metric] = pl.concat([f.select("kode", "name", "month", pl.col(metric).cast(pl.Float64).alias("value"))
+                                 for f in frames])
+    return out
+
+
+def compute_ranking(province: Province, date_from: dt.date, date_to: dt.date, as_of: dt.date | None = None,
+                    *, with_rating: bool = True) -> dict[str, Any]:
+    """The ranking computed from every pemda's warehouse (what ``ranking`` serves when nothing is stored)."""
+    model = load_model(config_dir=province.config_dir) if with_rating else None
+    parts = {p.kode: pemda_part(p, date_from, date_to, as_of, model) for p in province.pemda}
+    return assemble_ranking(province, parts, date_from, date_to, as_of)
 
 
 def view_key(kind: str, **params: Any) -> str:
@@ -161,25 +198,8 @@ def ranking(province: Province, *, date_from: dt.date | str, date_to: dt.date | 
 def compute_trends(province: Province, metrics: tuple[str, ...], date_from: dt.date,
                    date_to: dt.date) -> dict[str, pl.DataFrame]:
     """metric -> [kode, name, month, value]: one by_month_frame per pemda serves every metric."""
-    frames: list[pl.DataFrame] = []
-    for p in province.pemda:
-        try:
-            con = open_readonly(p.paths)
-        except WarehouseMissing:
-            continue
-        try:
-            df = by_month_frame(con, date_from, date_to)
-        finally:
-            con.close()
-        frames.append(df.with_columns(pl.lit(p.kode).alias("kode"), pl.lit(p.name).alias("name")))
-    out = {}
-    for metric in metrics:
-        if not frames:
-            out[metric] = pl.DataFrame(schema={"kode": pl.Utf8, "name": pl.Utf8, "month": pl.Date, "value": pl.Float64})
-            continue
-        out[metric] = pl.concat([f.select("kode", "name", "month", pl.col(metric).cast(pl.Float64).alias("value"))
-                                 for f in frames])
-    return out
+    parts = {p.kode: pemda_part(p, date_from, date_to, None, None, total=False, trend=True) for p in province.pemda}
+    return assemble_trends(province, parts, metrics)
 
 
 def pemda_trend(province: Province, *, metric: str, date_from: dt.date | str, date_to: dt.date | str) -> pl.DataFrame:
@@ -198,4 +218,4 @@ def pemda_trend(province: Province, *, metric: str, date_from: dt.date | str, da
     return compute_trends(province, (metric,), d_from, d_to)[metric]
 
 
-__all__ = ["Pemda", "compute_ranking", "compute_trends", "pemda_trend", "ranking", "view_key"]
+__all__ = ["Pemda", "assemble_ranking", "assemble_trends", "compute_ranking", "compute_trends", "pemda_part", "pemda_trend", "ranking", "view_key"]
