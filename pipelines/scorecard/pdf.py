@@ -136,16 +136,14 @@ def _band_key(predikat: str | None) -> str:
 # ----------------------------------------------------------------- page furniture
 
 
-def _canvas_class(data: ScorecardData) -> type:
-    """A canvas that knows the page count when it saves, to print 'Halaman x dari y' and the footer."""
-    snap_line = (f"Snapshot {data.snapshot_id} · data per {fmt.date_long(data.as_of)} · hash data "
-                 f"{data.input_hash} · dibuat {data.generated_text}")
-    note_line = f"Nilai dan predikat dalam rapor ini: {ESTIMATE_NOTE_INLINE}."
-    running = f"{TITLE} – {data.unit_short} – {data.period.label}"
-    stamp = data.generated_at
-    pdf_date = stamp.strftime("D:%Y%m%d%H%M%S+07'00'")
+def paged_canvas(*, page_w: float, page_h: float, margin_x: float, footer_y: float, head_y: float,
+                 foot_line: str, note_line: str, running: str, running_right: str | None, pdf_date: str,
+                 demo: bool, demo_angle: float) -> type:
+    """A canvas that knows the page count when it saves: the footer (``foot_line``, the estimate note,
+    'Halaman x dari y'), the running head from page 2, and the DEMO mark on demo data. The city and the
+    province scorecards both draw their pages with it."""
 
-    class ScorecardCanvas(rl_canvas.Canvas):
+    class PagedCanvas(rl_canvas.Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
@@ -168,40 +166,53 @@ def _canvas_class(data: ScorecardData) -> type:
             self.saveState()
             self.setFillColor(colors.HexColor("#E07B39"))
             self.setFillAlpha(0.16)
-            self.translate(PAGE_W / 2, PAGE_H / 2)
-            self.rotate(35)
+            self.translate(page_w / 2, page_h / 2)
+            self.rotate(demo_angle)
             self.setFont(FONT_BOLD, 150)
             self.drawCentredString(0, -50, "DEMO")
             self.restoreState()
             self.saveState()
             self.setFillColor(colors.HexColor("#8A4B00"))
             self.setFont(FONT_BOLD, 7.5)
-            self.drawCentredString(PAGE_W / 2, PAGE_H - 0.7 * cm, DEMO_TEXT)
+            self.drawCentredString(page_w / 2, page_h - 0.7 * cm, DEMO_TEXT)
             self.restoreState()
 
         def _furniture(self, total: int) -> None:
             page = self._pageNumber
-            if data.demo:
+            if demo:
                 self._watermark()
             self.saveState()
             self.setStrokeColor(LINE)
             self.setLineWidth(0.5)
-            y = MARGIN_BOTTOM - 0.55 * cm
-            self.line(MARGIN_X, y + 0.32 * cm, PAGE_W - MARGIN_X, y + 0.32 * cm)
+            self.line(margin_x, footer_y + 0.32 * cm, page_w - margin_x, footer_y + 0.32 * cm)
             self.setFillColor(MUTED)
             self.setFont(FONT, 6.6)
-            self.drawString(MARGIN_X, y, snap_line)
-            self.drawString(MARGIN_X, y - 0.36 * cm, note_line)
+            self.drawString(margin_x, footer_y, foot_line)
+            self.drawString(margin_x, footer_y - 0.36 * cm, note_line)
             self.setFont(FONT_BOLD, 7)
-            self.drawRightString(PAGE_W - MARGIN_X, y - 0.36 * cm, f"Halaman {page} dari {total}")
+            self.drawRightString(page_w - margin_x, footer_y - 0.36 * cm, f"Halaman {page} dari {total}")
             if page > 1:
+                width = (page_w - 2 * margin_x) * (0.68 if running_right else 1.0)
                 self.setFont(FONT, 7)
-                self.drawString(MARGIN_X, PAGE_H - 1.15 * cm, _fit(running, FONT, 7, FRAME_W * 0.68))
-                self.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 1.15 * cm, data.pemda)
-                self.line(MARGIN_X, PAGE_H - 1.3 * cm, PAGE_W - MARGIN_X, PAGE_H - 1.3 * cm)
+                self.drawString(margin_x, head_y, _fit(running, FONT, 7, width))
+                if running_right:
+                    self.drawRightString(page_w - margin_x, head_y, running_right)
+                self.line(margin_x, head_y - 0.15 * cm, page_w - margin_x, head_y - 0.15 * cm)
             self.restoreState()
 
-    return ScorecardCanvas
+    return PagedCanvas
+
+
+def _canvas_class(data: ScorecardData) -> type:
+    """The city scorecard's pages: snapshot line in the footer, unit and pemda in the running head."""
+    return paged_canvas(
+        page_w=PAGE_W, page_h=PAGE_H, margin_x=MARGIN_X, footer_y=MARGIN_BOTTOM - 0.55 * cm,
+        head_y=PAGE_H - 1.15 * cm,
+        foot_line=(f"Snapshot {data.snapshot_id} · data per {fmt.date_long(data.as_of)} · hash data "
+                   f"{data.input_hash} · dibuat {data.generated_text}"),
+        note_line=f"Nilai dan predikat dalam rapor ini: {ESTIMATE_NOTE_INLINE}.",
+        running=f"{TITLE} – {data.unit_short} – {data.period.label}", running_right=data.pemda,
+        pdf_date=data.generated_at.strftime("D:%Y%m%d%H%M%S+07'00'"), demo=data.demo, demo_angle=35)
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

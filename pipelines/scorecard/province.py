@@ -27,7 +27,6 @@ from pipelines.kpi.glossary import label as kpi_label
 from pipelines.periods import Period
 from pipelines.province import Province, ProvinceError
 from pipelines.scorecard.model import (
-    DEMO_TEXT,
     ESTIMATE_NOTE_INLINE,
     Column,
     ScorecardError,
@@ -427,71 +426,18 @@ def _facts(data: ProvinceScorecardData, frame_w: float) -> Any:
 
 def _canvas_class(data: ProvinceScorecardData, page_w: float, page_h: float, margin_x: float) -> type:
     """Footer on every page (generation time, page x of y, the estimate note), running head from page 2,
-    the DEMO mark when a pemda's warehouse holds demo data: as on the city scorecard."""
-    from reportlab.lib import colors
+    the DEMO mark when a pemda's warehouse holds demo data: the city scorecard's page furniture."""
     from reportlab.lib.units import cm
-    from reportlab.pdfgen import canvas as rl_canvas
 
-    from pipelines.scorecard import pdf as P
+    from pipelines.scorecard.pdf import paged_canvas
 
-    foot = (f"{data.province} · {fmt.number(len(data.rows))} pemda, masing-masing per tanggal datanya (Bagian "
-            f"Sumber data) · dibuat {data.generated_text}")
-    note_line = f"Nilai dan predikat dalam rapor ini: {ESTIMATE_NOTE_INLINE}."
-    running = f"Rapor Provinsi – {data.province} – {data.period.label}"
-    pdf_date = data.generated_at.strftime("D:%Y%m%d%H%M%S+07'00'")
-
-    class ProvinceCanvas(rl_canvas.Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-            self.setDateFormatter(lambda *_a: pdf_date)
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._furniture(total)
-                super().showPage()
-            super().save()
-
-        def _furniture(self, total: int) -> None:
-            page = self._pageNumber
-            if data.demo:
-                self.saveState()
-                self.setFillColor(colors.HexColor("#E07B39"))
-                self.setFillAlpha(0.16)
-                self.translate(page_w / 2, page_h / 2)
-                self.rotate(25)
-                self.setFont(P.FONT_BOLD, 150)
-                self.drawCentredString(0, -50, "DEMO")
-                self.restoreState()
-                self.saveState()
-                self.setFillColor(colors.HexColor("#8A4B00"))
-                self.setFont(P.FONT_BOLD, 7.5)
-                self.drawCentredString(page_w / 2, page_h - 0.7 * cm, DEMO_TEXT)
-                self.restoreState()
-            self.saveState()
-            self.setStrokeColor(P.LINE)
-            self.setLineWidth(0.5)
-            y = 1.9 * cm - 0.55 * cm
-            self.line(margin_x, y + 0.32 * cm, page_w - margin_x, y + 0.32 * cm)
-            self.setFillColor(P.MUTED)
-            self.setFont(P.FONT, 6.6)
-            self.drawString(margin_x, y, foot)
-            self.drawString(margin_x, y - 0.36 * cm, note_line)
-            self.setFont(P.FONT_BOLD, 7)
-            self.drawRightString(page_w - margin_x, y - 0.36 * cm, f"Halaman {page} dari {total}")
-            if page > 1:
-                self.setFont(P.FONT, 7)
-                self.drawString(margin_x, page_h - 1.05 * cm, running)
-                self.line(margin_x, page_h - 1.2 * cm, page_w - margin_x, page_h - 1.2 * cm)
-            self.restoreState()
-
-    return ProvinceCanvas
+    return paged_canvas(
+        page_w=page_w, page_h=page_h, margin_x=margin_x, footer_y=1.9 * cm - 0.55 * cm, head_y=page_h - 1.05 * cm,
+        foot_line=(f"{data.province} · {fmt.number(len(data.rows))} pemda, masing-masing per tanggal datanya "
+                   f"(Bagian Sumber data) · dibuat {data.generated_text}"),
+        note_line=f"Nilai dan predikat dalam rapor ini: {ESTIMATE_NOTE_INLINE}.",
+        running=f"Rapor Provinsi – {data.province} – {data.period.label}", running_right=None,
+        pdf_date=data.generated_at.strftime("D:%Y%m%d%H%M%S+07'00'"), demo=data.demo, demo_angle=25)
 
 
 # ----------------------------------------------------------------- XLSX
