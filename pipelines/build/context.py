@@ -62,6 +62,7 @@ class StepRun:
     step: str
     seconds: float
     status: str = "ok"  # ok | stopped (the step ended the build)
+    peak_rss_mib: int | None = None  # the process's peak resident memory so far (VmHWM) when the step ended
 
 
 @dataclass

@@ -22,6 +22,7 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipelines.build.asof import as_of_and_calendar
 from pipelines.build.context import BuildContext, BuildError, FileOutcome, Progress, RunResult, StepRun
@@ -121,6 +122,18 @@ def explain(steps: Sequence[Step] = STEPS) -> str:
     return "\n".join(lines)
 
 
+def peak_rss_mib() -> int | None:
+    """This process's peak resident memory so far in MiB (Linux VmHWM; None elsewhere). Recorded after
+    each step, the step where it jumps is the one that set the build's peak (docs/benchmark.md)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def run_steps(ctx: BuildContext, steps: Sequence[Step] = STEPS) -> None:
     """Run ``steps`` in order, timing each into the run log; the first BuildError stops the build."""
     try:
@@ -132,7 +145,7 @@ def run_steps(ctx: BuildContext, steps: Sequence[Step] = STEPS) -> None:
                 status = "ok"
             finally:
                 seconds = round(time.perf_counter() - t, 3)
-                ctx.result.steps.append(StepRun(step.name, seconds, status))
+                ctx.result.steps.append(StepRun(step.name, seconds, status, peak_rss_mib()))
                 if status == "ok":
                     ctx.timings[step.name] = seconds
     finally:
