@@ -169,27 +169,31 @@ def _bench_generate(n: int, base: Path, xlsx: bool, res: dict[str, Any], say: Sa
     return csv_path, xlsx_path
 
 
+def raise_input_bounds(ingest_yaml: Path, largest_bytes: int, rows: int) -> None:
+    """Raise (never lower) ``limits.max_file_mb`` and ``limits.max_rows`` of an ingest.yaml so that the
+    benchmark's own exports (the largest ``largest_bytes``, at most ``rows`` rows) are admitted."""
+    import re
+
+    text = ingest_yaml.read_text(encoding="utf-8")
+    need_mb = int(largest_bytes / 1_000_000 * 1.1) + 10
+    need_rows = rows + 1_000
+
+    def _raise(key: str, need: int, t: str) -> str:
+        return re.sub(rf"(\b{key}:\s*)(\d+)", lambda m: m.group(1) + str(max(int(m.group(2)), need)), t, count=1)
+
+    ingest_yaml.write_text(_raise("max_file_mb", need_mb, _raise("max_rows", need_rows, text)), encoding="utf-8")
+
+
 def bench_config(dest: Path, n: int, export: Path) -> Path:
     """A copy of the configuration in force whose input bounds admit ``export`` (``n`` rows): only
     ``limits.max_file_mb`` and ``limits.max_rows`` of ingest.yaml are raised, never lowered."""
-    import re
-
     from pipelines.settings import resolve_config_dir
 
     src = resolve_config_dir()
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(src, dest)
-    f = dest / "ingest.yaml"
-    text = f.read_text(encoding="utf-8")
-    need_mb = int(export.stat().st_size / 1_000_000 * 1.1) + 10
-    need_rows = n + 1_000
-
-    def _raise(key: str, need: int, t: str) -> str:
-        return re.sub(rf"(\b{key}:\s*)(\d+)", lambda m: m.group(1) + str(max(int(m.group(2)), need)), t, count=1)
-
-    text = _raise("max_file_mb", need_mb, _raise("max_rows", need_rows, text))
-    f.write_text(text, encoding="utf-8")
+    raise_input_bounds(dest / "ingest.yaml", export.stat().st_size, n)
     return dest
 
 
