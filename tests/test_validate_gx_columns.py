@@ -11,15 +11,16 @@ from pipelines.validate.engine import Validator, _for_gx
 from pipelines.validate.suites import Check, _cond, _exp
 
 
-def _checks() -> list[Check]:
+def _checks(frame: str = "rows", suffix: str = "") -> list[Check]:
     return [
-        Check("body_missing", "rows", "required_missing", "body", None,
-              _exp("ExpectColumnValuesToNotBeNull", "body_missing", column="body"), observed="body"),
-        Check("status_unknown", "rows", "status_unknown", "status", None,
-              _exp("ExpectColumnValuesToNotBeNull", "status_unknown", column="status",
+        Check("body_missing" + suffix, frame, "required_missing", "body", None,
+              _exp("ExpectColumnValuesToNotBeNull", "body_missing" + suffix, column="body"), observed="body"),
+        Check("status_unknown" + suffix, frame, "status_unknown", "status", None,
+              _exp("ExpectColumnValuesToNotBeNull", "status_unknown" + suffix, column="status",
                    **_cond("status_label.notnull()")), observed="status_label"),
-        Check("archived", "rows", "archived_inconsistent", "archived", None,
-              _exp("ExpectColumnValuesToBeNull", "archived", column="archived_at", **_cond('status != "archived"'))),
+        Check("archived" + suffix, frame, "archived_inconsistent", "archived", None,
+              _exp("ExpectColumnValuesToBeNull", "archived" + suffix, column="archived_at",
+                   **_cond('status != "archived"'))),
     ]
 
 
@@ -64,3 +65,38 @@ def test_results_equal_those_on_the_whole_frame(monkeypatch):
         ("status_unknown", 1), ("status_unknown", 4),
     ]
     assert _strip(v.runs[:1]) == _strip(v.runs)
+
+
+def test_suite_frames_are_built_one_at_a_time_with_the_same_results():
+    """LazyFrames: each frame is built when the validator reaches it (not before, never kept), and the
+    findings equal those of the same frames handed over whole."""
+    from pipelines.validate.suites import LazyFrames
+
+    built: list[str] = []
+
+    def make(name: str, frame: pl.DataFrame):
+        def build() -> pl.DataFrame:
+            built.append(name)
+            return frame
+        return build
+
+    other = _frame().with_columns(pl.col("__row") + 10)
+    lazy = LazyFrames({"rows": make("rows", _frame()), "more": make("more", other)})
+    assert built == [] and list(lazy) == ["rows", "more"] and len(lazy) == 2
+    checks = _checks() + _checks("more", "_more")
+    v = Validator()
+    got = v.validate("t", lazy, checks)
+    assert built == ["rows", "more"]  # each once, in order
+    whole = Validator().validate("t", {"rows": _frame(), "more": other}, checks)
+    assert got.sort("__row", "rule").equals(whole.sort("__row", "rule"))
+    assert got.filter(pl.col("__row") >= 10).height == got.filter(pl.col("__row") < 10).height == 6
+
+
+def test_run_log_records_memory_per_step(demo_data_dir):
+    steps = json.loads((demo_data_dir / "runs" / "latest.json").read_text(encoding="utf-8"))["steps"]
+    assert [s["step"] for s in steps][:2] == ["read_config", "discover"]
+    for s in steps:
+        assert isinstance(s["peak_rss_mib"], int) and isinstance(s["rss_mib"], int)
+        assert 0 < s["rss_mib"] <= s["peak_rss_mib"]
+    peaks = [s["peak_rss_mib"] for s in steps]
+    assert peaks == sorted(peaks)  # a high-water mark never falls

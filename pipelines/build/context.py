@@ -63,6 +63,7 @@ class StepRun:
     seconds: float
     status: str = "ok"  # ok | stopped (the step ended the build)
     peak_rss_mib: int | None = None  # the process's peak resident memory so far (VmHWM) when the step ended
+    rss_mib: int | None = None  # its resident memory when the step ended (VmRSS), after freed memory went back
 
 
 @dataclass

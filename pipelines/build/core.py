@@ -15,13 +15,16 @@ warehouse untouched and readable.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import gc
 import json
 import os
 import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pipelines.build.asof import as_of_and_calendar
@@ -122,16 +125,37 @@ def explain(steps: Sequence[Step] = STEPS) -> str:
     return "\n".join(lines)
 
 
-def peak_rss_mib() -> int | None:
-    """This process's peak resident memory so far in MiB (Linux VmHWM; None elsewhere). Recorded after
-    each step, the step where it jumps is the one that set the build's peak (docs/benchmark.md)."""
+def _status_mib(key: str) -> int | None:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(key):
                 return int(line.split()[1]) // 1024
     except (OSError, ValueError, IndexError):
         pass
     return None
+
+
+def peak_rss_mib() -> int | None:
+    """This process's peak resident memory so far in MiB (Linux VmHWM; None elsewhere). Recorded after
+    each step, the step where it jumps is the one that set the build's peak (docs/benchmark.md)."""
+    return _status_mib("VmHWM:")
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_memory() -> None:
+    """Hand the memory the step freed back to the system (glibc keeps freed heap pages otherwise, and the
+    next step's DuckDB buffers would come on top of them)."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def run_steps(ctx: BuildContext, steps: Sequence[Step] = STEPS) -> None:
@@ -145,7 +169,8 @@ def run_steps(ctx: BuildContext, steps: Sequence[Step] = STEPS) -> None:
                 status = "ok"
             finally:
                 seconds = round(time.perf_counter() - t, 3)
-                ctx.result.steps.append(StepRun(step.name, seconds, status, peak_rss_mib()))
+                release_memory()
+                ctx.result.steps.append(StepRun(step.name, seconds, status, peak_rss_mib(), _status_mib("VmRSS:")))
                 if status == "ok":
                     ctx.timings[step.name] = seconds
     finally:

@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,16 +100,19 @@ class Validator:
             )
         return bd
 
-    def validate(self, name: str, frames: dict[str, pl.DataFrame], checks: list[Check]) -> pl.DataFrame:
+    def validate(self, name: str, frames: Mapping[str, pl.DataFrame], checks: list[Check]) -> pl.DataFrame:
         """Validate each frame against its checks; return the findings (FINDING_SCHEMA)."""
         gx = self._gx
         t0 = time.perf_counter()
         found: list[pl.DataFrame] = []
         results: list[dict[str, Any]] = []
         evaluated = failed = 0
-        for fname, frame in frames.items():
+        for fname in frames:
             fchecks = [c for c in checks if c.frame == fname]
-            if not fchecks or frame.height == 0:
+            if not fchecks:
+                continue
+            frame = frames[fname]  # a LazyFrames builds it now; it goes at the end of this turn
+            if frame.height == 0:
                 continue
             pdf = _for_gx(frame, fchecks).to_pandas()
             bd = self._batch_definition(fname)
@@ -132,6 +136,7 @@ class Validator:
                 chk = by_id[cid]
                 rows = frame[[int(i) for i in idx]]
                 found.append(_findings(rows, chk))
+            del frame, pdf, batch, res  # one suite frame (and its pandas copy) alive at a time
         self.runs.append(SuiteRun(name, time.perf_counter() - t0, evaluated, failed, results))
         if not found:
             return pl.DataFrame(schema=FINDING_SCHEMA)
@@ -333,7 +338,7 @@ class MinimalChecks:
     def __init__(self) -> None:
         self.runs = []
 
-    def validate(self, name: str, frames: dict[str, pl.DataFrame], checks: list[Check]) -> pl.DataFrame:
+    def validate(self, name: str, frames: Mapping[str, pl.DataFrame], checks: list[Check]) -> pl.DataFrame:
         rows = frames.get("rows")
         if rows is None or rows.height == 0 or "complaint_key" not in rows.columns or "file_hash" not in rows.columns:
             return pl.DataFrame(schema=FINDING_SCHEMA)

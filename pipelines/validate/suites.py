@@ -17,6 +17,7 @@ columns ``observed`` / ``other_observed`` that messages quote.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,73 +90,103 @@ def _ts_text(col: str) -> pl.Expr:
     return pl.col(col).dt.strftime(TS_FMT)
 
 
+class LazyFrames(Mapping[str, pl.DataFrame]):
+    """The frames of a suite, each built when it is asked for and not kept: the validator holds one at a
+    time (at 1M complaints the staging suite's five frames are ~1,5 GiB together, the largest ~0,5 GiB;
+    docs/benchmark.md). Asking twice builds twice."""
+
+    def __init__(self, builders: dict[str, Callable[[], pl.DataFrame]]) -> None:
+        self._builders = builders
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self._builders[name]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
 def _row_index(df: pl.DataFrame) -> pl.DataFrame:
     return df if "__row" in df.columns else df.with_row_index("__row")
 
 
 # ---------------------------------------------------------------- staging
-def staging_frames(df: pl.DataFrame, md: MasterData) -> dict[str, pl.DataFrame]:
-    """The narrow frames the staging suite validates (``df``: staged rows of one profile)."""
+def staging_frames(df: pl.DataFrame, md: MasterData) -> LazyFrames:
+    """The narrow frames the staging suite validates (``df``: staged rows of one profile), each built
+    when the validator reaches it (``LazyFrames``)."""
     df = _row_index(df)
     ts = [f for f in TIMESTAMP_FIELDS if f in df.columns]
     required_extra = [c for c in ("body", "title", "surplus_fields__raw") if c in df.columns]
-    rows = df.select(
-        "__row", "file_hash", "complaint_key", "source_id", "status", "status_label", "reported_at",
-        "reported_at__raw", "channel", *required_extra,
-        pl.col("channel__raw").alias("channel_observed"),
-    )
-    long_ts = pl.concat(
-        [
-            df.select(
-                "__row",
-                pl.lit(f).alias("field"),
-                pl.col(f).alias("value"),
-                pl.col(f).cast(pl.Int64).alias("value_us"),
-                pl.col(f"{f}__raw").alias("raw"),
-                pl.col("snapshot_end"),
-                pl.coalesce([pl.col(f"{f}__raw"), _ts_text(f)]).alias("observed"),
-                pl.col("snapshot_end").dt.strftime("%d/%m/%Y").alias("other_observed"),
-            ).filter(pl.col("raw").is_not_null() | pl.col("value").is_not_null())
-            for f in ts
-        ]
-    )
-    order = pl.concat(
-        [
-            df.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null()).select(
-                "__row",
-                pl.lit(a).alias("field"),
-                pl.lit(b).alias("other"),
-                pl.col(a).alias("later"),
-                pl.col(b).alias("earlier"),
-                pl.col(a).dt.date().alias("later_d"),
-                pl.col(b).dt.date().alias("earlier_d"),
-                pl.coalesce([pl.col(f"{a}__raw"), _ts_text(a)]).alias("observed"),
-                pl.coalesce([pl.col(f"{b}__raw"), _ts_text(b)]).alias("other_observed"),
-            )
-            for a, b in ORDER_PAIRS
-            if a in df.columns and b in df.columns
-        ]
-    )
-    values = pl.concat(
-        [
-            df.filter(pl.col(raw).is_not_null()).select(
-                "__row",
-                pl.lit(kind).alias("field"),
-                pl.lit(rule).alias("rule"),
-                pl.col(value).cast(pl.String).alias("value"),
-                pl.col(raw).alias("observed"),
-            )
-            for kind, raw, value, rule in VALUE_KINDS
-            if raw in df.columns
-        ]
-    )
-    wilayah = df.filter(pl.col("kecamatan").is_not_null() & pl.col("kelurahan").is_not_null()).select(
-        "__row",
-        pl.concat_str([pl.col("kecamatan"), pl.lit(" / "), pl.col("kelurahan")]).alias("pair"),
-        pl.col("kecamatan").alias("observed"),
-        pl.col("kelurahan").alias("other_observed"),
-    )
-    return {"rows": rows, "timestamps": long_ts, "order": order, "values": values, "wilayah": wilayah}
+
+    def rows() -> pl.DataFrame:
+        return df.select(
+            "__row", "file_hash", "complaint_key", "source_id", "status", "status_label", "reported_at",
+            "reported_at__raw", "channel", *required_extra,
+            pl.col("channel__raw").alias("channel_observed"),
+        )
+
+    def long_ts() -> pl.DataFrame:
+        return pl.concat(
+            [
+                df.select(
+                    "__row",
+                    pl.lit(f).alias("field"),
+                    pl.col(f).alias("value"),
+                    pl.col(f).cast(pl.Int64).alias("value_us"),
+                    pl.col(f"{f}__raw").alias("raw"),
+                    pl.col("snapshot_end"),
+                    pl.coalesce([pl.col(f"{f}__raw"), _ts_text(f)]).alias("observed"),
+                    pl.col("snapshot_end").dt.strftime("%d/%m/%Y").alias("other_observed"),
+                ).filter(pl.col("raw").is_not_null() | pl.col("value").is_not_null())
+                for f in ts
+            ]
+        )
+
+    def order() -> pl.DataFrame:
+        return pl.concat(
+            [
+                df.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null()).select(
+                    "__row",
+                    pl.lit(a).alias("field"),
+                    pl.lit(b).alias("other"),
+                    pl.col(a).alias("later"),
+                    pl.col(b).alias("earlier"),
+                    pl.col(a).dt.date().alias("later_d"),
+                    pl.col(b).dt.date().alias("earlier_d"),
+                    pl.coalesce([pl.col(f"{a}__raw"), _ts_text(a)]).alias("observed"),
+                    pl.coalesce([pl.col(f"{b}__raw"), _ts_text(b)]).alias("other_observed"),
+                )
+                for a, b in ORDER_PAIRS
+                if a in df.columns and b in df.columns
+            ]
+        )
+
+    def values() -> pl.DataFrame:
+        return pl.concat(
+            [
+                df.filter(pl.col(raw).is_not_null()).select(
+                    "__row",
+                    pl.lit(kind).alias("field"),
+                    pl.lit(rule).alias("rule"),
+                    pl.col(value).cast(pl.String).alias("value"),
+                    pl.col(raw).alias("observed"),
+                )
+                for kind, raw, value, rule in VALUE_KINDS
+                if raw in df.columns
+            ]
+        )
+
+    def wilayah() -> pl.DataFrame:
+        return df.filter(pl.col("kecamatan").is_not_null() & pl.col("kelurahan").is_not_null()).select(
+            "__row",
+            pl.concat_str([pl.col("kecamatan"), pl.lit(" / "), pl.col("kelurahan")]).alias("pair"),
+            pl.col("kecamatan").alias("observed"),
+            pl.col("kelurahan").alias("other_observed"),
+        )
+
+    return LazyFrames({"rows": rows, "timestamps": long_ts, "order": order, "values": values, "wilayah": wilayah})
 
 
 def staging_checks(profile: Profile, md: MasterData, earliest: dt.datetime) -> list[Check]:
@@ -209,60 +240,69 @@ def staging_checks(profile: Profile, md: MasterData, earliest: dt.datetime) -> l
 
 
 # ---------------------------------------------------------------- curated
-def curated_frames(df: pl.DataFrame, status_display: dict[str, str]) -> dict[str, pl.DataFrame]:
+def curated_frames(df: pl.DataFrame, status_display: dict[str, str]) -> LazyFrames:
     """Frames for the curated suite (``df``: complaints with file_hash, file_name, source_row)."""
     df = _row_index(df)
     shown = pl.col("status").replace_strict(status_display, default=pl.col("status"), return_dtype=pl.String)
     # The undated-status rule applies only where the source dates the step
     # (profile `timed_steps`): a "Laporan Ringkas" export has no closing date at all.
     times_res = pl.col("times_resolution") if "times_resolution" in df.columns else pl.lit(True)
-    rows = df.select(
-        "__row", "complaint_key", "status", "resolved_at", "archived_at",
-        pl.when(times_res).then(pl.col("status")).alias("status_if_timed"),
-        pl.col("complaint_key").alias("key_observed"),
-        _ts_text("resolved_at").alias("resolved_observed"),
-        _ts_text("archived_at").alias("archived_observed"),
-        shown.alias("status_observed"),
-    )
+
+    def rows() -> pl.DataFrame:
+        return df.select(
+            "__row", "complaint_key", "status", "resolved_at", "archived_at",
+            pl.when(times_res).then(pl.col("status")).alias("status_if_timed"),
+            pl.col("complaint_key").alias("key_observed"),
+            _ts_text("resolved_at").alias("resolved_observed"),
+            _ts_text("archived_at").alias("archived_observed"),
+            shown.alias("status_observed"),
+        )
+
     # The personal-data check (pii_in_text) sees every text cell, but only a cell that passes the cheap
     # PII_PREFILTER can match ANY_PII_PATTERN (the prefilter is a necessary condition of every pattern,
     # tests/test_ingest_fastpath.py); every other cell is handed over as "" (not null: the same element
     # count, the same unexpected rows and values in the result), so Great Expectations' pandas copy holds a
     # few percent of the text instead of all of it (the build's peak memory at 1M complaints: docs/benchmark.md).
-    text = pl.concat(
-        [
-            df.filter(pl.col(c).is_not_null()).select(
-                "__row", pl.lit(c).alias("field"),
-                pl.when(pl.col(c).str.contains(PII_PREFILTER)).then(pl.col(c)).otherwise(pl.lit("")).alias("text"),
-                pl.lit("").alias("observed"),
-            )
-            for c in TEXT_COLUMNS
-        ]
-    )
-    ts = pl.concat(
-        [
-            df.filter(pl.col(f).is_not_null()).select(
-                "__row", pl.lit(f).alias("field"), pl.col(f).alias("value"), pl.col(f).cast(pl.Int64).alias("value_us"),
-                _ts_text(f).alias("observed"),
-            )
-            for f in TIMESTAMP_FIELDS
-        ]
-    )
-    order = pl.concat(
-        [
-            df.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null()).select(
-                "__row",
-                pl.lit(a).alias("field"),
-                pl.lit(b).alias("other"),
-                pl.col(a).dt.date().alias("later_d"),
-                pl.col(b).dt.date().alias("earlier_d"),
-                _ts_text(a).alias("observed"),
-                _ts_text(b).alias("other_observed"),
-            )
-            for a, b in ORDER_PAIRS
-        ]
-    )
-    return {"rows": rows, "text": text, "timestamps": ts, "order": order}
+    def text() -> pl.DataFrame:
+        return pl.concat(
+            [
+                df.filter(pl.col(c).is_not_null()).select(
+                    "__row", pl.lit(c).alias("field"),
+                    pl.when(pl.col(c).str.contains(PII_PREFILTER)).then(pl.col(c)).otherwise(pl.lit("")).alias("text"),
+                    pl.lit("").alias("observed"),
+                )
+                for c in TEXT_COLUMNS
+            ]
+        )
+
+    def ts() -> pl.DataFrame:
+        return pl.concat(
+            [
+                df.filter(pl.col(f).is_not_null()).select(
+                    "__row", pl.lit(f).alias("field"), pl.col(f).alias("value"), pl.col(f).cast(pl.Int64).alias("value_us"),
+                    _ts_text(f).alias("observed"),
+                )
+                for f in TIMESTAMP_FIELDS
+            ]
+        )
+
+    def order() -> pl.DataFrame:
+        return pl.concat(
+            [
+                df.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null()).select(
+                    "__row",
+                    pl.lit(a).alias("field"),
+                    pl.lit(b).alias("other"),
+                    pl.col(a).dt.date().alias("later_d"),
+                    pl.col(b).dt.date().alias("earlier_d"),
+                    _ts_text(a).alias("observed"),
+                    _ts_text(b).alias("other_observed"),
+                )
+                for a, b in ORDER_PAIRS
+            ]
+        )
+
+    return LazyFrames({"rows": rows, "text": text, "timestamps": ts, "order": order})
 
 
 def curated_checks(as_of_ts: dt.datetime) -> list[Check]:
