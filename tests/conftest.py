@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -29,6 +30,19 @@ def _monev(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         env={**os.environ, **(env or {})},
         check=False,
     )
+
+
+def monev_here(*args: str, env: dict | None = None) -> SimpleNamespace:
+    """`monev ARGS` in this process (Typer's runner): what a subprocess gives (returncode, stdout, stderr)
+    without paying the interpreter start and the imports each time. For commands that do not serve."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    r = CliRunner().invoke(app, list(args), env={"MONEV_PII_SALT": "test-salt", **(env or {})})
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return SimpleNamespace(returncode=r.exit_code, stdout=r.stdout, stderr=r.stderr)
 
 
 def build_demo(data_dir: Path) -> Path:

@@ -16,7 +16,7 @@ def test_memory_limit_is_a_share_of_ram_or_mib(tmp_path):
     assert IngestSettings(memory_limit=0.5).memory_limit_bytes() == max(2**30, int(total * 0.5))
     assert IngestSettings(memory_limit=4096).memory_limit_bytes() == 4096 * 2**20
     assert IngestSettings(memory_limit=0.0001).memory_limit_bytes() == 2**30
-    assert IngestSettings().memory_limit == 0.1
+    assert IngestSettings().memory_limit == 1536  # MiB (docs/benchmark.md: the 1M run's peak)
     (tmp_path / "ingest.yaml").write_text("build:\n  memory_limit: 2048\n", encoding="utf-8")
     assert load_ingest_settings(tmp_path).memory_limit_bytes() == 2048 * 2**20
     (tmp_path / "ingest.yaml").write_text("build:\n  memory_limit: 0\n", encoding="utf-8")
@@ -24,9 +24,9 @@ def test_memory_limit_is_a_share_of_ram_or_mib(tmp_path):
         load_ingest_settings(tmp_path)
 
 
-def test_shipped_config_sets_a_tenth_and_duckdb_accepts_it():
+def test_shipped_config_sets_1536_mib_and_duckdb_accepts_it():
     s = load_ingest_settings(load_master_data().config_dir)
-    assert s.memory_limit == 0.1
+    assert s.memory_limit == 1536 and s.memory_limit_bytes() == 1536 * 2**20
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{s.memory_limit_bytes() // 2**20}MiB'")
     got = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]

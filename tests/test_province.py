@@ -12,13 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROVINCE_MIN_SAMPLE, PROVINCE_PEMDA, make_pemda_config
+from conftest import PROVINCE_MIN_SAMPLE, PROVINCE_PEMDA, make_pemda_config, monev_here
 
 from pipelines.kpi import by_month_frame, compute
 from pipelines.kpi.api import EXTRA_KEYS, PERIOD_KEYS
@@ -31,9 +29,8 @@ from pipelines.settings import Paths
 YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
-def _monev(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True,
-                          check=False, env={**__import__("os").environ, "MONEV_PII_SALT": "test-salt"})
+def _monev(*args: str):
+    return monev_here(*args)
 
 
 @pytest.fixture(scope="module")

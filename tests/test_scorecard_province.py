@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import subprocess
-import sys
 
 import openpyxl
 import pytest
+from conftest import monev_here
 from pypdf import PdfReader
 
 from pipelines import fmt
@@ -25,9 +23,8 @@ GEN = dt.datetime(2026, 12, 3, 8, 0)
 YEAR = ("2025-01-01", "2025-12-31")
 
 
-def _monev(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True,
-                          check=False, env={**os.environ, "MONEV_PII_SALT": "test-salt"})
+def _monev(*args: str):
+    return monev_here(*args)
 
 
 @pytest.fixture(scope="module")

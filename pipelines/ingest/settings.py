@@ -17,8 +17,8 @@ class IngestSettings:
     max_blocking_share: float = 0.05
     stale_after_days: int = 35
     earliest_plausible_date: dt.date = dt.date(2000, 1, 1)
-    # DuckDB's buffer pool during `monev run`: a share of the machine's memory (0-1] or MiB.
-    memory_limit: float = 0.1
+    # DuckDB's buffer pool during `monev run`: MiB, or a share of the machine's memory (0-1].
+    memory_limit: float = 1536.0
 
     def memory_limit_bytes(self) -> int:
         """The build connection's memory_limit in bytes (a share of physical memory, at least 1 GiB)."""
@@ -50,7 +50,7 @@ def load_ingest_settings(config_dir: Path) -> IngestSettings:
             max_blocking_share=float(q.get("max_blocking_share", 0.05)),
             stale_after_days=int(q.get("stale_after_days", 35)),
             earliest_plausible_date=earliest,
-            memory_limit=float(build.get("memory_limit", 0.1)),
+            memory_limit=float(build.get("memory_limit", 1536)),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"ingest.yaml: nilai tidak valid ({exc}); periksa angka dan tanggalnya.") from exc
