@@ -73,6 +73,8 @@ def test_monev_bench_province_smoke(tmp_path):
     assert s["read_csv"]["rows"] == s["ingest_csv"]["rows"] == s["build"]["complaints"] == 6_000
     pr = s["province_run"]
     assert pr["rebuilt"] == 3 and pr["skipped"] == 0 and pr["views"] > 0 and pr["province_s"] > 0
+    windows = pr["views"] // 5  # a ranking and four trends per calendar year
+    assert pr["parts"] == {"computed": 3 * windows, "kept": 0}
     assert {p["kode"]: p["complaints"] for p in pr["pemda"]} == gen["pemda_rows"]
     assert all(p["status"] == "published" for p in pr["pemda"])
     assert 100 * MIB < pr["peak_rss_bytes"] < 8 * 2**30
@@ -98,6 +100,7 @@ def test_monev_bench_province_smoke(tmp_path):
         assert i["rebuilt"] == [i["pemda"]] and i["skipped"] == 2 and i["failed"] == []
         assert i["complaints_after"] == gen["pemda_rows"][i["pemda"]] + i["export_rows"]
         assert i["export_rows"] > 0 and i["peak_rss_bytes"] > 100 * MIB and i["province_s"] > 0
+        assert i["parts"] == {"computed": windows, "kept": 2 * windows}  # only that pemda's parts again
     t = {x["key"]: x for x in res["targets"]}
     assert list(t) == list(PROVINCE_TARGETS)
     assert t["prov_incremental_only_pemda"]["met"] is True
