@@ -22,6 +22,7 @@ import pandas as pd
 import polars
 
 from pipelines.bench import baselines
+from pipelines.bench.bounds import raise_input_bounds
 from pipelines.bench.pages import time_pages
 from pipelines.bench.province import FORM as PROV_FORM
 from pipelines.bench.province import PROV_FROM, PROV_TO
@@ -167,21 +168,6 @@ def _bench_generate(n: int, base: Path, xlsx: bool, res: dict[str, Any], say: Sa
     res["generate"] = gen
 
     return csv_path, xlsx_path
-
-
-def raise_input_bounds(ingest_yaml: Path, largest_bytes: int, rows: int) -> None:
-    """Raise (never lower) ``limits.max_file_mb`` and ``limits.max_rows`` of an ingest.yaml so that the
-    benchmark's own exports (the largest ``largest_bytes``, at most ``rows`` rows) are admitted."""
-    import re
-
-    text = ingest_yaml.read_text(encoding="utf-8")
-    need_mb = int(largest_bytes / 1_000_000 * 1.1) + 10
-    need_rows = rows + 1_000
-
-    def _raise(key: str, need: int, t: str) -> str:
-        return re.sub(rf"(\b{key}:\s*)(\d+)", lambda m: m.group(1) + str(max(int(m.group(2)), need)), t, count=1)
-
-    ingest_yaml.write_text(_raise("max_file_mb", need_mb, _raise("max_rows", need_rows, text)), encoding="utf-8")
 
 
 def bench_config(dest: Path, n: int, export: Path) -> Path:

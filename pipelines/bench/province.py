@@ -61,7 +61,7 @@ def generate(n: int, npemda: int, base: Path, seed: int, say: Say) -> tuple[Any,
 def admit_exports(base: Path, res: Any) -> None:
     """The largest pemda's yearly exports pass 100 MB at 10M (Kota Surabaya: 90–112 MB): like the city
     sizes (``bench_config``), each pemda's ingest.yaml admits the benchmark's own files, raised only."""
-    from pipelines.bench.core import raise_input_bounds
+    from pipelines.bench.bounds import raise_input_bounds
     from pipelines.province import load_province
     from pipelines.settings import Paths
 
